@@ -1,0 +1,11 @@
+//! MQTT Lab core: every number, table and rule the widgets show.
+//!
+//! No web dependencies, no clock and no global randomness: each model is
+//! `Inputs` (serde, with defaults) → validation into a [`fields::FieldError`]
+//! that names the field → a pure function to `Outputs`. Nothing here panics on
+//! any input; property tests in each module feed extreme values.
+
+pub mod capacity;
+pub mod fields;
+pub mod format;
+pub mod widgets;

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs whatever this project needs and is missing; idempotent and quick when all is there.
+# Every version here is pinned on purpose; see ../shared/TOOLCHAIN.md for why each one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14          # trunk 0.22 needs rustc >= 1.96.1
+BINARYEN_VERSION=132.0.0       # Debian's binaryen 108 silently breaks the wasm
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+# --- Debian packages: browser + driver (tests), mosquitto (live broker tests), brotli (benchmarks)
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v mosquitto_pub >/dev/null || need_apt+=(mosquitto-clients)
+command -v brotli >/dev/null || need_apt+=(brotli)
+command -v gzip >/dev/null || need_apt+=(gzip)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # Do not let the packaged service hold port 1883; tests start their own broker.
+  if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto 2>/dev/null || true; fi
+fi
+
+# --- Rust wasm target
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# --- trunk (pinned; offline mode is set in Trunk.toml)
+if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+  log "cargo install trunk $TRUNK_VERSION (about 7 min on 2 cores)"
+  cargo install trunk --locked --version "$TRUNK_VERSION"
+fi
+
+# --- wasm-bindgen CLI: must equal the wasm-bindgen in Cargo.lock
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION\$"; then
+  log "cargo install wasm-bindgen-cli $WB_VERSION (about 3 min)"
+  # No --locked: its lockfile wants a webpki-roots release the registry lacks (TOOLCHAIN.md).
+  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+# --- wasm-opt and the browser-test packages from npm, pinned in package-lock.json
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci (binaryen $BINARYEN_VERSION, playwright-core, axe-core)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Trunk finds the tools by these variables; versions must match Trunk.toml's [tools].
+log "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"

@@ -1,0 +1,15 @@
+//! Shared controls: every widget is built from these.
+
+mod callout;
+mod chart;
+mod choice;
+mod number_field;
+mod result;
+mod snippet;
+
+pub use callout::Callout;
+pub use chart::{Chart, HLine, LineChart, Marker, Series, Table, Tone};
+pub use choice::Choice;
+pub use number_field::{NumberField, NumberInput};
+pub use result::{ResultOutput, Results};
+pub use snippet::CodeSnippet;

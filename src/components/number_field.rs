@@ -1,0 +1,90 @@
+//! A labelled number box paired with a range slider: type for precision,
+//! slide to explore. The text the user typed is kept as typed (never
+//! reformatted while they type); a refusal is shown beside the field.
+
+use crate::url_state::use_url;
+use leptos::prelude::*;
+use mqtt_lab_core::fields::{FieldError, NumberSpec};
+use mqtt_lab_core::format;
+
+/// A numeric input's state: its spec and the text in the box.
+#[derive(Clone, Copy)]
+pub struct NumberInput {
+    pub spec: &'static NumberSpec,
+    pub text: RwSignal<String>,
+}
+
+impl NumberInput {
+    /// Creates the input from the URL (or the default) and owns its parameter.
+    pub fn new(spec: &'static NumberSpec) -> Self {
+        Self {
+            spec,
+            text: use_url().number(spec),
+        }
+    }
+
+    /// The parsed value, or why the text is refused. Tracks the text.
+    pub fn value(&self) -> Result<f64, FieldError> {
+        self.spec.parse(&self.text.get())
+    }
+}
+
+#[component]
+pub fn NumberField(input: NumberInput) -> impl IntoView {
+    let spec = input.spec;
+    let id = format!("f-{}", spec.key);
+    let label_for = id.clone();
+    let error_id = format!("{id}-error");
+    let described_by = error_id.clone();
+    let error = Memo::new(move |_| input.value().err().map(|e| e.message));
+    // The slider follows the last valid value so it never jumps to 0 on a typo.
+    let slider_value = Memo::new(move |prev: Option<&f64>| match input.value() {
+        Ok(v) => v.min(spec.slider_max),
+        Err(_) => prev.copied().unwrap_or(spec.default),
+    });
+    let unit_suffix = if spec.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", spec.unit)
+    };
+    let value_text = {
+        let unit_suffix = unit_suffix.clone();
+        move || format!("{}{}", format::number(slider_value.get(), 3), unit_suffix)
+    };
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=label_for>
+                {spec.label}
+                {(!spec.unit.is_empty()).then(|| view! { <span class="unit">" (" {spec.unit} ")"</span> })}
+            </label>
+            <div class="field-row">
+                <input
+                    id=id
+                    class="number"
+                    type="text"
+                    inputmode="decimal"
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-describedby=described_by
+                    aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                    prop:value=move || input.text.get()
+                    on:input=move |ev| input.text.set(event_target_value(&ev))
+                />
+                <input
+                    type="range"
+                    tabindex="0"
+                    aria-label=format!("{} slider", spec.label)
+                    min=format::plain(spec.min)
+                    max=format::plain(spec.slider_max)
+                    step=format::plain(spec.step)
+                    prop:value=move || format::plain(slider_value.get())
+                    aria-valuetext=value_text
+                    on:input=move |ev| input.text.set(event_target_value(&ev))
+                />
+            </div>
+            <p id=error_id class="field-error" aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}

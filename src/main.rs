@@ -1,0 +1,12 @@
+//! Mounts the app; everything else lives in the modules.
+
+mod app;
+mod components;
+mod panic_banner;
+mod url_state;
+mod widgets;
+
+fn main() {
+    panic_banner::install();
+    leptos::mount::mount_to_body(app::App);
+}

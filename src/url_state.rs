@@ -1,0 +1,143 @@
+//! The page contract's URL side: the query string sets the initial state; the
+//! widget's state is written back with `history.replaceState`, so the address
+//! bar is always a shareable permalink. A parameter that does not parse is
+//! ignored with a visible notice and the default is used.
+
+use leptos::prelude::*;
+use mqtt_lab_core::fields::{ChoiceSpec, NumberSpec};
+
+/// Read once at start-up, shared through the context.
+#[derive(Clone, Copy)]
+pub struct UrlState {
+    initial: StoredValue<Vec<(String, String)>>,
+    /// Parameters the widget owns, in the order they are written back.
+    owned: StoredValue<Vec<(&'static str, Signal<String>)>>,
+    pub notices: RwSignal<Vec<String>>,
+}
+
+impl UrlState {
+    pub fn from_location() -> Self {
+        let search = window().location().search().unwrap_or_default();
+        let mut pairs = Vec::new();
+        if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) {
+            let keys = js_sys::Array::from(&params.keys());
+            for key in keys.iter().filter_map(|k| k.as_string()) {
+                if pairs.iter().any(|(k, _): &(String, String)| *k == key) {
+                    continue;
+                }
+                if let Some(value) = params.get(&key) {
+                    pairs.push((key, value));
+                }
+            }
+        }
+        Self {
+            initial: StoredValue::new(pairs),
+            owned: StoredValue::new(Vec::new()),
+            notices: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// The raw value of a parameter as the page was opened with it.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.initial
+            .with_value(|p| p.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    }
+
+    pub fn notice(&self, text: String) {
+        self.notices.update(|n| n.push(text));
+    }
+
+    /// A number field's text, starting from the URL (if it parses) or the
+    /// default, and written back to the URL as it changes.
+    pub fn number(&self, spec: &'static NumberSpec) -> RwSignal<String> {
+        let start = match self.get(spec.key) {
+            Some(raw) => match spec.parse(&raw) {
+                Ok(_) => raw.trim().to_string(),
+                Err(e) => {
+                    self.notice(format!(
+                        "Ignored {}={}: {}. Using the default, {}.",
+                        spec.key,
+                        raw,
+                        e.message,
+                        spec.default_text()
+                    ));
+                    spec.default_text()
+                }
+            },
+            None => spec.default_text(),
+        };
+        let text = RwSignal::new(start);
+        self.own(spec.key, text.into());
+        text
+    }
+
+    /// A choice's slug, starting from the URL (if valid) or the default.
+    pub fn choice(&self, spec: &'static ChoiceSpec) -> RwSignal<&'static str> {
+        let start = match self.get(spec.key) {
+            Some(raw) => spec.parse(&raw).unwrap_or_else(|e| {
+                self.notice(format!(
+                    "Ignored {}={}: {}. Using the default, {}.",
+                    spec.key, raw, e.message, spec.default
+                ));
+                spec.default
+            }),
+            None => spec.default,
+        };
+        let slug = RwSignal::new(start);
+        self.own(spec.key, Signal::derive(move || slug.get().to_string()));
+        slug
+    }
+
+    /// Registers a parameter that the widget writes back.
+    pub fn own(&self, key: &'static str, value: Signal<String>) {
+        self.owned.update_value(|o| o.push((key, value)));
+    }
+
+    /// Keeps the address bar in step with the widget's state. Call once, after
+    /// the widget has registered its parameters.
+    pub fn write_back(self, shell_keys: &'static [&'static str]) {
+        Effect::new(move || {
+            let Ok(params) = web_sys::UrlSearchParams::new() else {
+                return;
+            };
+            for key in shell_keys {
+                if let Some(v) = self.get(key) {
+                    params.append(key, &v);
+                }
+            }
+            self.owned.with_value(|owned| {
+                for (key, value) in owned {
+                    params.append(key, &value.get());
+                }
+            });
+            let query: String = params.to_string().into();
+            let location = window().location();
+            let current = location.search().unwrap_or_default();
+            let wanted = if query.is_empty() {
+                String::new()
+            } else {
+                format!("?{query}")
+            };
+            if current != wanted {
+                // A relative URL keeps whatever sub-path the site is hosted at.
+                let url = format!(
+                    "{}{}",
+                    if wanted.is_empty() { "?" } else { &wanted },
+                    location.hash().unwrap_or_default()
+                );
+                if let Ok(history) = window().history() {
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&url),
+                    );
+                }
+            }
+        });
+    }
+}
+
+/// The URL state of the current page.
+pub fn use_url() -> UrlState {
+    expect_context::<UrlState>()
+}

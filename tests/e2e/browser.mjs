@@ -1,0 +1,46 @@
+// Shared helpers for the end-to-end tests: Debian's Chromium driven by
+// playwright-core, with every page error and console error collected so that
+// a WebAssembly panic fails the test that caused it.
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8080/';
+
+const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
+}
+
+/** Opens `query` (e.g. "?w=capacity") in a fresh page; returns the page and its error list. */
+export async function open(browser, query, options = {}) {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1200, height: 900 },
+    colorScheme: options.colorScheme ?? 'light' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  await page.goto(new URL(query, BASE).href);
+  await page.waitForSelector(options.waitFor ?? 'main');
+  return { page, errors, context };
+}
+
+/** The `data-value` of `<output name=KEY>`. */
+export async function value(page, key) {
+  return page.locator(`output[name="${key}"]`).getAttribute('data-value');
+}
+
+/** The query parameters currently in the address bar. */
+export function params(page) {
+  return new URL(page.url()).searchParams;
+}
+
+/** Replaces the text of the field labelled `label` as a user would type it. */
+export async function typeInto(page, label, text) {
+  const field = page.getByLabel(label, { exact: true });
+  await field.fill('');
+  await field.pressSequentially(text);
+  return field;
+}
