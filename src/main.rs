@@ -5,6 +5,7 @@ mod components;
 mod panic_banner;
 mod url_state;
 mod widgets;
+mod yield_now;
 
 fn main() {
     panic_banner::install();

@@ -4,6 +4,7 @@ mod callout;
 mod chart;
 mod choice;
 mod number_field;
+mod prose;
 mod result;
 mod snippet;
 
@@ -11,5 +12,6 @@ pub use callout::Callout;
 pub use chart::{Chart, HLine, LineChart, Marker, Series, Table, Tone};
 pub use choice::Choice;
 pub use number_field::{NumberField, NumberInput};
+pub use prose::Prose;
 pub use result::{ResultOutput, Results};
 pub use snippet::CodeSnippet;

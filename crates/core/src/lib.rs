@@ -5,7 +5,9 @@
 //! that names the field → a pure function to `Outputs`. Nothing here panics on
 //! any input; property tests in each module feed extreme values.
 
+pub mod backoff;
 pub mod capacity;
 pub mod fields;
 pub mod format;
+pub mod rng;
 pub mod widgets;

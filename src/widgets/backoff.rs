@@ -1,0 +1,409 @@
+//! `?w=backoff`: one device's reconnect schedule and a fleet's reconnection storm.
+
+use crate::components::*;
+use crate::url_state::use_url;
+use crate::yield_now::{now_ms, Yielder, SLICE_MS};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mqtt_lab_core::backoff::{self, snippets, Attempt, FleetOutcome, FleetSim, Jitter, Policy};
+use mqtt_lab_core::format::{number, plain};
+
+/// Buckets between clock checks inside a slice.
+const CHECK_EVERY_BUCKETS: usize = 50;
+
+#[derive(Clone, PartialEq)]
+struct FleetInputs {
+    policy: Policy,
+    devices: u32,
+    accept_rate: f64,
+    seed: u64,
+}
+
+#[component]
+pub fn Backoff() -> impl IntoView {
+    let fields = backoff::FIELDS.each_ref().map(NumberInput::new);
+    let [base, factor, cap, attempts, seed, devices, accept_rate] = fields;
+    let jitter = use_url().choice(&backoff::JITTER);
+
+    let policy = move || -> Result<Policy, ()> {
+        Ok(Policy {
+            base_s: base.value().map_err(|_| ())?,
+            factor: factor.value().map_err(|_| ())?,
+            cap_s: cap.value().map_err(|_| ())?,
+            jitter: Jitter::from_slug(jitter.get()).ok_or(())?,
+        })
+    };
+    // A refusal that involves two fields (cap below the first delay) is shown on the cap field.
+    let cross_error = Signal::derive(move || {
+        policy()
+            .ok()
+            .and_then(|p| p.validate().err())
+            .map(|e| e.message)
+    });
+    let current = move || -> Result<(Policy, u32, u64), ()> {
+        let p = policy()?;
+        p.validate().map_err(|_| ())?;
+        Ok((
+            p,
+            attempts.value().map_err(|_| ())? as u32,
+            seed.value().map_err(|_| ())? as u64,
+        ))
+    };
+    let sched = Memo::new(move |prev: Option<&(Policy, Vec<Attempt>)>| {
+        match current()
+            .ok()
+            .and_then(|(p, n, s)| backoff::schedule(&p, n, s).ok().map(|v| (p, v)))
+        {
+            Some(now) => now,
+            None => prev.cloned().unwrap_or_else(|| {
+                let p = Policy::default();
+                (p, backoff::schedule(&p, 10, 42).unwrap_or_default())
+            }),
+        }
+    });
+    let fleet_inputs = Memo::new(move |prev: Option<&FleetInputs>| {
+        let now = (|| -> Result<FleetInputs, ()> {
+            let (policy, _, seed) = current()?;
+            Ok(FleetInputs {
+                policy,
+                devices: devices.value().map_err(|_| ())? as u32,
+                accept_rate: accept_rate.value().map_err(|_| ())?,
+                seed,
+            })
+        })();
+        match now {
+            Ok(f) => f,
+            Err(()) => prev.cloned().unwrap_or(FleetInputs {
+                policy: Policy::default(),
+                devices: 1000,
+                accept_rate: 100.0,
+                seed: 42,
+            }),
+        }
+    });
+    let stale = Signal::derive(move || {
+        current().is_err() || devices.value().is_err() || accept_rate.value().is_err()
+    });
+
+    // Fleet results per strategy, filled in slices; a newer input cancels an older run.
+    let fleet: RwSignal<Vec<(Jitter, FleetOutcome)>> = RwSignal::new(Vec::new());
+    let progress = RwSignal::new(1.0f64);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move || {
+        let inputs = fleet_inputs.get();
+        generation.update_value(|g| *g += 1);
+        let my_generation = generation.get_value();
+        // The selected strategy first, so its numbers arrive first.
+        let mut order: Vec<Jitter> = vec![inputs.policy.jitter];
+        order.extend(
+            Jitter::ALL
+                .into_iter()
+                .filter(|j| *j != inputs.policy.jitter),
+        );
+        progress.set(0.0);
+        spawn_local(async move {
+            let yielder = Yielder::new();
+            let mut results = Vec::new();
+            for (i, j) in order.iter().enumerate() {
+                let policy = Policy {
+                    jitter: *j,
+                    ..inputs.policy
+                };
+                let Ok(mut sim) =
+                    FleetSim::new(&policy, inputs.devices, inputs.accept_rate, inputs.seed)
+                else {
+                    return;
+                };
+                let mut slice_start = now_ms();
+                while !sim.advance(CHECK_EVERY_BUCKETS) {
+                    if now_ms() - slice_start >= SLICE_MS {
+                        progress.set((i as f64 + sim.progress()) / order.len() as f64);
+                        yielder.yield_now().await;
+                        if generation.get_value() != my_generation {
+                            return;
+                        }
+                        slice_start = now_ms();
+                    }
+                }
+                results.push((*j, sim.outcome().clone()));
+                if i == 0 || i + 1 == order.len() {
+                    fleet.set(results.clone());
+                }
+            }
+            progress.set(1.0);
+        });
+    });
+    let selected_fleet = move || {
+        let j = fleet_inputs.with(|f| f.policy.jitter);
+        fleet.with(|f| f.iter().find(|(k, _)| *k == j).map(|(_, o)| o.clone()))
+    };
+    let fleet_value = move |f: fn(&FleetOutcome) -> String| {
+        Signal::derive(move || selected_fleet().map(|o| f(&o)).unwrap_or_default())
+    };
+
+    let total_wait = move || sched.with(|(_, s)| s.last().map_or(0.0, |a| a.at_s));
+    let cap_reached = move || sched.with(|(p, _)| p.cap_reached_attempt());
+
+    let schedule_chart = Signal::derive(move || {
+        sched.with(|(p, s)| {
+            let pts = |f: fn(&Attempt) -> f64| {
+                s.iter()
+                    .map(|a| (f64::from(a.attempt), f(a)))
+                    .collect::<Vec<_>>()
+            };
+            let mut series = vec![Series {
+                name: format!("Delay, {}", p.jitter.label()),
+                points: pts(|a| a.delay_s),
+                tone: Tone::Primary,
+                faint: false,
+            }];
+            if p.jitter != Jitter::None {
+                series.push(Series {
+                    name: "Largest possible".into(),
+                    points: pts(|a| a.max_delay_s),
+                    tone: Tone::Muted,
+                    faint: true,
+                });
+                series.push(Series {
+                    name: "Smallest possible".into(),
+                    points: pts(|a| a.min_delay_s),
+                    tone: Tone::Muted,
+                    faint: true,
+                });
+            }
+            LineChart {
+                x_label: "Attempt".into(),
+                y_label: "Delay before it (s)".into(),
+                series,
+                hlines: vec![HLine {
+                    y: p.cap_s,
+                    label: format!("Cap {} s", number(p.cap_s, 2)),
+                    tone: Tone::Danger,
+                }],
+                markers: vec![],
+            }
+        })
+    });
+    let schedule_table = Signal::derive(move || {
+        sched.with(|(_, s)| Table {
+            headers: [
+                "Attempt",
+                "Delay (s)",
+                "At (s)",
+                "Smallest (s)",
+                "Largest (s)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: s
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.attempt.to_string(),
+                        number(a.delay_s, 2),
+                        number(a.at_s, 2),
+                        number(a.min_delay_s, 2),
+                        number(a.max_delay_s, 2),
+                    ]
+                })
+                .collect(),
+        })
+    });
+    let schedule_summary = Signal::derive(move || {
+        sched.with(|(_, s)| {
+            let delays: Vec<String> = s.iter().take(12).map(|a| number(a.delay_s, 1)).collect();
+            format!(
+                "Delays in seconds: {}{}; {} s in all.",
+                delays.join(", "),
+                if s.len() > 12 { ", …" } else { "" },
+                number(total_wait(), 1)
+            )
+        })
+    });
+
+    let storm_chart = Signal::derive(move || {
+        let selected = fleet_inputs.with(|f| f.policy.jitter);
+        let tone = |j: Jitter| match j {
+            Jitter::None => Tone::Danger,
+            Jitter::Full => Tone::Primary,
+            Jitter::Equal => Tone::Secondary,
+            Jitter::Decorrelated => Tone::Warning,
+        };
+        // Show until the selected strategy is done, and at least 5 minutes so
+        // that the herd's first rounds (1, 3, 7, … 247 s) are visible.
+        let end_s = fleet.with(|f| {
+            f.iter()
+                .find(|(j, _)| *j == selected)
+                .and_then(|(_, o)| o.all_connected_s)
+                .unwrap_or(backoff::HORIZON_S)
+                .max(300.0)
+                .ceil() as usize
+        });
+        fleet.with(|f| LineChart {
+            x_label: "Seconds after the broker restart".into(),
+            y_label: "Connection attempts per second".into(),
+            series: f
+                .iter()
+                .map(|(j, o)| Series {
+                    name: j.label().into(),
+                    points: o
+                        .attempts_per_second
+                        .iter()
+                        .take(end_s + 1)
+                        .enumerate()
+                        .map(|(t, &n)| (t as f64, f64::from(n)))
+                        .collect(),
+                    tone: tone(*j),
+                    faint: *j != selected,
+                })
+                .collect(),
+            hlines: vec![HLine {
+                y: fleet_inputs.with(|f| f.accept_rate),
+                label: "Broker admits per second".into(),
+                tone: Tone::Muted,
+            }],
+            markers: vec![],
+        })
+    });
+    let storm_table = Signal::derive(move || {
+        fleet.with(|f| Table {
+            headers: [
+                "Strategy",
+                "Peak attempts/s",
+                "Attempts",
+                "Refused",
+                "99 % connected (s)",
+                "All connected (s)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: f
+                .iter()
+                .map(|(j, o)| {
+                    vec![
+                        j.label().to_string(),
+                        number(o.peak_attempts_per_s as f64, 0),
+                        number(o.total_attempts as f64, 0),
+                        number(o.refused_attempts as f64, 0),
+                        o.p99_connected_s
+                            .map_or("over 1 h".into(), |t| number(t, 1)),
+                        o.all_connected_s
+                            .map_or("over 1 h".into(), |t| number(t, 1)),
+                    ]
+                })
+                .collect(),
+        })
+    });
+    let storm_summary = Signal::derive(move || {
+        fleet.with(|f| {
+            f.iter()
+                .map(|(j, o)| {
+                    format!(
+                        "{}: all connected after {}",
+                        j.label(),
+                        o.all_connected_s
+                            .map_or("more than an hour".into(), |t| format!(
+                                "{} s",
+                                number(t, 0)
+                            ))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    });
+
+    let [base_f, factor_f, cap_f, attempts_f, seed_f, devices_f, rate_f] =
+        fields.map(|input| view! { <NumberField input=input /> });
+    view! {
+        <p class="intro">
+            "When the broker goes away, every client waits and retries. How long one device waits is its backoff policy; what the broker sees when thousands do it at once is a reconnection storm."
+        </p>
+        <div class="widget-grid">
+            <section class="inputs" aria-label="One device's policy">
+                <h2>"Policy"</h2>
+                {base_f} {factor_f} {cap_f}
+                <p class="field-error" aria-live="polite">{move || cross_error.get()}</p>
+                <Choice spec=&backoff::JITTER selected=jitter />
+                {attempts_f} {seed_f}
+            </section>
+            <Results stale=stale>
+                <ResultOutput
+                    label="Total wait"
+                    name="total-wait-s"
+                    value=Signal::derive(move || plain(total_wait()))
+                    text=Signal::derive(move || format!("{} s", number(total_wait(), 1)))
+                />
+                <ResultOutput
+                    label="Delay reaches the cap at attempt"
+                    name="cap-reached-attempt"
+                    value=Signal::derive(move || cap_reached().map(|k| k.to_string()).unwrap_or_default())
+                    text=Signal::derive(move || cap_reached().map_or("never (factor 1)".to_string(), |k| k.to_string()))
+                />
+                <ResultOutput
+                    label="Fleet: peak attempts in one second"
+                    name="peak-attempts-per-s"
+                    value=fleet_value(|o| o.peak_attempts_per_s.to_string())
+                    text=fleet_value(|o| number(o.peak_attempts_per_s as f64, 0))
+                />
+                <ResultOutput
+                    label="Fleet: attempts in all"
+                    name="total-attempts"
+                    value=fleet_value(|o| o.total_attempts.to_string())
+                    text=fleet_value(|o| number(o.total_attempts as f64, 0))
+                />
+                <ResultOutput
+                    label="Fleet: attempts refused"
+                    name="refused-attempts"
+                    value=fleet_value(|o| o.refused_attempts.to_string())
+                    text=fleet_value(|o| number(o.refused_attempts as f64, 0))
+                />
+                <ResultOutput
+                    label="Fleet: all connected after"
+                    name="all-connected-s"
+                    value=fleet_value(|o| o.all_connected_s.map(plain).unwrap_or_default())
+                    text=fleet_value(|o| match (o.p99_connected_s, o.all_connected_s) {
+                        (_, Some(all)) => format!("{} s (99 % at {} s)", number(all, 1), number(o.p99_connected_s.unwrap_or(all), 1)),
+                        (Some(p99), None) => format!("over 1 h (99 % at {} s)", number(p99, 1)),
+                        (None, None) => "over 1 h".to_string(),
+                    })
+                />
+                <p class="progress" aria-live="polite">
+                    {move || (progress.get() < 1.0).then(|| format!("Simulating the fleet… {} %", (progress.get() * 100.0).floor()))}
+                </p>
+            </Results>
+        </div>
+        <Chart caption="The delay before each attempt; with jitter, the band between the smallest and largest possible delay." summary=schedule_summary chart=schedule_chart table=schedule_table />
+        <section class="inputs fleet-inputs" aria-label="The fleet">
+            <h2>"A fleet after a broker restart"</h2>
+            {devices_f} {rate_f}
+        </section>
+        <Chart caption="Connection attempts per second when the whole fleet loses the broker at once; the selected strategy in bold." summary=storm_summary chart=storm_chart table=storm_table />
+        <Prose html=EXPLAIN />
+        <div class="snippets">
+            <CodeSnippet title="Reconnect with this policy" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || sched.with(|(p, _)| snippets::python(p))) />
+        </div>
+        <Prose html=HELP />
+    }
+}
+
+const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
+<p>Delay before attempt k: none = min(cap, base × factor<sup>k−1</sup>); full jitter = a uniform draw between 0 and that; equal jitter = half of it plus a uniform draw up to the other half; decorrelated = min(cap, uniform(base, previous × 3)). These are the strategies of Marc Brooker's “Exponential Backoff And Jitter” (AWS Architecture Blog) and its simulator, aws-samples/aws-arch-backoff-simulator. The seed makes every draw reproducible.</p>
+<p>The fleet: all devices lose the broker at t = 0 and wait their first delay. The broker admits at most the given number of new connections per second (a token bucket holding one second's worth) and refuses the rest, as a broker with a connection-rate limit does (MQTT 5 CONNACK 0x9F, Connection rate exceeded); a refused device backs off and retries. Time advances in 100 ms steps for up to an hour.</p>
+<p>What to take away: without jitter, every device retries in the same instant, round after round, and the broker admits only its rate each round. Any jitter breaks the lockstep: the attempts spread out and the fleet is back in seconds instead of minutes.</p>
+</section>
+<aside class="callout" aria-label="The chapter's backoff has no jitter"><p class="callout-title">The chapter's backoff has no jitter</p><div class="callout-body"><p>The chapter recommends waiting 1, 2, 4, 8 seconds and relying on paho's automatic reconnect. paho-mqtt's <code>reconnect_delay_set(min_delay=1, max_delay=120)</code> does exactly that, doubling up to the maximum and starting over only after a successful CONNACK (client.py, <code>_reconnect_wait</code>), with no jitter: good for one device, a thundering herd for a fleet. The snippet below adds the jitter when you choose it.</p></div></aside>"#;
+
+const HELP: &str = r#"<section class="help"><h2>Other clients' defaults</h2>
+<div class="table-scroll"><table class="text-table">
+<thead><tr><th scope="col">Client</th><th scope="col">Default reconnect</th><th scope="col">Source</th></tr></thead>
+<tbody>
+<tr><td>paho-mqtt (Python) 2.x</td><td>1 s, doubling to 120 s, no jitter; reset after a CONNACK</td><td>client.py: reconnect_delay_set, _reconnect_wait</td></tr>
+<tr><td>AWS IoT Device SDK v2 (MQTT 5, aws-c-mqtt)</td><td>1 s to 120 s, exponential with jitter; reset after 30 s connected</td><td>mqtt5_client_impl.h: AWS_MQTT5_DEFAULT_MIN/MAX_RECONNECT_DELAY_MS</td></tr>
+<tr><td>HiveMQ MQTT Client (Java)</td><td>1 s, doubling to 120 s, ±25 % random</td><td>MqttClientAutoReconnect: DEFAULT_START_DELAY_S, DEFAULT_MAX_DELAY_S</td></tr>
+<tr><td>Paho C (MQTTAsync)</td><td>1 s, doubling to 60 s (automaticReconnect)</td><td>MQTTAsync.h: minRetryInterval, maxRetryInterval</td></tr>
+<tr><td>MQTT.js</td><td>a fixed 1 s (reconnectPeriod 1000 ms), no backoff</td><td>README: reconnectPeriod</td></tr>
+</tbody></table></div>
+<h2>Link to this state</h2>
+<p>Parameters: <code>base</code> (s), <code>factor</code>, <code>cap</code> (s), <code>attempts</code>, <code>jitter</code> (none, full, equal, decorrelated), <code>seed</code>, <code>devices</code>, <code>accept_rate</code> (per second).</p>
+</section>"#;
