@@ -84,14 +84,33 @@ pub fn Chart(
     #[prop(into)] table: Signal<Table>,
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
-    // Bumped when the canvas changes size, so the chart is redrawn for it.
-    let resized = RwSignal::new(0u32);
+    // The canvas's CSS size, from the ResizeObserver: reading it in the draw
+    // would force a layout right after the outputs changed.
+    let size = RwSignal::new((0.0f64, 0.0f64));
+    // Bumped when the colour scheme changes, so the chart is redrawn with the new theme.
+    let theme = RwSignal::new(0u32);
+    let frame_pending = StoredValue::new(false);
 
+    // Draw at most once per animation frame, with the data current at that frame.
     Effect::new(move || {
-        resized.track();
-        let spec = chart.get();
-        if let Some(canvas) = canvas_ref.get() {
-            draw(&canvas, &spec);
+        chart.track();
+        theme.track();
+        let (w, h) = size.get();
+        if w <= 0.0 || frame_pending.get_value() {
+            return;
+        }
+        frame_pending.set_value(true);
+        let callback = Closure::once_into_js(move || {
+            frame_pending.set_value(false);
+            if let Some(canvas) = canvas_ref.get_untracked() {
+                chart.with_untracked(|spec| draw(&canvas, spec, w, h));
+            }
+        });
+        if window()
+            .request_animation_frame(callback.unchecked_ref())
+            .is_err()
+        {
+            frame_pending.set_value(false);
         }
     });
 
@@ -99,13 +118,24 @@ pub fn Chart(
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
-        let callback =
-            Closure::<dyn FnMut()>::new(move || resized.update(|n| *n = n.wrapping_add(1)));
-        if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
+                let rect = entry.content_rect();
+                size.set((rect.width(), rect.height()));
+            }
+        });
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
             observer.observe(&canvas);
             on_cleanup(move || observer.disconnect());
         }
-        callback.forget();
+        on_resize.forget();
+        if let Ok(Some(query)) = window().match_media("(prefers-color-scheme: dark)") {
+            let on_change =
+                Closure::<dyn FnMut()>::new(move || theme.update(|n| *n = n.wrapping_add(1)));
+            let _ = query
+                .add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+            on_change.forget();
+        }
     });
 
     let rows = move || {
@@ -187,12 +217,15 @@ fn tick_label(v: f64, span: f64) -> String {
     format::number(v, if span < 10.0 { 2 } else { 0 })
 }
 
-fn draw(canvas: &web_sys::HtmlCanvasElement, spec: &LineChart) {
+fn draw(canvas: &web_sys::HtmlCanvasElement, spec: &LineChart, css_w: f64, css_h: f64) {
     let dpr = window().device_pixel_ratio().clamp(1.0, 4.0);
-    let css_w = f64::from(canvas.client_width().max(200));
-    let css_h = f64::from(canvas.client_height().max(160));
-    canvas.set_width((css_w * dpr).round() as u32);
-    canvas.set_height((css_h * dpr).round() as u32);
+    let (css_w, css_h) = (css_w.max(200.0), css_h.max(160.0));
+    let (px_w, px_h) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
+    // Resizing the backing store clears and reallocates it: only when needed.
+    if canvas.width() != px_w || canvas.height() != px_h {
+        canvas.set_width(px_w);
+        canvas.set_height(px_h);
+    }
     let Ok(Some(style)) = window().get_computed_style(canvas) else {
         return;
     };
@@ -227,7 +260,8 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, spec: &LineChart) {
         .axis_desc_style(font(12.0))
         .x_label_formatter(&|v| tick_label(*v, xspan))
         .y_label_formatter(&|v| tick_label(*v, yspan))
-        .light_line_style(grid.mix(0.5))
+        .max_light_lines(1)
+        .light_line_style(grid.mix(0.4))
         .bold_line_style(grid)
         .axis_style(fg.mix(0.8))
         .draw();
