@@ -160,7 +160,7 @@ pub fn Chart(
             <figcaption>{caption} " " <span class="chart-summary">{move || summary.get()}</span></figcaption>
             <details class="chart-data">
                 <summary>"Data table"</summary>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Chart data">
                     <table>
                         <thead><tr>{headers}</tr></thead>
                         <tbody>{rows}</tbody>

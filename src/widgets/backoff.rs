@@ -395,7 +395,7 @@ const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
 <aside class="callout" aria-label="The chapter's backoff has no jitter"><p class="callout-title">The chapter's backoff has no jitter</p><div class="callout-body"><p>The chapter recommends waiting 1, 2, 4, 8 seconds and relying on paho's automatic reconnect. paho-mqtt's <code>reconnect_delay_set(min_delay=1, max_delay=120)</code> does exactly that, doubling up to the maximum and starting over only after a successful CONNACK (client.py, <code>_reconnect_wait</code>), with no jitter: good for one device, a thundering herd for a fleet. The snippet below adds the jitter when you choose it.</p></div></aside>"#;
 
 const HELP: &str = r#"<section class="help"><h2>Other clients' defaults</h2>
-<div class="table-scroll"><table class="text-table">
+<div class="table-scroll" tabindex="0" role="region" aria-label="Reconnect defaults of other clients"><table class="text-table">
 <thead><tr><th scope="col">Client</th><th scope="col">Default reconnect</th><th scope="col">Source</th></tr></thead>
 <tbody>
 <tr><td>paho-mqtt (Python) 2.x</td><td>1 s, doubling to 120 s, no jitter; reset after a CONNACK</td><td>client.py: reconnect_delay_set, _reconnect_wait</td></tr>
