@@ -7,6 +7,7 @@ mod number_field;
 mod prose;
 mod result;
 mod snippet;
+mod state;
 
 pub use callout::Callout;
 pub use chart::{Chart, HLine, LineChart, Marker, Series, Table, Tone};
@@ -15,3 +16,4 @@ pub use number_field::{NumberField, NumberInput};
 pub use prose::Prose;
 pub use result::{ResultOutput, Results};
 pub use snippet::CodeSnippet;
+pub use state::{last_valid, values};

@@ -8,27 +8,16 @@ use mqtt_lab_core::format::{number, plain};
 #[component]
 pub fn Capacity() -> impl IntoView {
     let fields = capacity::FIELDS.each_ref().map(NumberInput::new);
-    let parsed = move || -> Result<Inputs, ()> {
-        let mut values = [0.0; 5];
-        for (v, f) in values.iter_mut().zip(&fields) {
-            *v = f.value().map_err(|_| ())?;
-        }
-        Ok(Inputs::from_values(values))
-    };
+    let parsed = move || values(&fields).map(Inputs::from_values);
     // The last valid inputs and their results; kept while a field is refused.
-    let state = Memo::new(move |prev: Option<&(Inputs, Outputs)>| {
-        match parsed()
-            .ok()
-            .and_then(|i| capacity::compute(&i).ok().map(|o| (i, o)))
-        {
-            Some(now) => now,
-            None => prev.copied().unwrap_or_else(|| {
-                let i = Inputs::default();
-                (i, capacity::compute(&i).unwrap_or(ZERO))
-            }),
-        }
-    });
-    let stale = Signal::derive(move || parsed().is_err());
+    let state = last_valid(
+        move || parsed().and_then(|i| capacity::compute(&i).ok().map(|o| (i, o))),
+        || {
+            let i = Inputs::default();
+            (i, capacity::compute(&i).unwrap_or(ZERO))
+        },
+    );
+    let stale = Signal::derive(move || parsed().is_none());
     let out = move || state.get().1;
 
     let chart = Signal::derive(move || {

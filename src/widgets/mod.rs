@@ -1,13 +1,14 @@
 //! One module per widget; the registry maps a slug to its view.
 
 mod backoff;
+mod broker_cost;
 mod capacity;
 
 use leptos::prelude::*;
 
 /// Whether a widget of the registry has been built yet.
 pub fn is_ready(slug: &str) -> bool {
-    matches!(slug, "capacity" | "backoff")
+    matches!(slug, "capacity" | "backoff" | "broker-cost")
 }
 
 /// The view of a widget, or a placeholder for one still to come.
@@ -15,6 +16,7 @@ pub fn render(slug: &'static str) -> AnyView {
     match slug {
         "capacity" => view! { <capacity::Capacity /> }.into_any(),
         "backoff" => view! { <backoff::Backoff /> }.into_any(),
+        "broker-cost" => view! { <broker_cost::BrokerCost /> }.into_any(),
         _ => view! {
             <p class="coming-note">"This widget is coming soon. Meanwhile, try the "<a href="?w=capacity">"capacity planner"</a>"."</p>
         }

@@ -6,6 +6,7 @@
 //! any input; property tests in each module feed extreme values.
 
 pub mod backoff;
+pub mod broker_cost;
 pub mod capacity;
 pub mod fields;
 pub mod format;

@@ -1,0 +1,160 @@
+//! `?w=broker-cost`: public versus private broker, cost and risk.
+
+use crate::components::*;
+use leptos::prelude::*;
+use mqtt_lab_core::broker_cost::{self, snippets, Inputs, Outputs};
+use mqtt_lab_core::format::{fixed, number, plain};
+
+#[component]
+pub fn BrokerCost() -> impl IntoView {
+    let fields = broker_cost::FIELDS.each_ref().map(NumberInput::new);
+    let parsed = move || values(&fields).map(Inputs::from_values);
+    let state = last_valid(
+        move || parsed().and_then(|i| broker_cost::compute(&i).ok().map(|o| (i, o))),
+        || {
+            let i = Inputs::default();
+            (i, broker_cost::compute_valid(&i))
+        },
+    );
+    let stale = Signal::derive(move || parsed().is_none());
+    let out = move || state.get().1;
+    let money = |v: f64| format!("${}", number(v, 0));
+    let result = move |f: fn(&Outputs) -> String| Signal::derive(move || f(&out()));
+
+    let curves = Memo::new(move |_| broker_cost::monthly_curves(&state.get().0));
+    let chart = Signal::derive(move || {
+        let pct = state.get().0.breach_pct_year;
+        curves.with(|c| {
+            let series =
+                |name: String, tone, faint, f: fn(&(f64, f64, f64, f64, f64)) -> f64| Series {
+                    name,
+                    points: c.iter().map(|r| (r.0, f(r))).collect(),
+                    tone,
+                    faint,
+                };
+            LineChart {
+                x_label: "Months".into(),
+                y_label: "Cumulative USD".into(),
+                series: vec![
+                    series("Private broker".into(), Tone::Primary, false, |r| r.1),
+                    series(
+                        format!("Public, expected loss at {} %/year", plain(pct)),
+                        Tone::Danger,
+                        false,
+                        |r| r.2,
+                    ),
+                    series(
+                        format!("at {} %", plain(pct / 2.0)),
+                        Tone::Warning,
+                        true,
+                        |r| r.3,
+                    ),
+                    series(
+                        format!("at {} %", plain((pct * 2.0).min(100.0))),
+                        Tone::Warning,
+                        true,
+                        |r| r.4,
+                    ),
+                ],
+                hlines: vec![],
+                markers: vec![],
+            }
+        })
+    });
+    let table = Signal::derive(move || {
+        curves.with(|c| {
+            let step = (c.len() / 12).max(1);
+            Table {
+                headers: [
+                    "Month",
+                    "Private (USD)",
+                    "Public expected (USD)",
+                    "at half (USD)",
+                    "at double (USD)",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: c
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| k % step == 0 || *k + 1 == c.len())
+                    .map(|(_, r)| {
+                        vec![
+                            number(r.0, 2),
+                            number(r.1, 0),
+                            number(r.2, 0),
+                            number(r.3, 0),
+                            number(r.4, 0),
+                        ]
+                    })
+                    .collect(),
+            }
+        })
+    });
+    let summary = Signal::derive(move || {
+        let (i, o) = state.get();
+        format!(
+            "After {} months: private ${}, public expected loss ${}.",
+            number(i.years * 12.0, 1),
+            number(o.private_usd, 0),
+            number(o.public_expected_loss_usd, 0)
+        )
+    });
+    let verdict_text = Signal::derive(move || {
+        let (i, o) = state.get();
+        broker_cost::verdict_sentence(&i, &o)
+    });
+
+    view! {
+        <p class="intro">
+            "A public test broker costs nothing until someone reads or drives your devices. Put a price on both sides: what a private broker costs you, and what a public one is expected to cost."
+        </p>
+        <div class="widget-grid">
+            <section class="inputs" aria-label="Inputs">
+                {fields.map(|input| view! { <NumberField input=input /> }).collect_view()}
+            </section>
+            <div>
+                <Results stale=stale>
+                    <ResultOutput label="Private broker, whole horizon" name="private-usd"
+                        value=result(|o| plain(o.private_usd)) text=Signal::derive(move || money(out().private_usd)) />
+                    <ResultOutput label="Public broker, expected loss" name="public-expected-loss-usd"
+                        value=result(|o| plain(o.public_expected_loss_usd)) text=Signal::derive(move || money(out().public_expected_loss_usd)) />
+                    <ResultOutput label="Break-even chance of a breach" name="break-even-pct-year"
+                        value=result(|o| o.break_even_pct_year.map(plain).unwrap_or_default())
+                        text=result(|o| o.break_even_pct_year.map_or("none (a breach costs nothing)".into(), |b| format!("{} % a year", fixed(b, 2)))) />
+                    <ResultOutput label="Expected saving of going private" name="net-saving-usd"
+                        value=result(|o| plain(o.net_saving_usd))
+                        text=Signal::derive(move || { let v = out().net_saving_usd; if v < 0.0 { format!("−${}", number(-v, 0)) } else { money(v) } }) />
+                    <ResultOutput label="Private cost per device per month" name="per-device-usd-month"
+                        value=result(|o| plain(o.per_device_usd_month)) text=result(|o| format!("${}", fixed(o.per_device_usd_month, 2))) />
+                    <ResultOutput label="Verdict" name="verdict"
+                        value=result(|o| o.verdict.slug().to_string()) text=result(|o| o.verdict.slug().to_string()) />
+                </Results>
+                <p class="verdict" aria-live="polite">{move || verdict_text.get()}</p>
+            </div>
+        </div>
+        <Chart caption="Cumulative cost: the private broker against the public broker's expected loss, at your probability and at half and double it." summary=summary chart=chart table=table />
+        <Prose html=EXPLAIN />
+        <div class="snippets">
+            <CodeSnippet title="A minimal secure broker" lang="mosquitto.conf" code=snippets::MOSQUITTO_CONF.to_string() />
+            <CodeSnippet title="The matching client" lang="Python, paho-mqtt 2.x" code=snippets::PAHO_CLIENT.to_string() />
+        </div>
+        <Prose html=HELP />
+    }
+}
+
+const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
+<p>Private broker = setup hours × rate + hosting × months + upkeep hours × rate × months. Expected loss with a public broker = chance of a breach per year × cost of one breach × years: the average number of incidents times their cost. Break-even = the chance per year at which both are equal. An expected value is an average over many deployments: yours either has a breach or it does not, and the cost of one is not spread over the years.</p>
+<p>Defaults: hosting of 50 USD a month is an example (a small virtual server running mosquitto costs roughly 5–20 USD a month; managed broker plans start around tens of USD); 8 hours of setup at 75 USD an hour; upkeep 0 hours, so add yours. The breach cost of 47,000 USD is the chapter's figure, from an audit it does not name: treat it as an assumption, not a measurement. The chapter's “47 % of small deployments used public brokers” is quoted without a source too.</p>
+<h2>What a private broker buys</h2>
+<ul>
+<li>Encryption: TLS on port 8883 (or wss://), so no one on the path reads credentials or data. Handshakes take time on small devices: <a href="?w=tls-timeout">TLS connection time</a>.</li>
+<li>Authentication: a user name and password, or a client certificate, per device; <code>allow_anonymous false</code>. A refused client gets CONNACK 134 or 135: <a href="?w=reason-codes&amp;code=134">reason codes</a>.</li>
+<li>Authorisation: per-topic ACLs, so a device can publish only its own data and no one can send it commands but you.</li>
+<li>Limits you set: connection limits and monitoring, sized with the <a href="?w=capacity">capacity planner</a>.</li>
+<li>Availability that is yours: no shared, overloaded test service; restarts you plan, with clients that back off (<a href="?w=backoff">reconnect backoff</a>).</li>
+</ul>
+</section>"#;
+
+const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>
+<p>Parameters: <code>devices</code>, <code>hosting_usd_month</code>, <code>setup_hours</code>, <code>hourly_usd</code>, <code>maint_hours_month</code>, <code>years</code>, <code>breach_pct_year</code> (percent), <code>breach_usd</code>.</p></section>"#;
