@@ -88,6 +88,36 @@ impl UrlState {
         slug
     }
 
+    /// Free text (search words, a code in decimal or hex), checked by `check`:
+    /// a URL value it refuses is ignored with a notice.
+    pub fn text(
+        &self,
+        key: &'static str,
+        default: &str,
+        check: fn(&str) -> Result<(), String>,
+    ) -> RwSignal<String> {
+        let start = match self.get(key) {
+            Some(raw) => match check(&raw) {
+                Ok(()) => raw,
+                Err(message) => {
+                    self.notice(format!(
+                        "Ignored {key}={raw}: {message}. Using the default{}.",
+                        if default.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {default}")
+                        }
+                    ));
+                    default.to_string()
+                }
+            },
+            None => default.to_string(),
+        };
+        let text = RwSignal::new(start);
+        self.own(key, text.into());
+        text
+    }
+
     /// Registers a parameter that the widget writes back.
     pub fn own(&self, key: &'static str, value: Signal<String>) {
         self.owned.update_value(|o| o.push((key, value)));

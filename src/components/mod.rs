@@ -8,6 +8,7 @@ mod prose;
 mod result;
 mod snippet;
 mod state;
+mod text_field;
 
 pub use callout::Callout;
 pub use chart::{Chart, HLine, LineChart, Marker, Series, Table, Tone};
@@ -17,3 +18,4 @@ pub use prose::Prose;
 pub use result::{ResultOutput, Results};
 pub use snippet::CodeSnippet;
 pub use state::{last_valid, values};
+pub use text_field::TextField;

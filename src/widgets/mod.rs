@@ -3,12 +3,16 @@
 mod backoff;
 mod broker_cost;
 mod capacity;
+mod reason_codes;
 
 use leptos::prelude::*;
 
 /// Whether a widget of the registry has been built yet.
 pub fn is_ready(slug: &str) -> bool {
-    matches!(slug, "capacity" | "backoff" | "broker-cost")
+    matches!(
+        slug,
+        "capacity" | "backoff" | "broker-cost" | "reason-codes"
+    )
 }
 
 /// The view of a widget, or a placeholder for one still to come.
@@ -17,6 +21,7 @@ pub fn render(slug: &'static str) -> AnyView {
         "capacity" => view! { <capacity::Capacity /> }.into_any(),
         "backoff" => view! { <backoff::Backoff /> }.into_any(),
         "broker-cost" => view! { <broker_cost::BrokerCost /> }.into_any(),
+        "reason-codes" => view! { <reason_codes::ReasonCodes /> }.into_any(),
         _ => view! {
             <p class="coming-note">"This widget is coming soon. Meanwhile, try the "<a href="?w=capacity">"capacity planner"</a>"."</p>
         }

@@ -10,5 +10,6 @@ pub mod broker_cost;
 pub mod capacity;
 pub mod fields;
 pub mod format;
+pub mod reason_codes;
 pub mod rng;
 pub mod widgets;

@@ -1,0 +1,769 @@
+//! MQTT reason codes: the complete MQTT 5.0 table (OASIS MQTT Version 5.0,
+//! §2.4 Reason Code, Table 2-6) and MQTT 3.1.1's CONNACK return codes (§3.2.2.3,
+//! Table 3.1) and SUBACK failure (§3.9.3), with what each means for a client.
+
+use serde::Serialize;
+
+/// The packets a reason code can appear in, in the order the page lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Packet {
+    Connack,
+    Puback,
+    Pubrec,
+    Pubrel,
+    Pubcomp,
+    Suback,
+    Unsuback,
+    Disconnect,
+    Auth,
+}
+
+impl Packet {
+    pub const ALL: [Packet; 9] = [
+        Packet::Connack,
+        Packet::Puback,
+        Packet::Pubrec,
+        Packet::Pubrel,
+        Packet::Pubcomp,
+        Packet::Suback,
+        Packet::Unsuback,
+        Packet::Disconnect,
+        Packet::Auth,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Packet::Connack => "CONNACK",
+            Packet::Puback => "PUBACK",
+            Packet::Pubrec => "PUBREC",
+            Packet::Pubrel => "PUBREL",
+            Packet::Pubcomp => "PUBCOMP",
+            Packet::Suback => "SUBACK",
+            Packet::Unsuback => "UNSUBACK",
+            Packet::Disconnect => "DISCONNECT",
+            Packet::Auth => "AUTH",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Packet::Connack => "connack",
+            Packet::Puback => "puback",
+            Packet::Pubrec => "pubrec",
+            Packet::Pubrel => "pubrel",
+            Packet::Pubcomp => "pubcomp",
+            Packet::Suback => "suback",
+            Packet::Unsuback => "unsuback",
+            Packet::Disconnect => "disconnect",
+            Packet::Auth => "auth",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Packet> {
+        Packet::ALL
+            .into_iter()
+            .find(|p| p.slug().eq_ignore_ascii_case(s.trim()))
+    }
+
+    const fn bit(self) -> u16 {
+        1 << self as u16
+    }
+}
+
+const CONNACK: u16 = Packet::Connack.bit();
+const PUBACK: u16 = Packet::Puback.bit();
+const PUBREC: u16 = Packet::Pubrec.bit();
+const PUBREL: u16 = Packet::Pubrel.bit();
+const PUBCOMP: u16 = Packet::Pubcomp.bit();
+const SUBACK: u16 = Packet::Suback.bit();
+const UNSUBACK: u16 = Packet::Unsuback.bit();
+const DISCONNECT: u16 = Packet::Disconnect.bit();
+const AUTH: u16 = Packet::Auth.bit();
+
+/// Whether an automatic reconnect (or resend) should try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Retry {
+    /// Nothing failed, or trying again cannot help until something is changed.
+    No,
+    /// Try again now (another server, a fresh connection).
+    Yes,
+    /// Try again later, with backoff and jitter: the broker is overloaded or limiting.
+    WithBackoff,
+}
+
+impl Retry {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Retry::No => "no",
+            Retry::Yes => "yes",
+            Retry::WithBackoff => "with-backoff",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Version {
+    V311,
+    V5,
+}
+
+impl Version {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Version::V311 => "3",
+            Version::V5 => "5",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Version::V311 => "MQTT 3.1.1",
+            Version::V5 => "MQTT 5.0",
+        }
+    }
+}
+
+/// One reason code (or 3.1.1 return code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Code {
+    pub value: u8,
+    /// Names by packet: most codes have one name; 0x00 has three.
+    pub names: &'static [(u16, &'static str)],
+    /// The packets of Table 2-6 (3.1.1: the packet it is returned in).
+    packets: u16,
+    pub meaning: &'static str,
+    pub cause: &'static str,
+    pub action: &'static str,
+    pub retry: Retry,
+    /// Where the specification contradicts itself about this code.
+    pub spec_note: Option<&'static str>,
+    /// Where the course chapter gets this code wrong.
+    pub erratum: Option<&'static str>,
+}
+
+impl Code {
+    pub fn packets(&self) -> impl Iterator<Item = Packet> + '_ {
+        Packet::ALL
+            .into_iter()
+            .filter(|p| self.packets & p.bit() != 0)
+    }
+
+    pub fn appears_in(&self, p: Packet) -> bool {
+        self.packets & p.bit() != 0
+    }
+
+    /// The name of this code, all names joined when it has several.
+    pub fn name(&self) -> String {
+        self.names
+            .iter()
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    /// The name it has in packet `p`, if it appears there.
+    pub fn name_in(&self, p: Packet) -> Option<&'static str> {
+        self.names
+            .iter()
+            .find(|(mask, _)| mask & p.bit() != 0)
+            .map(|(_, n)| *n)
+    }
+
+    /// "0x95"
+    pub fn hex(&self) -> String {
+        format!("0x{:02X}", self.value)
+    }
+
+    /// "CONNACK, DISCONNECT"
+    pub fn packet_list(&self) -> String {
+        self.packets()
+            .map(Packet::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Success below 0x80, failure from 0x80 (MQTT 5.0 §2.4).
+    pub fn is_failure(&self) -> bool {
+        self.value >= 0x80
+    }
+
+    pub fn kind(&self) -> &'static str {
+        if self.is_failure() {
+            "failure"
+        } else {
+            "success"
+        }
+    }
+}
+
+const ALL_ACKS: u16 = CONNACK | PUBACK | PUBREC | SUBACK | UNSUBACK | DISCONNECT;
+
+macro_rules! code {
+    ($v:expr, $packets:expr, $name:expr, $meaning:expr, $cause:expr, $action:expr, $retry:ident) => {
+        Code {
+            value: $v,
+            names: &[($packets, $name)],
+            packets: $packets,
+            meaning: $meaning,
+            cause: $cause,
+            action: $action,
+            retry: Retry::$retry,
+            spec_note: None,
+            erratum: None,
+        }
+    };
+}
+
+/// MQTT 5.0, Table 2-6, every code from 0x00 to 0xA2.
+pub const V5: &[Code] = &[
+    Code {
+        value: 0x00,
+        names: &[
+            (CONNACK | PUBACK | PUBREC | PUBREL | PUBCOMP | UNSUBACK | AUTH, "Success"),
+            (DISCONNECT, "Normal disconnection"),
+            (SUBACK, "Granted QoS 0"),
+        ],
+        packets: CONNACK | PUBACK | PUBREC | PUBREL | PUBCOMP | SUBACK | UNSUBACK | DISCONNECT | AUTH,
+        meaning: "It worked. In DISCONNECT: the connection is closed on purpose and the Will is not sent. In SUBACK: the subscription is granted at QoS 0.",
+        cause: "Nothing went wrong.",
+        action: "Carry on. After a CONNACK, subscribe here (in on_connect) so subscriptions come back after every reconnect. A SUBACK of 0 when you asked for QoS 1 or 2 is a downgrade: messages to you may be lost.",
+        retry: Retry::No,
+        spec_note: None,
+        erratum: None,
+    },
+    code!(0x01, SUBACK, "Granted QoS 1", "The subscription is granted at QoS 1.", "You asked for QoS 1, or for 2 and the broker allows at most 1.", "If you asked for QoS 2, the broker downgraded it: expect possible duplicates.", No),
+    code!(0x02, SUBACK, "Granted QoS 2", "The subscription is granted at QoS 2.", "You asked for QoS 2.", "Nothing to do.", No),
+    code!(0x04, DISCONNECT, "Disconnect with Will Message", "A client closes the connection and asks the broker to publish its Will anyway.", "Sent by a client, never by a broker.", "Use it when a device shuts down on purpose but its watchers should hear the Will.", No),
+    code!(0x10, PUBACK | PUBREC, "No matching subscribers", "The message was accepted, but nobody is subscribed to its topic.", "No subscriber yet, or a topic typo on one side.", "A success: the broker has the message. If you expected subscribers, compare the topic with their filters (mosquitto_sub -t '#' -v).", No),
+    code!(0x11, UNSUBACK, "No subscription existed", "There was no such subscription to remove.", "Unsubscribing from a filter you never subscribed to, or a different spelling.", "Nothing to do, or check the filter text.", No),
+    code!(0x18, AUTH, "Continue authentication", "The enhanced authentication exchange goes on.", "Part of an AUTH challenge-response (for example SCRAM).", "Answer with the next AUTH step.", No),
+    code!(0x19, AUTH, "Re-authenticate", "The client starts authenticating again on a live connection.", "Sent by a client, for example before its token expires.", "Nothing for a broker's client to handle.", No),
+    code!(0x80, ALL_ACKS, "Unspecified error", "It failed and the broker does not say why.", "Anything: look at the broker's log.", "Log it and check the broker's log; retry later.", WithBackoff),
+    code!(0x81, CONNACK | DISCONNECT, "Malformed Packet", "The broker could not parse what the client sent.", "A client library bug, or a non-MQTT client on the MQTT port.", "Update the client library; check that you talk MQTT to an MQTT port (TLS on 8883, WebSocket on its own port).", No),
+    code!(0x82, CONNACK | DISCONNECT, "Protocol Error", "The packet parsed but broke the protocol's rules.", "A library bug, or mixing protocol versions.", "Update the client; check the protocol version the client asks for.", No),
+    code!(0x83, ALL_ACKS, "Implementation specific error", "The broker refused for a reason of its own.", "A broker-specific rule or plugin (an authentication plugin, a rule engine).", "Read the broker's documentation and log; retry later if it is transient.", WithBackoff),
+    code!(0x84, CONNACK, "Unsupported Protocol Version", "The broker does not speak the MQTT version the client asked for.", "An MQTT 5 client against an old broker, or the reverse.", "Connect with the version the broker supports (paho: protocol=mqtt.MQTTv311 or MQTTv5).", No),
+    code!(0x85, CONNACK, "Client Identifier not valid", "The broker rejects the client id.", "Empty, too long, or with characters the broker refuses. MQTT 3.1.1 only guarantees 1–23 characters of 0-9, a-z, A-Z.", "Use a short, unique id built from letters and digits.", No),
+    code!(0x86, CONNACK, "Bad User Name or Password", "The credentials are wrong.", "A typo, a rotated password, or a user missing from the password file.", "Fix the credentials; retrying with the same ones cannot succeed and may get you banned.", No),
+    code!(0x87, ALL_ACKS, "Not authorized", "Authenticated, but not allowed to do this.", "An ACL forbids the connection, the topic or the subscription.", "Ask for the permission, or use the topic your ACL allows.", No),
+    code!(0x88, CONNACK, "Server unavailable", "The broker cannot serve the client now.", "Overload, maintenance, or a cluster node that is not ready.", "Retry later with backoff and jitter.", WithBackoff),
+    code!(0x89, CONNACK | DISCONNECT, "Server busy", "The broker is busy.", "Overload.", "Retry later with backoff and jitter.", WithBackoff),
+    code!(0x8A, CONNACK, "Banned", "This client is banned.", "An administrator or an automatic rule banned it (too many failed logins, abuse).", "Contact the broker's administrator; do not retry.", No),
+    code!(0x8B, DISCONNECT, "Server shutting down", "The broker is going down.", "A restart or maintenance.", "Reconnect with backoff and jitter: the whole fleet got this at once.", WithBackoff),
+    code!(0x8C, CONNACK | DISCONNECT, "Bad authentication method", "The broker does not support this authentication method, or it changed.", "Enhanced authentication set up differently on both sides.", "Use a method the broker supports.", No),
+    code!(0x8D, DISCONNECT, "Keep Alive timeout", "Nothing arrived from the client within 1.5 times its keepalive.", "The network loop stopped running, a long blocking call in a callback, or a lossy link.", "Keep the network loop running (loop_start or loop_forever); reconnect.", Yes),
+    code!(0x8E, DISCONNECT, "Session taken over", "Another connection with the same client id took this session.", "Two devices (or two processes) with the same client id: they keep kicking each other out.", "Give every device a unique client id. Reconnecting at once only restarts the fight.", No),
+    code!(0x8F, SUBACK | UNSUBACK | DISCONNECT, "Topic Filter invalid", "The topic filter is not valid here.", "A misplaced wildcard (sensors/#/temp, sensor+), or a filter the broker refuses.", "Fix the filter: # only at the end, + for a whole level.", No),
+    code!(0x90, CONNACK | PUBACK | PUBREC | DISCONNECT, "Topic Name invalid", "The topic name is well formed but not accepted. In CONNACK: the Will topic.", "A wildcard in a topic name, or a topic the broker refuses.", "Publish to a concrete topic without + or #.", No),
+    code!(0x91, PUBACK | PUBREC | SUBACK | UNSUBACK, "Packet Identifier in use", "The packet identifier is already in use.", "Client and broker disagree on session state, for example after a reconnect.", "Let the library pick identifiers; reconnect with a clean session if it persists.", Yes),
+    code!(0x92, PUBREL | PUBCOMP, "Packet Identifier not found", "The packet identifier is unknown.", "Session state lost on one side during a QoS 2 exchange.", "Usually harmless at the end of a QoS 2 flow after a reconnect; check session persistence.", No),
+    code!(0x93, DISCONNECT, "Receive Maximum exceeded", "The client sent more unacknowledged QoS 1/2 messages than the broker allows.", "Ignoring the Receive Maximum in CONNACK.", "Respect Receive Maximum (paho: max_inflight_messages_set).", No),
+    code!(0x94, DISCONNECT, "Topic Alias invalid", "A topic alias was out of range or unknown.", "A library bug with topic aliases.", "Update the client or stop using topic aliases.", No),
+    code!(0x95, CONNACK | DISCONNECT, "Packet too large", "A packet exceeded the maximum packet size.", "A payload bigger than the broker's limit (mosquitto: message_size_limit, max_packet_size).", "Send smaller messages or raise the broker's limit.", No),
+    code!(0x96, DISCONNECT, "Message rate too high", "The client publishes faster than allowed.", "A rate limit on the broker.", "Publish less often; reconnect with backoff.", WithBackoff),
+    code!(0x97, CONNACK | PUBACK | PUBREC | SUBACK | DISCONNECT, "Quota exceeded", "An implementation or administrative limit was exceeded.", "A quota: connections, messages, subscriptions or bytes, depending on the broker.", "Find which quota in the broker's documentation; retry later or raise it.", WithBackoff),
+    code!(0x98, DISCONNECT, "Administrative action", "An administrator disconnected the client.", "A kick from the admin console or API.", "Ask why before reconnecting.", No),
+    Code {
+        value: 0x99,
+        names: &[(PUBACK | PUBREC | DISCONNECT, "Payload format invalid")],
+        packets: PUBACK | PUBREC | DISCONNECT,
+        meaning: "The payload does not match its Payload Format Indicator (it says UTF-8 but is not).",
+        cause: "Binary data sent with the payload format set to UTF-8 text.",
+        action: "Send valid UTF-8, or do not mark the payload as text.",
+        retry: Retry::No,
+        spec_note: Some("The specification contradicts itself: Table 2-6 lists 0x99 for PUBACK, PUBREC and DISCONNECT only, but §3.2.2.2 lists it as a CONNACK reason code too (the Will payload does not match its format indicator). A broker may send it in CONNACK."),
+        erratum: None,
+    },
+    code!(0x9A, CONNACK | DISCONNECT, "Retain not supported", "The broker does not support retained messages.", "A retained publish, or a retained Will, on a broker with retain disabled.", "Publish without retain.", No),
+    code!(0x9B, CONNACK | DISCONNECT, "QoS not supported", "The broker does not support this QoS.", "A QoS above the Maximum QoS in CONNACK (some cloud brokers have no QoS 2).", "Use the highest QoS the broker supports.", No),
+    code!(0x9C, CONNACK | DISCONNECT, "Use another server", "Connect to another server for now.", "Load balancing or maintenance; the Server Reference property names the server.", "Connect to the server named in the Server Reference.", Yes),
+    code!(0x9D, CONNACK | DISCONNECT, "Server moved", "The server moved for good.", "A migration; the Server Reference property names the new server.", "Update the configured address.", Yes),
+    code!(0x9E, SUBACK | DISCONNECT, "Shared Subscriptions not supported", "The broker does not support $share/ subscriptions.", "A shared subscription on a broker without them.", "Subscribe without $share/ or change broker.", No),
+    Code {
+        value: 0x9F,
+        names: &[(CONNACK | DISCONNECT, "Connection rate exceeded")],
+        packets: CONNACK | DISCONNECT,
+        meaning: "Too many connection attempts: the broker is rate-limiting new connections.",
+        cause: "A reconnection storm: many devices retrying in step, or one client reconnecting in a tight loop.",
+        action: "Back off with jitter before the next attempt (see the backoff widget).",
+        retry: Retry::WithBackoff,
+        spec_note: None,
+        erratum: Some("The chapter gives “Connection Rate Exceeded” both to 149 and to 159 and tests reason_code == 149 for it: the rate limit is 159 (0x9F) only."),
+    },
+    code!(0xA0, DISCONNECT, "Maximum connect time", "The connection lasted as long as it is allowed to.", "A broker policy that limits session length.", "Reconnect.", Yes),
+    code!(0xA1, SUBACK | DISCONNECT, "Subscription Identifiers not supported", "The broker does not support subscription identifiers.", "A SUBSCRIBE with a Subscription Identifier property.", "Subscribe without it.", No),
+    Code {
+        value: 0xA2,
+        names: &[(SUBACK | DISCONNECT, "Wildcard Subscriptions not supported")],
+        packets: SUBACK | DISCONNECT,
+        meaning: "The broker does not support wildcard subscriptions.",
+        cause: "A filter with + or # on a broker that forbids them.",
+        action: "Subscribe to explicit topics.",
+        retry: Retry::No,
+        spec_note: None,
+        erratum: Some("The chapter lists 162 among the CONNACK codes of on_connect: it is not a CONNACK code. It appears only in SUBACK (a refused subscription) and DISCONNECT."),
+    },
+];
+
+/// MQTT 3.1.1 CONNACK return codes (§3.2.2.3, Table 3.1; 6–255 reserved) and
+/// the SUBACK failure return code 0x80 (§3.9.3).
+pub const V311: &[Code] = &[
+    code!(0x00, CONNACK, "Connection Accepted", "The broker accepted the connection.", "Nothing went wrong.", "Subscribe in on_connect, so subscriptions come back after every reconnect.", No),
+    code!(0x01, CONNACK, "Connection Refused, unacceptable protocol version", "The broker does not support the protocol level the client asked for.", "An MQTT 3.1.1 client against an MQTT 3.1-only broker, or the reverse.", "Use a protocol version the broker supports.", No),
+    code!(0x02, CONNACK, "Connection Refused, identifier rejected", "The client id is not allowed.", "Empty with clean session off, too long, or unusual characters: only 1–23 characters of 0-9, a-z, A-Z are guaranteed.", "Use a short, unique id of letters and digits.", No),
+    code!(0x03, CONNACK, "Connection Refused, Server unavailable", "The network connection works but the MQTT service is unavailable.", "Overload or maintenance.", "Retry later with backoff and jitter.", WithBackoff),
+    code!(0x04, CONNACK, "Connection Refused, bad user name or password", "The credentials are wrong or malformed.", "A typo, a rotated password, or a missing user.", "Fix the credentials; retrying with the same ones cannot succeed.", No),
+    code!(0x05, CONNACK, "Connection Refused, not authorized", "The client is not authorised to connect.", "An ACL, or anonymous access turned off.", "Get the permission or the credentials you need.", No),
+    code!(0x80, SUBACK, "Failure", "The broker refused the subscription.", "The ACL forbids the filter, or the filter is invalid.", "Check the filter and your ACL; paho reports it as reason code 128 in on_subscribe.", No),
+];
+
+pub const VERSION: crate::fields::ChoiceSpec = crate::fields::ChoiceSpec {
+    key: "v",
+    label: "Protocol version",
+    options: &[("5", "MQTT 5.0"), ("3", "MQTT 3.1.1")],
+    default: "5",
+};
+
+pub const PACKET: crate::fields::ChoiceSpec = crate::fields::ChoiceSpec {
+    key: "packet",
+    label: "Packet",
+    options: &[
+        ("all", "All packets"),
+        ("connack", "CONNACK"),
+        ("puback", "PUBACK"),
+        ("pubrec", "PUBREC"),
+        ("pubrel", "PUBREL"),
+        ("pubcomp", "PUBCOMP"),
+        ("suback", "SUBACK"),
+        ("unsuback", "UNSUBACK"),
+        ("disconnect", "DISCONNECT"),
+        ("auth", "AUTH"),
+    ],
+    default: "all",
+};
+
+impl Version {
+    pub fn from_slug(s: &str) -> Version {
+        if s == "3" {
+            Version::V311
+        } else {
+            Version::V5
+        }
+    }
+}
+
+pub fn table(v: Version) -> &'static [Code] {
+    match v {
+        Version::V311 => V311,
+        Version::V5 => V5,
+    }
+}
+
+pub fn find(v: Version, value: u8) -> Option<&'static Code> {
+    table(v).iter().find(|c| c.value == value)
+}
+
+/// The MQTT 5 reason code that paho-mqtt 2.x hands a VERSION2 on_connect for
+/// an MQTT 3.1.1 CONNACK return code (client.py, convert_connack_rc_to_reason_code):
+/// 0→0, 1→132, 2→133, 3→136, 4→134, 5→135, anything else→128.
+pub fn paho_v5_equivalent(return_code: u8) -> u8 {
+    match return_code {
+        0 => 0x00,
+        1 => 0x84,
+        2 => 0x85,
+        3 => 0x88,
+        4 => 0x86,
+        5 => 0x87,
+        _ => 0x80,
+    }
+}
+
+/// Parses "149", "0x95" or "0X95" into a code value.
+pub fn parse_code(text: &str) -> Result<u8, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("enter a code: decimal (149) or hex (0x95)".into());
+    }
+    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u16::from_str_radix(hex, 16).ok(),
+        None => t.parse::<u16>().ok(),
+    };
+    match parsed {
+        Some(v) if v <= 255 => Ok(v as u8),
+        Some(_) => Err(format!("{t} is above 255: reason codes are one byte")),
+        None => Err(format!(
+            "“{}” is not a code: use decimal (149) or hex (0x95)",
+            t.chars().take(20).collect::<String>()
+        )),
+    }
+}
+
+/// Codes of `v` that appear in `packet` (all when None) and match the search
+/// text: a number (decimal or 0x hex) or words of the name or meaning.
+pub fn search(v: Version, packet: Option<Packet>, query: &str) -> Vec<&'static Code> {
+    let q = query.trim().to_ascii_lowercase();
+    let number = parse_code(&q).ok();
+    table(v)
+        .iter()
+        .filter(|c| packet.is_none_or(|p| c.appears_in(p)))
+        .filter(|c| {
+            q.is_empty()
+                || number == Some(c.value)
+                || c.hex().to_ascii_lowercase().contains(&q)
+                || c.name().to_ascii_lowercase().contains(&q)
+                || c.meaning.to_ascii_lowercase().contains(&q)
+        })
+        .collect()
+}
+
+/// Why `value` is or is not a code of `packet`, in one sentence, when it is not.
+pub fn packet_mismatch(v: Version, value: u8, packet: Packet) -> Option<String> {
+    let code = find(v, value)?;
+    if code.appears_in(packet) {
+        return None;
+    }
+    let mut s = format!(
+        "{} ({}) is not a {} code; it appears in {}.",
+        value,
+        code.hex(),
+        packet.name(),
+        code.packet_list()
+    );
+    if let (Version::V5, Packet::Connack, Some(note)) = (v, packet, code.spec_note) {
+        s.push(' ');
+        s.push_str(note);
+    }
+    Some(s)
+}
+
+/// The sentence for a value that is no code at all in `v`.
+pub fn unknown_code(v: Version, value: u8) -> String {
+    match v {
+        Version::V311 => format!(
+            "{value} (0x{value:02X}) is not an MQTT 3.1.1 return code: CONNACK uses 0–5 (6–255 are reserved) and SUBACK uses 0–2 for granted QoS and 0x80 for failure."
+        ),
+        Version::V5 => format!(
+            "{value} (0x{value:02X}) is not an MQTT 5.0 reason code. Codes below 0x80 are successes, 0x80 and above failures; the defined ones are listed below."
+        ),
+    }
+}
+
+/// A paho-mqtt 2.x VERSION2 callback that handles `code` as the packet
+/// `packet` (or the first packet the code appears in).
+pub fn paho_snippet(v: Version, code: &Code, packet: Option<Packet>) -> String {
+    let packet = packet
+        .filter(|p| code.appears_in(*p))
+        .or_else(|| code.packets().next())
+        .unwrap_or(Packet::Connack);
+    // What a VERSION2 callback compares against: on 3.1.1 paho converts the
+    // return code to its MQTT 5 equivalent first.
+    let (value, name) = match v {
+        Version::V5 => (code.value, code.name_in(packet).unwrap_or("")),
+        Version::V311 if packet == Packet::Connack => {
+            let v5 = paho_v5_equivalent(code.value);
+            (
+                v5,
+                find(Version::V5, v5)
+                    .and_then(|c| c.name_in(Packet::Connack))
+                    .unwrap_or(""),
+            )
+        }
+        Version::V311 => (code.value, code.names[0].1),
+    };
+    let handle = match code.retry {
+        _ if !code.is_failure() => "        print(\"ok\")  # nothing failed".to_string(),
+        Retry::No => format!(
+            "        # Retrying cannot help until the configuration changes.\n        print(\"refused: {name}; not retrying\")\n        {}",
+            if matches!(packet, Packet::Connack | Packet::Disconnect) { "client.disconnect()  # stops the automatic reconnect" } else { "# fix the request before sending it again" }
+        ),
+        Retry::WithBackoff => format!(
+            "        # Transient: let the automatic reconnect back off (reconnect_delay_set).\n        print(\"{name}; retrying with backoff\")"
+        ),
+        Retry::Yes => format!("        print(\"{name}; reconnecting\")"),
+    };
+    let compare = format!(
+        "reason_code == {value}:  # {}, {name}",
+        crate::format::plain(f64::from(value))
+            .replace(&value.to_string(), &format!("0x{value:02X}"))
+    );
+    let v311_note = if v == Version::V311 && packet == Packet::Connack {
+        format!(
+            "# MQTT 3.1.1: paho converts return code {} to reason code {} before calling\n# a VERSION2 on_connect (convert_connack_rc_to_reason_code).\n",
+            code.value, value
+        )
+    } else {
+        String::new()
+    };
+    let protocol = match v {
+        Version::V5 => "protocol=mqtt.MQTTv5",
+        Version::V311 => "protocol=mqtt.MQTTv311",
+    };
+    let (def, assign) = match packet {
+        Packet::Connack => ("def on_connect(client, userdata, flags, reason_code, properties):", "client.on_connect = on_connect"),
+        Packet::Disconnect => ("def on_disconnect(client, userdata, flags, reason_code, properties):", "client.on_disconnect = on_disconnect"),
+        Packet::Puback | Packet::Pubrec => ("def on_publish(client, userdata, mid, reason_code, properties):", "client.on_publish = on_publish"),
+        Packet::Suback => ("def on_subscribe(client, userdata, mid, reason_code_list, properties):\n    for reason_code in reason_code_list:", "client.on_subscribe = on_subscribe"),
+        Packet::Unsuback => ("def on_unsubscribe(client, userdata, mid, reason_code_list, properties):\n    for reason_code in reason_code_list:", "client.on_unsubscribe = on_unsubscribe"),
+        Packet::Pubrel | Packet::Pubcomp | Packet::Auth => {
+            return format!(
+                "# paho-mqtt handles {} itself; no callback sees this reason code.\n# Turn on logging to watch it: client.enable_logger()\n",
+                packet.name()
+            )
+        }
+    };
+    let indent = if matches!(packet, Packet::Suback | Packet::Unsuback) {
+        "    "
+    } else {
+        ""
+    };
+    let body = handle
+        .lines()
+        .map(|l| format!("{indent}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!(
+        "import paho.mqtt.client as mqtt\n\n{v311_note}{def}\n{indent}    if {compare}\n{body}\n\nclient = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\", {protocol})\n{assign}\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Table 2-6 of MQTT 5.0, transcribed independently: value, packets.
+    const TABLE_2_6: &[(u8, &[&str])] = &[
+        (
+            0x00,
+            &[
+                "CONNACK",
+                "PUBACK",
+                "PUBREC",
+                "PUBREL",
+                "PUBCOMP",
+                "SUBACK",
+                "UNSUBACK",
+                "DISCONNECT",
+                "AUTH",
+            ],
+        ),
+        (0x01, &["SUBACK"]),
+        (0x02, &["SUBACK"]),
+        (0x04, &["DISCONNECT"]),
+        (0x10, &["PUBACK", "PUBREC"]),
+        (0x11, &["UNSUBACK"]),
+        (0x18, &["AUTH"]),
+        (0x19, &["AUTH"]),
+        (
+            0x80,
+            &[
+                "CONNACK",
+                "PUBACK",
+                "PUBREC",
+                "SUBACK",
+                "UNSUBACK",
+                "DISCONNECT",
+            ],
+        ),
+        (0x81, &["CONNACK", "DISCONNECT"]),
+        (0x82, &["CONNACK", "DISCONNECT"]),
+        (
+            0x83,
+            &[
+                "CONNACK",
+                "PUBACK",
+                "PUBREC",
+                "SUBACK",
+                "UNSUBACK",
+                "DISCONNECT",
+            ],
+        ),
+        (0x84, &["CONNACK"]),
+        (0x85, &["CONNACK"]),
+        (0x86, &["CONNACK"]),
+        (
+            0x87,
+            &[
+                "CONNACK",
+                "PUBACK",
+                "PUBREC",
+                "SUBACK",
+                "UNSUBACK",
+                "DISCONNECT",
+            ],
+        ),
+        (0x88, &["CONNACK"]),
+        (0x89, &["CONNACK", "DISCONNECT"]),
+        (0x8A, &["CONNACK"]),
+        (0x8B, &["DISCONNECT"]),
+        (0x8C, &["CONNACK", "DISCONNECT"]),
+        (0x8D, &["DISCONNECT"]),
+        (0x8E, &["DISCONNECT"]),
+        (0x8F, &["SUBACK", "UNSUBACK", "DISCONNECT"]),
+        (0x90, &["CONNACK", "PUBACK", "PUBREC", "DISCONNECT"]),
+        (0x91, &["PUBACK", "PUBREC", "SUBACK", "UNSUBACK"]),
+        (0x92, &["PUBREL", "PUBCOMP"]),
+        (0x93, &["DISCONNECT"]),
+        (0x94, &["DISCONNECT"]),
+        (0x95, &["CONNACK", "DISCONNECT"]),
+        (0x96, &["DISCONNECT"]),
+        (
+            0x97,
+            &["CONNACK", "PUBACK", "PUBREC", "SUBACK", "DISCONNECT"],
+        ),
+        (0x98, &["DISCONNECT"]),
+        (0x99, &["PUBACK", "PUBREC", "DISCONNECT"]),
+        (0x9A, &["CONNACK", "DISCONNECT"]),
+        (0x9B, &["CONNACK", "DISCONNECT"]),
+        (0x9C, &["CONNACK", "DISCONNECT"]),
+        (0x9D, &["CONNACK", "DISCONNECT"]),
+        (0x9E, &["SUBACK", "DISCONNECT"]),
+        (0x9F, &["CONNACK", "DISCONNECT"]),
+        (0xA0, &["DISCONNECT"]),
+        (0xA1, &["SUBACK", "DISCONNECT"]),
+        (0xA2, &["SUBACK", "DISCONNECT"]),
+    ];
+
+    #[test]
+    fn every_code_matches_table_2_6() {
+        assert_eq!(V5.len(), TABLE_2_6.len());
+        for (value, packets) in TABLE_2_6 {
+            let code = find(Version::V5, *value).unwrap_or_else(|| panic!("0x{value:02X} missing"));
+            assert_eq!(code.packet_list(), packets.join(", "), "0x{value:02X}");
+            assert_eq!(code.is_failure(), *value >= 0x80);
+        }
+        // Ascending and unique.
+        assert!(V5.windows(2).all(|w| w[0].value < w[1].value));
+    }
+
+    #[test]
+    fn names_are_the_specs() {
+        let n = |v| find(Version::V5, v).unwrap().name();
+        assert_eq!(n(0x95), "Packet too large");
+        assert_eq!(n(0x9F), "Connection rate exceeded");
+        assert_eq!(n(0x86), "Bad User Name or Password");
+        assert_eq!(n(0x97), "Quota exceeded");
+        let zero = find(Version::V5, 0).unwrap();
+        assert_eq!(
+            zero.name_in(Packet::Disconnect),
+            Some("Normal disconnection")
+        );
+        assert_eq!(zero.name_in(Packet::Suback), Some("Granted QoS 0"));
+        assert_eq!(zero.name_in(Packet::Connack), Some("Success"));
+        assert_eq!(
+            zero.name(),
+            "Success / Normal disconnection / Granted QoS 0"
+        );
+    }
+
+    #[test]
+    fn chapter_errata_are_corrected() {
+        // 149 is Packet too large, not a rate limit; 159 is.
+        assert_eq!(find(Version::V5, 149).unwrap().name(), "Packet too large");
+        assert_eq!(find(Version::V5, 149).unwrap().retry, Retry::No);
+        assert_eq!(find(Version::V5, 159).unwrap().retry, Retry::WithBackoff);
+        // 162 is not a CONNACK code.
+        assert_eq!(
+            packet_mismatch(Version::V5, 162, Packet::Connack).unwrap(),
+            "162 (0xA2) is not a CONNACK code; it appears in SUBACK, DISCONNECT."
+        );
+        assert!(find(Version::V5, 162).unwrap().erratum.is_some());
+        assert!(find(Version::V5, 159)
+            .unwrap()
+            .erratum
+            .unwrap()
+            .contains("149"));
+    }
+
+    #[test]
+    fn the_spec_contradiction_on_0x99_is_stated() {
+        let c = find(Version::V5, 0x99).unwrap();
+        assert!(c.spec_note.unwrap().contains("§3.2.2.2"));
+        let s = packet_mismatch(Version::V5, 0x99, Packet::Connack).unwrap();
+        assert!(s.contains("contradicts itself"), "{s}");
+    }
+
+    #[test]
+    fn v311_return_codes() {
+        assert_eq!(V311.len(), 7);
+        assert_eq!(
+            find(Version::V311, 3).unwrap().name(),
+            "Connection Refused, Server unavailable"
+        );
+        assert_eq!(find(Version::V311, 0x80).unwrap().packet_list(), "SUBACK");
+        assert!(find(Version::V311, 6).is_none());
+        assert!(unknown_code(Version::V311, 6).contains("6–255 are reserved"));
+        // paho's conversion for VERSION2 callbacks: 3 becomes 136 Server unavailable.
+        assert_eq!(paho_v5_equivalent(3), 136);
+        assert_eq!(paho_v5_equivalent(4), 134);
+        assert_eq!(paho_v5_equivalent(1), 132);
+        assert_eq!(paho_v5_equivalent(9), 128);
+    }
+
+    #[test]
+    fn parse_and_search() {
+        assert_eq!(parse_code("149"), Ok(149));
+        assert_eq!(parse_code(" 0x95 "), Ok(0x95));
+        assert_eq!(parse_code("0X9f"), Ok(0x9F));
+        assert!(parse_code("256").unwrap_err().contains("above 255"));
+        assert!(parse_code("abc").is_err());
+        assert!(parse_code("-1").is_err());
+        let by_hex: Vec<u8> = search(Version::V5, None, "0x95")
+            .iter()
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(by_hex, [0x95]);
+        let by_dec: Vec<u8> = search(Version::V5, None, "159")
+            .iter()
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(by_dec, [0x9F]);
+        let by_word: Vec<u8> = search(Version::V5, None, "rate")
+            .iter()
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(by_word, [0x96, 0x9F]);
+        let connack = search(Version::V5, Some(Packet::Connack), "");
+        assert_eq!(connack.len(), 21);
+        assert!(connack.iter().all(|c| c.appears_in(Packet::Connack)));
+    }
+
+    #[test]
+    fn snippets_compare_the_right_number() {
+        let s = paho_snippet(Version::V5, find(Version::V5, 0x9F).unwrap(), None);
+        assert!(s.contains("def on_connect(client, userdata, flags, reason_code, properties):"));
+        assert!(
+            s.contains("if reason_code == 159:  # 0x9F, Connection rate exceeded"),
+            "{s}"
+        );
+        assert!(s.contains("CallbackAPIVersion.VERSION2"));
+        let s = paho_snippet(Version::V311, find(Version::V311, 3).unwrap(), None);
+        assert!(s.contains("if reason_code == 136:"), "{s}");
+        assert!(s.contains("converts return code 3 to reason code 136"));
+        let s = paho_snippet(Version::V5, find(Version::V5, 0x8E).unwrap(), None);
+        assert!(s.contains("def on_disconnect("));
+        assert!(s.contains("client.disconnect()"));
+        let s = paho_snippet(
+            Version::V5,
+            find(Version::V5, 0xA2).unwrap(),
+            Some(Packet::Connack),
+        );
+        assert!(s.contains("def on_subscribe("), "{s}");
+        assert!(s.contains("        if reason_code == 162:"), "{s}");
+    }
+
+    #[test]
+    fn every_code_has_text_and_a_snippet() {
+        for v in [Version::V311, Version::V5] {
+            for c in table(v) {
+                assert!(
+                    !c.meaning.is_empty() && !c.cause.is_empty() && !c.action.is_empty(),
+                    "{}",
+                    c.hex()
+                );
+                for p in c.packets() {
+                    assert!(c.name_in(p).is_some(), "{} in {}", c.hex(), p.name());
+                    assert!(!paho_snippet(v, c, Some(p)).is_empty());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! `?w=reason-codes`: the MQTT 3.1.1 and 5.0 reason-code explorer.
+
+use crate::components::*;
+use crate::url_state::use_url;
+use leptos::prelude::*;
+use mqtt_lab_core::reason_codes::{self as rc, Code, Packet, Version};
+
+fn check_code(text: &str) -> Result<(), String> {
+    rc::parse_code(text).map(|_| ())
+}
+
+#[component]
+pub fn ReasonCodes() -> impl IntoView {
+    let url = use_url();
+    let version = url.choice(&rc::VERSION);
+    let packet = url.choice(&rc::PACKET);
+    let code_text = url.text("code", "159", check_code);
+    let query = url.text("q", "", |_| Ok(()));
+
+    let v = move || Version::from_slug(version.get());
+    let packet_filter = move || Packet::from_slug(packet.get());
+    let parsed = move || rc::parse_code(&code_text.get());
+    let code_error = Signal::derive(move || parsed().err());
+    let selected = move || parsed().ok().and_then(|n| rc::find(v(), n));
+    // Why the selected value is not what the filters expect, if it is not.
+    let problem = move || -> Option<String> {
+        let n = parsed().ok()?;
+        match selected() {
+            None => Some(rc::unknown_code(v(), n)),
+            Some(_) => packet_filter().and_then(|p| rc::packet_mismatch(v(), n, p)),
+        }
+    };
+    let out =
+        move |f: fn(&Code) -> String| Signal::derive(move || selected().map(f).unwrap_or_default());
+
+    let rows = move || {
+        let current = parsed().ok();
+        rc::search(v(), packet_filter(), &query.get())
+            .into_iter()
+            .map(|c| {
+                let value = c.value;
+                let is_current = current == Some(value);
+                view! {
+                    <tr class:current=is_current aria-current=if is_current { "true" } else { "false" }>
+                        <td>{value}</td>
+                        <td><code>{c.hex()}</code></td>
+                        <td class="left">{c.name()}</td>
+                        <td class="left">{c.packet_list()}</td>
+                        <td>{c.retry.slug()}</td>
+                        <td>
+                            <button type="button" class="small" on:click=move |_| code_text.set(value.to_string())
+                                aria-label=format!("Show {value}")>
+                                "Show"
+                            </button>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let count = move || rc::search(v(), packet_filter(), &query.get()).len();
+
+    let detail = move || {
+        selected().map(|c| {
+            let names = if c.names.len() > 1 {
+                c.names
+                    .iter()
+                    .map(|(_, n)| *n)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            } else {
+                c.name()
+            };
+            let paho = (v() == Version::V311 && c.appears_in(Packet::Connack)).then(|| {
+                let v5 = rc::paho_v5_equivalent(c.value);
+                let name = rc::find(Version::V5, v5).map(|x| x.name()).unwrap_or_default();
+                format!(
+                    "paho-mqtt 2.x turns return code {} into MQTT 5 reason code {} ({}) before it calls a VERSION2 on_connect: compare with {} or with \"{}\", not with {}.",
+                    c.value, v5, name, v5, name, c.value
+                )
+            });
+            view! {
+                <dl class="detail">
+                    <dt>"Name"</dt><dd>{names}</dd>
+                    <dt>"Meaning"</dt><dd>{c.meaning}</dd>
+                    <dt>"Likely cause"</dt><dd>{c.cause}</dd>
+                    <dt>"What the client should do"</dt><dd>{c.action}</dd>
+                </dl>
+                {paho.map(|t| view! { <p class="note">{t}</p> })}
+                {c.spec_note.map(|t| view! { <p class="note">{t}</p> })}
+                {c.erratum.map(|t| view! {
+                    <aside class="callout" aria-label="Correction to the chapter">
+                        <p class="callout-title">"The chapter gets this code wrong"</p>
+                        <div class="callout-body"><p>{t}</p></div>
+                    </aside>
+                })}
+            }
+        })
+    };
+    let snippet = Signal::derive(move || match selected() {
+        Some(c) => rc::paho_snippet(v(), c, packet_filter()),
+        None => "# Choose a code to generate its handler.\n".to_string(),
+    });
+
+    view! {
+        <p class="intro">
+            "What a broker's reason code means, which packets it can appear in, and what your client should do about it: every code of MQTT 5.0 and the return codes of MQTT 3.1.1."
+        </p>
+        <div class="widget-grid">
+            <section class="inputs" aria-label="Find a code">
+                <Choice spec=&rc::VERSION selected=version />
+                <TextField key="code" label="Code (decimal or 0x hex)" text=code_text error=code_error placeholder="159 or 0x9F" />
+                <Choice spec=&rc::PACKET selected=packet />
+                <TextField key="q" label="Search the table" text=query placeholder="rate, 0x8, password…" />
+            </section>
+            <div>
+                <Results stale=Signal::derive(|| false)>
+                    <ResultOutput label="Name" name="code-name" value=out(|c| c.name()) text=out(|c| c.name()) />
+                    <ResultOutput label="Hex" name="code-hex" value=out(|c| c.hex()) text=out(|c| c.hex()) />
+                    <ResultOutput label="Packets" name="code-packets" value=out(|c| c.packet_list().replace(' ', "")) text=out(|c| c.packet_list()) />
+                    <ResultOutput label="Kind" name="code-kind" value=out(|c| c.kind().to_string()) text=out(|c| c.kind().to_string()) />
+                    <ResultOutput label="Retry automatically" name="retry" value=out(|c| c.retry.slug().to_string()) text=out(|c| c.retry.slug().to_string()) />
+                </Results>
+                <p class="problem" role="status">{problem}</p>
+                {detail}
+            </div>
+        </div>
+        <div class="snippets">
+            <CodeSnippet title="Handle this code" lang="Python, paho-mqtt 2.x" code=snippet />
+        </div>
+        <section class="codes" aria-label="All codes">
+            <h2>{move || format!("{} codes ({} shown)", v().label(), count())}</h2>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Reason codes">
+                <table class="codes-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Dec"</th>
+                            <th scope="col">"Hex"</th>
+                            <th scope="col" class="left">"Name"</th>
+                            <th scope="col" class="left">"Packets"</th>
+                            <th scope="col">"Retry"</th>
+                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+        <Prose html=EXPLAIN />
+    }
+}
+
+const EXPLAIN: &str = r#"<section class="explain"><h2>Reading the table</h2>
+<p>Every code from OASIS MQTT Version 5.0, §2.4, Table 2-6, with the packets the table allows it in; and MQTT 3.1.1's CONNACK return codes 0–5 (§3.2.2.3; 6–255 are reserved) and the SUBACK failure code 0x80 (§3.9.3). In MQTT 5.0, codes below 0x80 are successes and 0x80 and above are failures. “Retry” says whether an automatic reconnect or resend should try again: <em>no</em> (nothing failed, or it cannot work until something changes), <em>yes</em> (now), or <em>with-backoff</em> (later, with jitter, because the broker is overloaded or limiting).</p>
+<aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Corrections to the chapter's explorer</p><div class="callout-body">
+<p>149 (0x95) is <strong>Packet too large</strong>, not “Connection Rate Exceeded”: the connection-rate limit is 159 (0x9F), so the chapter's <code>reason_code == 149</code> check for a rate limit never fires for one and backs off on an oversized packet instead. 162 (0xA2, Wildcard Subscriptions not supported) is not a CONNACK code: it only appears in SUBACK and DISCONNECT, so on_connect never sees it. Source: OASIS MQTT 5.0, Table 2-6; paho-mqtt's reasoncodes.py agrees.</p></div></aside>
+<h2>Link to this state</h2>
+<p>Parameters: <code>v</code> (3 or 5), <code>code</code> (decimal, or hex with 0x), <code>packet</code> (all, connack, puback, pubrec, pubrel, pubcomp, suback, unsuback, disconnect, auth), <code>q</code> (search words).</p>
+</section>"#;

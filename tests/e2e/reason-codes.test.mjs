@@ -1,0 +1,77 @@
+// ?w=reason-codes: the table against the spec, the chapter's errors, search, permalinks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, value, params, typeInto } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const W = { waitFor: 'output[name="code-name"]' };
+
+test('permalink: 149 is Packet too large, not a rate limit', async () => {
+  const { page, errors, context } = await open(browser, '?w=reason-codes&v=5&code=149', W);
+  assert.equal(await value(page, 'code-name'), 'Packet too large');
+  assert.equal(await value(page, 'code-hex'), '0x95');
+  assert.equal(await value(page, 'code-packets'), 'CONNACK,DISCONNECT');
+  assert.equal(await value(page, 'code-kind'), 'failure');
+  assert.equal(await value(page, 'retry'), 'no');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('hex code 0x9F: connection rate exceeded, with the chapter correction and a handler', async () => {
+  const { page, errors, context } = await open(browser, '?w=reason-codes&code=0x9F', W);
+  assert.equal(await value(page, 'code-name'), 'Connection rate exceeded');
+  assert.equal(await value(page, 'retry'), 'with-backoff');
+  assert.match(await page.locator('.widget-grid .callout').innerText(), /149/);
+  assert.match(await page.locator('.snippet pre').innerText(), /if reason_code == 159:/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('162 filtered to CONNACK is explained as not a CONNACK code', async () => {
+  const { page, errors, context } = await open(browser, '?w=reason-codes&code=162&packet=connack', W);
+  assert.equal(await value(page, 'code-packets'), 'SUBACK,DISCONNECT');
+  assert.equal(await page.locator('.problem').innerText(), '162 (0xA2) is not a CONNACK code; it appears in SUBACK, DISCONNECT.');
+  // The CONNACK table has 21 codes and 162 is not among them.
+  assert.match(await page.locator('.codes h2').innerText(), /21 shown/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('MQTT 3.1.1: return code 3 and paho\'s conversion to 136', async () => {
+  const { page, errors, context } = await open(browser, '?w=reason-codes&v=3&code=3', W);
+  assert.equal(await value(page, 'code-name'), 'Connection Refused, Server unavailable');
+  assert.match(await page.locator('.note').first().innerText(), /reason code 136 \(Server unavailable\)/);
+  assert.match(await page.locator('.snippet pre').innerText(), /if reason_code == 136:/);
+  await typeInto(page, 'Code (decimal or 0x hex)', '7');
+  await page.waitForFunction(() => document.querySelector('.problem').textContent.includes('6–255 are reserved'));
+  assert.equal(await value(page, 'code-name'), '');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('search by word and by hex, select from the table, URL follows', async () => {
+  const { page, errors, context } = await open(browser, '?w=reason-codes', W);
+  await typeInto(page, 'Search the table', 'password');
+  await page.waitForFunction(() => document.querySelectorAll('.codes-table tbody tr').length === 1);
+  await page.getByRole('button', { name: 'Show 134' }).click();
+  await page.waitForFunction(() => document.querySelector('output[name="code-name"]').dataset.value === 'Bad User Name or Password');
+  assert.equal(params(page).get('code'), '134');
+  assert.equal(params(page).get('q'), 'password');
+  await typeInto(page, 'Search the table', '0x8E');
+  await page.waitForFunction(() => document.querySelector('.codes-table tbody tr td:nth-child(3)')?.textContent === 'Session taken over');
+  await typeInto(page, 'Code (decimal or 0x hex)', 'abc');
+  await page.waitForFunction(() => document.querySelector('#t-code-error').textContent.includes('not a code'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a bad code in the URL is ignored with a notice', async () => {
+  const { page, errors, context } = await open(browser, '?w=reason-codes&code=zzz', W);
+  assert.match(await page.locator('.notices').innerText(), /Ignored code=zzz/);
+  assert.equal(await value(page, 'code-hex'), '0x9F');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
