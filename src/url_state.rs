@@ -137,7 +137,11 @@ impl UrlState {
             }
             self.owned.with_value(|owned| {
                 for (key, value) in owned {
-                    params.append(key, &value.get());
+                    // Empty means "not set" (an optional override, no search words).
+                    let value = value.get();
+                    if !value.is_empty() {
+                        params.append(key, &value);
+                    }
                 }
             });
             let query: String = params.to_string().into();

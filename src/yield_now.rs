@@ -45,3 +45,28 @@ pub fn now_ms() -> f64 {
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
+
+/// Runs `step` (a small chunk of work, true when all is done) in slices of
+/// about [`SLICE_MS`], yielding to the browser between slices. `report` is
+/// called after each slice; a slice ends early, returning false, as soon as
+/// `wanted` says the result is no longer needed (newer inputs arrived).
+pub async fn run_in_slices(
+    mut step: impl FnMut() -> bool,
+    mut wanted: impl FnMut() -> bool,
+    mut report: impl FnMut(),
+) -> bool {
+    let yielder = Yielder::new();
+    loop {
+        let start = now_ms();
+        while now_ms() - start < SLICE_MS {
+            if step() {
+                return true;
+            }
+        }
+        report();
+        yielder.yield_now().await;
+        if !wanted() {
+            return false;
+        }
+    }
+}

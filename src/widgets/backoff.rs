@@ -2,13 +2,13 @@
 
 use crate::components::*;
 use crate::url_state::use_url;
-use crate::yield_now::{now_ms, Yielder, SLICE_MS};
+use crate::yield_now::run_in_slices;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mqtt_lab_core::backoff::{self, snippets, Attempt, FleetOutcome, FleetSim, Jitter, Policy};
 use mqtt_lab_core::format::{number, plain};
 
-/// Buckets between clock checks inside a slice.
+/// Buckets simulated between clock checks.
 const CHECK_EVERY_BUCKETS: usize = 50;
 
 #[derive(Clone, PartialEq)]
@@ -102,7 +102,6 @@ pub fn Backoff() -> impl IntoView {
         );
         progress.set(0.0);
         spawn_local(async move {
-            let yielder = Yielder::new();
             let mut results = Vec::new();
             for (i, j) in order.iter().enumerate() {
                 let policy = Policy {
@@ -114,16 +113,19 @@ pub fn Backoff() -> impl IntoView {
                 else {
                     return;
                 };
-                let mut slice_start = now_ms();
-                while !sim.advance(CHECK_EVERY_BUCKETS) {
-                    if now_ms() - slice_start >= SLICE_MS {
-                        progress.set((i as f64 + sim.progress()) / order.len() as f64);
-                        yielder.yield_now().await;
-                        if generation.get_value() != my_generation {
-                            return;
-                        }
-                        slice_start = now_ms();
-                    }
+                let done_fraction = std::cell::Cell::new(0.0);
+                let finished = run_in_slices(
+                    || {
+                        let done = sim.advance(CHECK_EVERY_BUCKETS);
+                        done_fraction.set(sim.progress());
+                        done
+                    },
+                    || generation.get_value() == my_generation,
+                    || progress.set((i as f64 + done_fraction.get()) / order.len() as f64),
+                )
+                .await;
+                if !finished {
+                    return;
                 }
                 results.push((*j, sim.outcome().clone()));
                 if i == 0 || i + 1 == order.len() {

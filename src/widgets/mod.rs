@@ -3,6 +3,7 @@
 mod backoff;
 mod broker_cost;
 mod capacity;
+mod qos;
 mod reason_codes;
 
 use leptos::prelude::*;
@@ -22,6 +23,7 @@ pub fn render(slug: &'static str) -> AnyView {
         "backoff" => view! { <backoff::Backoff /> }.into_any(),
         "broker-cost" => view! { <broker_cost::BrokerCost /> }.into_any(),
         "reason-codes" => view! { <reason_codes::ReasonCodes /> }.into_any(),
+        "qos" => view! { <qos::Qos /> }.into_any(),
         _ => view! {
             <p class="coming-note">"This widget is coming soon. Meanwhile, try the "<a href="?w=capacity">"capacity planner"</a>"."</p>
         }

@@ -10,6 +10,7 @@ pub mod broker_cost;
 pub mod capacity;
 pub mod fields;
 pub mod format;
+pub mod qos;
 pub mod reason_codes;
 pub mod rng;
 pub mod widgets;
