@@ -18,6 +18,7 @@ pub enum Tone {
     Warning,
     Danger,
     Muted,
+    Extra,
 }
 
 impl Tone {
@@ -28,6 +29,7 @@ impl Tone {
             Tone::Warning => "--chart-3",
             Tone::Danger => "--chart-4",
             Tone::Muted => "--chart-muted",
+            Tone::Extra => "--chart-5",
         }
     }
 }
@@ -73,14 +75,43 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// Something the chart component can draw.
+pub trait Drawable: Clone + PartialEq + Send + Sync + 'static {
+    fn draw(&self, area: &Area, theme: &Theme);
+}
+
+type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
+
+/// Colours read from the stylesheet and the device pixel ratio.
+pub struct Theme {
+    style: web_sys::CssStyleDeclaration,
+    dpr: f64,
+    css_w: f64,
+    fg: RGBColor,
+    grid: RGBColor,
+    bg: RGBColor,
+}
+
+impl Theme {
+    fn tone(&self, tone: Tone) -> RGBColor {
+        css_color(&self.style, tone.css_var(), self.fg)
+    }
+    fn px(&self, v: f64) -> u32 {
+        (v * self.dpr).round() as u32
+    }
+    fn font(&self, size: f64) -> TextStyle<'static> {
+        ("sans-serif", size * self.dpr).into_font().color(&self.fg)
+    }
+}
+
 #[component]
-pub fn Chart(
+pub fn Chart<C: Drawable>(
     /// Visible caption under the chart.
     caption: &'static str,
     /// One-sentence text summary (the canvas's accessible name).
     #[prop(into)]
     summary: Signal<String>,
-    #[prop(into)] chart: Signal<LineChart>,
+    chart: Signal<C>,
     #[prop(into)] table: Signal<Table>,
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
@@ -217,7 +248,7 @@ fn tick_label(v: f64, span: f64) -> String {
     format::number(v, if span < 10.0 { 2 } else { 0 })
 }
 
-fn draw(canvas: &web_sys::HtmlCanvasElement, spec: &LineChart, css_w: f64, css_h: f64) {
+fn draw<C: Drawable>(canvas: &web_sys::HtmlCanvasElement, spec: &C, css_w: f64, css_h: f64) {
     let dpr = window().device_pixel_ratio().clamp(1.0, 4.0);
     let (css_w, css_h) = (css_w.max(200.0), css_h.max(160.0));
     let (px_w, px_h) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
@@ -232,92 +263,215 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, spec: &LineChart, css_w: f64, css_h
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
     };
-    let px = |v: f64| (v * dpr).round() as u32;
-    let fg = css_color(&style, "--chart-fg", RGBColor(30, 30, 30));
-    let grid = css_color(&style, "--chart-grid", RGBColor(220, 220, 220));
-    let bg = css_color(&style, "--chart-bg", RGBColor(255, 255, 255));
-    let root = backend.into_drawing_area();
-    let _ = root.fill(&bg);
-    let (x0, x1, y0, y1) = bounds(spec);
-    let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&fg);
-    let Ok(mut chart) = ChartBuilder::on(&root)
-        .margin(px(12.0))
-        .margin_right(px(28.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(if css_w < 420.0 { 48.0 } else { 64.0 }))
-        .build_cartesian_2d(x0..x1, y0..y1)
-    else {
-        return;
+    let theme = Theme {
+        fg: css_color(&style, "--chart-fg", RGBColor(30, 30, 30)),
+        grid: css_color(&style, "--chart-grid", RGBColor(220, 220, 220)),
+        bg: css_color(&style, "--chart-bg", RGBColor(255, 255, 255)),
+        style,
+        dpr,
+        css_w,
     };
-    let (xspan, yspan) = (x1 - x0, y1 - y0);
-    let _ = chart
-        .configure_mesh()
-        .x_desc(spec.x_label.as_str())
-        .y_desc(spec.y_label.as_str())
-        .x_labels(if css_w < 420.0 { 4 } else { 8 })
-        .y_labels(6)
-        .label_style(font(12.0))
-        .axis_desc_style(font(12.0))
-        .x_label_formatter(&|v| tick_label(*v, xspan))
-        .y_label_formatter(&|v| tick_label(*v, yspan))
-        .max_light_lines(1)
-        .light_line_style(grid.mix(0.4))
-        .bold_line_style(grid)
-        .axis_style(fg.mix(0.8))
-        .draw();
+    let root = backend.into_drawing_area();
+    let _ = root.fill(&theme.bg);
+    spec.draw(&root, &theme);
+    let _ = root.present();
+}
 
-    for series in &spec.series {
-        let colour = css_color(&style, series.tone.css_var(), fg);
-        let (alpha, width) = if series.faint {
-            (0.35, 1.5)
-        } else {
-            (1.0, 2.5)
+impl Drawable for LineChart {
+    fn draw(&self, root: &Area, t: &Theme) {
+        let spec = self;
+        let (dpr, css_w, fg, grid, bg) = (t.dpr, t.css_w, t.fg, t.grid, t.bg);
+        let px = |v: f64| t.px(v);
+        let font = |size: f64| t.font(size);
+        let (x0, x1, y0, y1) = bounds(spec);
+        let Ok(mut chart) = ChartBuilder::on(root)
+            .margin(px(12.0))
+            .margin_right(px(28.0))
+            .x_label_area_size(px(40.0))
+            .y_label_area_size(px(if css_w < 420.0 { 48.0 } else { 64.0 }))
+            .build_cartesian_2d(x0..x1, y0..y1)
+        else {
+            return;
         };
-        let line_style = colour.mix(alpha).stroke_width(px(width));
-        let points = series
-            .points
-            .iter()
-            .copied()
-            .filter(|(x, y)| x.is_finite() && y.is_finite());
-        if let Ok(drawn) = chart.draw_series(LineSeries::new(points, line_style)) {
-            drawn.label(series.name.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + (20.0 * dpr) as i32, y)], line_style)
-            });
+        let (xspan, yspan) = (x1 - x0, y1 - y0);
+        let _ = chart
+            .configure_mesh()
+            .x_desc(spec.x_label.as_str())
+            .y_desc(spec.y_label.as_str())
+            .x_labels(if css_w < 420.0 { 4 } else { 8 })
+            .y_labels(6)
+            .label_style(font(12.0))
+            .axis_desc_style(font(12.0))
+            .x_label_formatter(&|v| tick_label(*v, xspan))
+            .y_label_formatter(&|v| tick_label(*v, yspan))
+            .max_light_lines(1)
+            .light_line_style(grid.mix(0.4))
+            .bold_line_style(grid)
+            .axis_style(fg.mix(0.8))
+            .draw();
+
+        for series in &spec.series {
+            let colour = t.tone(series.tone);
+            let (alpha, width) = if series.faint {
+                (0.35, 1.5)
+            } else {
+                (1.0, 2.5)
+            };
+            let line_style = colour.mix(alpha).stroke_width(px(width));
+            let points = series
+                .points
+                .iter()
+                .copied()
+                .filter(|(x, y)| x.is_finite() && y.is_finite());
+            if let Ok(drawn) = chart.draw_series(LineSeries::new(points, line_style)) {
+                drawn.label(series.name.clone()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + (20.0 * dpr) as i32, y)], line_style)
+                });
+            }
+        }
+        for line in &spec.hlines {
+            let colour = t.tone(line.tone);
+            let _ = chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x0, line.y), (x1, line.y)],
+                colour.stroke_width(px(1.5)),
+            )));
+            let _ = chart.draw_series(std::iter::once(Text::new(
+                line.label.clone(),
+                (x0 + xspan * 0.01, line.y + yspan * 0.015),
+                font(11.0).color(&colour),
+            )));
+        }
+        for marker in &spec.markers {
+            let accent = t.tone(Tone::Danger);
+            let _ = chart.draw_series(std::iter::once(Circle::new(
+                (marker.x, marker.y),
+                px(5.0),
+                accent.filled(),
+            )));
+            let _ = chart.draw_series(std::iter::once(Text::new(
+                marker.label.clone(),
+                (marker.x + xspan * 0.015, marker.y - yspan * 0.02),
+                font(11.0),
+            )));
+        }
+        if !spec.series.is_empty() {
+            let _ = chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(bg.mix(0.85))
+                .border_style(grid)
+                .label_font(font(12.0))
+                .draw();
         }
     }
-    for line in &spec.hlines {
-        let colour = css_color(&style, line.tone.css_var(), fg);
-        let _ = chart.draw_series(std::iter::once(PathElement::new(
-            vec![(x0, line.y), (x1, line.y)],
-            colour.stroke_width(px(1.5)),
-        )));
-        let _ = chart.draw_series(std::iter::once(Text::new(
-            line.label.clone(),
-            (x0 + xspan * 0.01, line.y + yspan * 0.015),
-            font(11.0).color(&colour),
-        )));
-    }
-    for marker in &spec.markers {
-        let accent = css_color(&style, Tone::Danger.css_var(), fg);
-        let _ = chart.draw_series(std::iter::once(Circle::new(
-            (marker.x, marker.y),
-            px(5.0),
-            accent.filled(),
-        )));
-        let _ = chart.draw_series(std::iter::once(Text::new(
-            marker.label.clone(),
-            (marker.x + xspan * 0.015, marker.y - yspan * 0.02),
-            font(11.0),
-        )));
-    }
-    if !spec.series.is_empty() {
+}
+
+/// One bar of a stacked horizontal bar chart.
+#[derive(Clone, PartialEq, Debug)]
+pub struct BarRow {
+    pub label: String,
+    /// (name, value, colour) per segment, left to right.
+    pub segments: Vec<(String, f64, Tone)>,
+}
+
+/// Stacked horizontal bars with an optional vertical reference line.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct BarChart {
+    pub x_label: String,
+    pub rows: Vec<BarRow>,
+    pub line: Option<(f64, String)>,
+}
+
+impl Drawable for BarChart {
+    fn draw(&self, root: &Area, t: &Theme) {
+        let n = self.rows.len().max(1) as f64;
+        let widest = self
+            .rows
+            .iter()
+            .map(|r| r.segments.iter().map(|s| s.1.max(0.0)).sum::<f64>())
+            .chain(self.line.iter().map(|l| l.0))
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max);
+        let x1 = if widest > 0.0 { widest * 1.08 } else { 1.0 };
+        let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
+        let Ok(mut chart) = ChartBuilder::on(root)
+            .margin(t.px(12.0))
+            .margin_right(t.px(28.0))
+            .x_label_area_size(t.px(40.0))
+            .y_label_area_size(t.px(if t.css_w < 420.0 { 70.0 } else { 96.0 }))
+            .build_cartesian_2d(0.0..x1, -0.5..(n - 0.5))
+        else {
+            return;
+        };
+        let _ = chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(self.x_label.as_str())
+            .x_labels(if t.css_w < 420.0 { 4 } else { 8 })
+            .y_labels(self.rows.len().max(1))
+            .label_style(t.font(12.0))
+            .axis_desc_style(t.font(12.0))
+            .x_label_formatter(&|v| tick_label(*v, x1))
+            .y_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 0.01 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .max_light_lines(1)
+            .light_line_style(t.grid.mix(0.4))
+            .bold_line_style(t.grid)
+            .axis_style(t.fg.mix(0.8))
+            .draw();
+        for (i, row) in self.rows.iter().enumerate() {
+            let y = i as f64;
+            let mut x = 0.0;
+            for (name, value, tone) in &row.segments {
+                let value = value.max(0.0);
+                if !value.is_finite() || value == 0.0 {
+                    continue;
+                }
+                let colour = t.tone(*tone);
+                let rect = Rectangle::new([(x, y - 0.32), (x + value, y + 0.32)], colour.filled());
+                if let Ok(drawn) = chart.draw_series(std::iter::once(rect)) {
+                    if i == 0 {
+                        let size = (8.0 * t.dpr) as i32;
+                        drawn.label(name.clone()).legend(move |(lx, ly)| {
+                            Rectangle::new(
+                                [(lx, ly - size / 2), (lx + size, ly + size / 2)],
+                                colour.filled(),
+                            )
+                        });
+                    }
+                }
+                x += value;
+            }
+        }
+        if let Some((value, label)) = &self.line {
+            let colour = t.tone(Tone::Danger);
+            let _ = chart.draw_series(std::iter::once(PathElement::new(
+                vec![(*value, -0.5), (*value, n - 0.5)],
+                colour.stroke_width(t.px(2.0)),
+            )));
+            let _ = chart.draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (*value - x1 * 0.01, n - 0.55),
+                t.font(11.0)
+                    .color(&colour)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Right,
+                        plotters::style::text_anchor::VPos::Top,
+                    )),
+            )));
+        }
         let _ = chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(bg.mix(0.85))
-            .border_style(grid)
-            .label_font(font(12.0))
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(t.bg.mix(0.85))
+            .border_style(t.grid)
+            .label_font(t.font(12.0))
             .draw();
     }
-    let _ = root.present();
 }

@@ -5,6 +5,7 @@ mod broker_cost;
 mod capacity;
 mod qos;
 mod reason_codes;
+mod tls_timeout;
 
 use leptos::prelude::*;
 
@@ -24,6 +25,7 @@ pub fn render(slug: &'static str) -> AnyView {
         "broker-cost" => view! { <broker_cost::BrokerCost /> }.into_any(),
         "reason-codes" => view! { <reason_codes::ReasonCodes /> }.into_any(),
         "qos" => view! { <qos::Qos /> }.into_any(),
+        "tls-timeout" => view! { <tls_timeout::TlsTimeout /> }.into_any(),
         _ => view! {
             <p class="coming-note">"This widget is coming soon. Meanwhile, try the "<a href="?w=capacity">"capacity planner"</a>"."</p>
         }

@@ -13,4 +13,5 @@ pub mod format;
 pub mod qos;
 pub mod reason_codes;
 pub mod rng;
+pub mod tls_timeout;
 pub mod widgets;

@@ -1,0 +1,547 @@
+//! How long a (constrained) device takes to connect to a broker over TLS, and
+//! the connect timeout and keepalive to configure.
+//!
+//! Model: a connection is a sequence of phases: Wi-Fi (re)association, DNS
+//! (1 round trip unless cached), TCP handshake (1 RTT), TLS handshake (round
+//! trips: TLS 1.2 full 2, TLS 1.3 full 1, resumption 1; plus the device's
+//! crypto time), MQTT CONNECT/CONNACK (1 RTT), and the broker's delay under load.
+//! Expected case: the values as given, the device's typical crypto time and
+//! half the broker delay. Worst case: round trips and Wi-Fi doubled (a lost
+//! segment costs at least one more round trip), the slowest published crypto
+//! time, and the full broker delay. Timeout = worst case × safety factor,
+//! rounded up to whole seconds.
+
+use crate::fields::{check_all, ChoiceSpec, FieldError, NumberSpec};
+use serde::Serialize;
+
+/// A device's TLS crypto time for a full handshake, with where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Profile {
+    pub slug: &'static str,
+    pub label: &'static str,
+    /// Typical and slowest full-handshake crypto time on the device (ms).
+    pub crypto_ms: (f64, f64),
+    /// The chapter's figure, when it gives one.
+    pub chapter_ms: Option<f64>,
+    /// Where the figures come from.
+    pub source: &'static str,
+}
+
+/// Resumption skips the key exchange and certificate checks. The esp8266
+/// Arduino core's maintainer measured reconnections about 80 % faster with
+/// BearSSL sessions (esp8266/Arduino issue 5110, PR 5160): resumed crypto is
+/// taken as 20 % of a full handshake's. (The chapter says 40–60 % faster.)
+pub const RESUMED_CRYPTO_FRACTION: f64 = 0.2;
+
+pub const PROFILES: &[Profile] = &[
+    Profile {
+        slug: "esp32",
+        label: "ESP32, 240 MHz (mbedTLS)",
+        crypto_ms: (1200.0, 2500.0),
+        chapter_ms: Some(800.0),
+        source: "Measured: about 1.2 s per handshake (micropython-esp32 issue 131, 1.18–1.28 s over repeated handshakes) and up to 2.5 s with a client certificate (espressif/esp-idf issue 8852). The chapter's ~800 ms is below every published measurement we found.",
+    },
+    Profile {
+        slug: "esp8266-160",
+        label: "ESP8266, 160 MHz (BearSSL)",
+        crypto_ms: (2000.0, 5000.0),
+        chapter_ms: None,
+        source: "Measured: 2–6 s per handshake at 160 MHz (esp8266/Arduino issues 6247 and 6397); the core's maintainer: “SSL negotiation can take 5 seconds even at 160MHz for some websites” (issue 4898), and recommends 160 MHz for TLS.",
+    },
+    Profile {
+        slug: "esp8266-80",
+        label: "ESP8266, 80 MHz (BearSSL)",
+        crypto_ms: (3500.0, 10000.0),
+        chapter_ms: Some(3500.0),
+        source: "The chapter's 3.5 s as the typical figure; the slowest is the 160 MHz worst case (5 s) doubled for half the clock, a model assumption. At 80 MHz long handshakes can also trip the watchdog (esp8266/Arduino issue 4898).",
+    },
+    Profile {
+        slug: "rpi",
+        label: "Raspberry Pi class (Linux, OpenSSL)",
+        crypto_ms: (30.0, 100.0),
+        chapter_ms: None,
+        source: "Order of magnitude for a Cortex-A class CPU with OpenSSL: tens of milliseconds. A model assumption: measure yours with openssl s_time or by timing the connect.",
+    },
+    Profile {
+        slug: "desktop",
+        label: "Desktop or server",
+        crypto_ms: (5.0, 20.0),
+        chapter_ms: None,
+        source: "The chapter: under 100 ms for the whole handshake on a development machine; the crypto itself takes a few milliseconds. A model assumption.",
+    },
+    Profile {
+        slug: "custom",
+        label: "Custom (your measurement)",
+        crypto_ms: (0.0, 0.0),
+        chapter_ms: None,
+        source: "Your own measured crypto time; the worst case takes it twice.",
+    },
+];
+
+pub const DEVICE: ChoiceSpec = ChoiceSpec {
+    key: "device",
+    label: "Device",
+    options: &[
+        ("esp32", "ESP32, 240 MHz"),
+        ("esp8266-160", "ESP8266, 160 MHz"),
+        ("esp8266-80", "ESP8266, 80 MHz"),
+        ("rpi", "Raspberry Pi class"),
+        ("desktop", "Desktop or server"),
+        ("custom", "Custom"),
+    ],
+    default: "esp32",
+};
+pub const TLS: ChoiceSpec = ChoiceSpec {
+    key: "tls",
+    label: "TLS version",
+    options: &[("1.2", "TLS 1.2"), ("1.3", "TLS 1.3")],
+    default: "1.2",
+};
+pub const KEX: ChoiceSpec = ChoiceSpec {
+    key: "kex",
+    label: "Certificates and key exchange",
+    options: &[("p256", "ECDHE, P-256"), ("rsa2048", "RSA-2048")],
+    default: "p256",
+};
+pub const RESUME: ChoiceSpec = ChoiceSpec {
+    key: "resume",
+    label: "Session resumption",
+    options: &[("0", "Full handshake"), ("1", "Resumed session")],
+    default: "0",
+};
+pub const DNS: ChoiceSpec = ChoiceSpec {
+    key: "dns",
+    label: "DNS lookup",
+    options: &[("1", "Looked up"), ("0", "Cached")],
+    default: "1",
+};
+pub const RTT: NumberSpec = NumberSpec {
+    key: "rtt_ms",
+    label: "Network round trip",
+    unit: "ms",
+    min: 0.0,
+    max: 10_000.0,
+    step: 10.0,
+    slider_max: 1000.0,
+    integer: false,
+    default: 100.0,
+};
+pub const WIFI: NumberSpec = NumberSpec {
+    key: "wifi_ms",
+    label: "Wi-Fi (re)association",
+    unit: "ms",
+    min: 0.0,
+    max: 60_000.0,
+    step: 100.0,
+    slider_max: 10_000.0,
+    integer: false,
+    default: 0.0,
+};
+pub const LOAD: NumberSpec = NumberSpec {
+    key: "load_ms",
+    label: "Broker delay under load",
+    unit: "ms",
+    min: 0.0,
+    max: 60_000.0,
+    step: 100.0,
+    slider_max: 5000.0,
+    integer: false,
+    default: 0.0,
+};
+pub const SAFETY: NumberSpec = NumberSpec {
+    key: "safety",
+    label: "Safety factor",
+    unit: "×",
+    min: 1.0,
+    max: 20.0,
+    step: 0.5,
+    slider_max: 10.0,
+    integer: false,
+    default: 2.0,
+};
+pub const CRYPTO: NumberSpec = NumberSpec {
+    key: "crypto_ms",
+    label: "Crypto time, custom device",
+    unit: "ms",
+    min: 0.0,
+    max: 120_000.0,
+    step: 50.0,
+    slider_max: 10_000.0,
+    integer: false,
+    default: 1000.0,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Inputs {
+    pub device: &'static Profile,
+    pub tls13: bool,
+    pub rsa2048: bool,
+    pub resume: bool,
+    pub dns_lookup: bool,
+    pub rtt_ms: f64,
+    pub wifi_ms: f64,
+    pub load_ms: f64,
+    pub safety: f64,
+    pub crypto_ms: f64,
+}
+
+pub fn profile(slug: &str) -> &'static Profile {
+    PROFILES
+        .iter()
+        .find(|p| p.slug == slug)
+        .unwrap_or(&PROFILES[0])
+}
+
+impl Default for Inputs {
+    fn default() -> Self {
+        Self {
+            device: &PROFILES[0],
+            tls13: false,
+            rsa2048: false,
+            resume: false,
+            dns_lookup: true,
+            rtt_ms: RTT.default,
+            wifi_ms: WIFI.default,
+            load_ms: LOAD.default,
+            safety: SAFETY.default,
+            crypto_ms: CRYPTO.default,
+        }
+    }
+}
+
+/// The phases, in order.
+pub const PHASES: [&str; 6] = [
+    "Wi-Fi",
+    "DNS",
+    "TCP",
+    "TLS handshake",
+    "MQTT CONNECT",
+    "Broker load",
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outputs {
+    /// Milliseconds per phase, in [`PHASES`] order.
+    pub expected_phases_ms: [f64; 6],
+    pub worst_phases_ms: [f64; 6],
+    pub connect_ms: f64,
+    pub worst_case_ms: f64,
+    pub recommended_timeout_s: u64,
+    pub keepalive_s: u64,
+    /// TLS round trips used.
+    pub tls_round_trips: u32,
+}
+
+impl Inputs {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_all(
+            &[RTT, WIFI, LOAD, SAFETY, CRYPTO],
+            &[
+                self.rtt_ms,
+                self.wifi_ms,
+                self.load_ms,
+                self.safety,
+                self.crypto_ms,
+            ],
+        )
+    }
+
+    /// (typical, slowest) full-handshake crypto time.
+    fn full_crypto_ms(&self) -> (f64, f64) {
+        if self.device.slug == "custom" {
+            (self.crypto_ms, self.crypto_ms * 2.0)
+        } else {
+            self.device.crypto_ms
+        }
+    }
+
+    /// TLS round trips: 1.2 full 2; 1.3 full 1; resumed 1 (RFC 5246 §7.3, RFC 8446 §2).
+    pub fn tls_round_trips(&self) -> u32 {
+        if self.tls13 || self.resume {
+            1
+        } else {
+            2
+        }
+    }
+}
+
+pub fn compute(i: &Inputs) -> Result<Outputs, FieldError> {
+    i.validate()?;
+    let (typical, slowest) = i.full_crypto_ms();
+    let crypto_factor = if i.resume {
+        RESUMED_CRYPTO_FRACTION
+    } else {
+        1.0
+    };
+    let rtts = f64::from(i.tls_round_trips());
+    let dns = if i.dns_lookup { 1.0 } else { 0.0 };
+    let phases = |rtt: f64, wifi: f64, crypto: f64, load: f64| {
+        [
+            wifi,
+            dns * rtt,
+            rtt,
+            rtts * rtt + crypto * crypto_factor,
+            rtt,
+            load,
+        ]
+    };
+    let expected = phases(i.rtt_ms, i.wifi_ms, typical, i.load_ms / 2.0);
+    let worst = phases(i.rtt_ms * 2.0, i.wifi_ms * 2.0, slowest, i.load_ms);
+    let connect_ms: f64 = expected.iter().sum();
+    let worst_case_ms: f64 = worst.iter().sum();
+    let timeout_s = (worst_case_ms * i.safety / 1000.0).ceil().max(1.0) as u64;
+    Ok(Outputs {
+        expected_phases_ms: expected,
+        worst_phases_ms: worst,
+        connect_ms,
+        worst_case_ms,
+        recommended_timeout_s: timeout_s,
+        // paho uses the keepalive as the socket timeout of the TLS handshake
+        // (client.py, _ssl_wrap_socket: ssl_sock.settimeout(self._keepalive)),
+        // and 60 s is paho's default keepalive: never below the timeout.
+        keepalive_s: timeout_s.max(60),
+        tls_round_trips: i.tls_round_trips(),
+    })
+}
+
+pub mod snippets {
+    use super::{Inputs, Outputs};
+
+    pub fn paho(i: &Inputs, o: &Outputs) -> String {
+        format!(
+            "import ssl\n\
+             import paho.mqtt.client as mqtt\n\
+             \n\
+             context = ssl.create_default_context(cafile=\"/etc/mqtt/ca.crt\")\n\
+             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"gateway-01\")\n\
+             client.tls_set_context(context)\n\
+             client.connect_timeout = {timeout}  # seconds, TCP connect (paho's default: 5.0)\n\
+             # paho also uses the keepalive as the TLS handshake's socket timeout,\n\
+             # so keep it above the worst handshake ({worst:.1} s here).\n\
+             client.connect(\"broker.example.internal\", 8883, keepalive={keepalive})\n\
+             client.loop_start()\n\
+             # Resumption: CPython resumes a TLS session only when a previous\n\
+             # SSLSession is passed to wrap_socket(session=...); OpenSSL keeps no\n\
+             # client-side session cache by default and paho does not pass one,\n\
+             # so every paho reconnect is a full handshake{resume_note}.\n",
+            timeout = o.recommended_timeout_s,
+            worst = o.worst_case_ms / 1000.0,
+            keepalive = o.keepalive_s,
+            resume_note = if i.resume {
+                " (the resumed figures above need a client that reuses sessions, as the ESP8266 snippet does)"
+            } else {
+                ""
+            },
+        )
+    }
+
+    pub fn esp32(o: &Outputs) -> String {
+        format!(
+            "#include <WiFiClientSecure.h>\n\
+             #include <PubSubClient.h>\n\
+             \n\
+             WiFiClientSecure net;\n\
+             PubSubClient mqtt(net);\n\
+             \n\
+             void setup() {{\n\
+             \x20 net.setCACert(root_ca);\n\
+             \x20 net.setHandshakeTimeout({timeout});  // seconds (arduino-esp32 ssl_client)\n\
+             \x20 // setTimeout's unit depends on the core: arduino-esp32 1.x/2.x take SECONDS\n\
+             \x20 // (setTimeout(60000) = 16.7 hours); 3.x use Stream's milliseconds.\n\
+             \x20 mqtt.setServer(\"broker.example.internal\", 8883);\n\
+             \x20 mqtt.setSocketTimeout({timeout});    // seconds (PubSubClient)\n\
+             \x20 mqtt.setKeepAlive({keepalive});       // seconds (PubSubClient)\n\
+             }}\n",
+            timeout = o.recommended_timeout_s,
+            keepalive = o.keepalive_s,
+        )
+    }
+
+    pub fn esp8266(o: &Outputs) -> String {
+        format!(
+            "#include <ESP8266WiFi.h>\n\
+             #include <PubSubClient.h>\n\
+             \n\
+             BearSSL::WiFiClientSecure net;\n\
+             BearSSL::Session session;  // kept across reconnects: resumed handshakes\n\
+             BearSSL::X509List ca(root_ca);\n\
+             PubSubClient mqtt(net);\n\
+             \n\
+             void setup() {{\n\
+             \x20 // Run TLS sketches at 160 MHz (esp8266 Arduino core's BearSSL docs).\n\
+             \x20 net.setTrustAnchors(&ca);\n\
+             \x20 net.setSession(&session);\n\
+             \x20 net.setTimeout({timeout_ms});  // MILLISECONDS here (Stream::setTimeout, default 15000)\n\
+             \x20 mqtt.setServer(\"broker.example.internal\", 8883);\n\
+             \x20 mqtt.setSocketTimeout({timeout});  // seconds (PubSubClient)\n\
+             \x20 mqtt.setKeepAlive({keepalive});     // seconds (PubSubClient)\n\
+             }}\n",
+            timeout_ms = o.recommended_timeout_s * 1000,
+            timeout = o.recommended_timeout_s,
+            keepalive = o.keepalive_s,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn esp8266_80() -> Inputs {
+        Inputs {
+            device: profile("esp8266-80"),
+            ..Inputs::default()
+        }
+    }
+
+    #[test]
+    fn esp32_defaults_by_hand() {
+        // TLS 1.2 full: 2 RTT; 100 ms RTT; DNS + TCP + TLS + MQTT = 5 RTT; crypto 1.2 s.
+        let o = compute(&Inputs::default()).unwrap();
+        assert_eq!(o.connect_ms, 500.0 + 1200.0);
+        // Worst: 5 × 200 ms + 2.5 s = 3.5 s; × 2 = 7 s.
+        assert_eq!(o.worst_case_ms, 3500.0);
+        assert_eq!(o.recommended_timeout_s, 7);
+        assert_eq!(o.keepalive_s, 60);
+        assert_eq!(
+            o.expected_phases_ms,
+            [0.0, 100.0, 100.0, 1400.0, 100.0, 0.0]
+        );
+    }
+
+    #[test]
+    fn chapter_worst_case_of_six_seconds_holds() {
+        // ESP8266 with 500 ms latency and 2 s broker load: at least the chapter's 6 s.
+        let i = Inputs {
+            rtt_ms: 500.0,
+            load_ms: 2000.0,
+            ..esp8266_80()
+        };
+        let o = compute(&i).unwrap();
+        assert!(o.worst_case_ms >= 6000.0, "{}", o.worst_case_ms);
+        // 5 RTT × 1 s + 10 s crypto + 2 s load = 17 s; × 2 → 34 s.
+        assert_eq!(o.worst_case_ms, 17_000.0);
+        assert_eq!(o.recommended_timeout_s, 34);
+    }
+
+    #[test]
+    fn tls13_and_resumption_save_round_trips_and_crypto() {
+        let base = Inputs::default();
+        let full = compute(&base).unwrap();
+        let t13 = compute(&Inputs {
+            tls13: true,
+            ..base
+        })
+        .unwrap();
+        assert_eq!(full.connect_ms - t13.connect_ms, 100.0); // one RTT fewer
+        let resumed = compute(&Inputs {
+            resume: true,
+            ..base
+        })
+        .unwrap();
+        // One RTT fewer and 80 % of 1.2 s of crypto saved.
+        assert!((full.connect_ms - resumed.connect_ms - 100.0 - 960.0).abs() < 1e-9);
+        assert_eq!(resumed.tls_round_trips, 1);
+    }
+
+    #[test]
+    fn custom_device_uses_its_crypto_time() {
+        let i = Inputs {
+            device: profile("custom"),
+            crypto_ms: 400.0,
+            dns_lookup: false,
+            rtt_ms: 50.0,
+            ..Inputs::default()
+        };
+        let o = compute(&i).unwrap();
+        assert_eq!(o.connect_ms, 4.0 * 50.0 + 400.0);
+        assert_eq!(o.worst_case_ms, 4.0 * 100.0 + 800.0);
+    }
+
+    #[test]
+    fn snippets_use_the_right_units() {
+        let o = compute(&esp8266_80()).unwrap();
+        let t = o.recommended_timeout_s;
+        assert!(snippets::esp8266(&o)
+            .contains(&format!("net.setTimeout({});  // MILLISECONDS", t * 1000)));
+        assert!(snippets::esp32(&o).contains(&format!("net.setHandshakeTimeout({t});  // seconds")));
+        assert!(snippets::paho(&esp8266_80(), &o)
+            .contains(&format!("client.connect_timeout = {t}  # seconds")));
+    }
+
+    fn any_inputs() -> impl Strategy<Value = Inputs> {
+        (
+            0usize..PROFILES.len(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            0.0..5000.0f64,
+            0.0..20000.0f64,
+            0.0..20000.0f64,
+            1.0..10.0f64,
+            0.0..60000.0f64,
+        )
+            .prop_map(
+                |(
+                    d,
+                    tls13,
+                    rsa2048,
+                    resume,
+                    dns_lookup,
+                    rtt_ms,
+                    wifi_ms,
+                    load_ms,
+                    safety,
+                    crypto_ms,
+                )| Inputs {
+                    device: &PROFILES[d],
+                    tls13,
+                    rsa2048,
+                    resume,
+                    dns_lookup,
+                    rtt_ms,
+                    wifi_ms,
+                    load_ms,
+                    safety,
+                    crypto_ms,
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn monotone_and_safe(i in any_inputs(), extra in 1.0..1000.0f64) {
+            let o = compute(&i).unwrap();
+            // Every added delay raises the total.
+            for bumped in [
+                Inputs { rtt_ms: i.rtt_ms + extra, ..i },
+                Inputs { wifi_ms: i.wifi_ms + extra, ..i },
+                Inputs { load_ms: i.load_ms + extra, ..i },
+            ] {
+                let b = compute(&bumped).unwrap();
+                prop_assert!(b.connect_ms > o.connect_ms && b.worst_case_ms > o.worst_case_ms);
+            }
+            // TLS 1.3 is never slower than 1.2; resumption never slower than full.
+            let t13 = compute(&Inputs { tls13: true, ..i }).unwrap();
+            let t12 = compute(&Inputs { tls13: false, ..i }).unwrap();
+            prop_assert!(t13.connect_ms <= t12.connect_ms && t13.worst_case_ms <= t12.worst_case_ms);
+            let res = compute(&Inputs { resume: true, ..i }).unwrap();
+            let full = compute(&Inputs { resume: false, ..i }).unwrap();
+            prop_assert!(res.connect_ms <= full.connect_ms && res.worst_case_ms <= full.worst_case_ms);
+            // The timeout is never below the worst case.
+            prop_assert!(o.recommended_timeout_s as f64 * 1000.0 >= o.worst_case_ms);
+            prop_assert!(o.keepalive_s >= o.recommended_timeout_s);
+        }
+
+        #[test]
+        fn bad_values_are_refused(rtt in any::<f64>(), safety in any::<f64>()) {
+            let i = Inputs { rtt_ms: rtt, safety, ..Inputs::default() };
+            match compute(&i) {
+                Ok(o) => prop_assert!(o.worst_case_ms.is_finite()),
+                Err(e) => prop_assert!(["rtt_ms", "safety"].contains(&e.key)),
+            }
+        }
+    }
+}

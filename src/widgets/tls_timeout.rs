@@ -1,0 +1,212 @@
+//! `?w=tls-timeout`: connection time and timeouts for constrained devices.
+
+use crate::components::*;
+use crate::url_state::use_url;
+use leptos::prelude::*;
+use mqtt_lab_core::format::{fixed, number, plain};
+use mqtt_lab_core::tls_timeout::{self as tls, snippets, Inputs, Outputs, PHASES};
+
+const PHASE_TONES: [Tone; 6] = [
+    Tone::Muted,
+    Tone::Secondary,
+    Tone::Primary,
+    Tone::Warning,
+    Tone::Extra,
+    Tone::Danger,
+];
+
+#[component]
+pub fn TlsTimeout() -> impl IntoView {
+    let url = use_url();
+    let device = url.choice(&tls::DEVICE);
+    let version = url.choice(&tls::TLS);
+    let kex = url.choice(&tls::KEX);
+    let resume = url.choice(&tls::RESUME);
+    let dns = url.choice(&tls::DNS);
+    let fields = [
+        &tls::RTT,
+        &tls::WIFI,
+        &tls::LOAD,
+        &tls::SAFETY,
+        &tls::CRYPTO,
+    ]
+    .map(NumberInput::new);
+    let [rtt, wifi, load, safety, crypto] = fields;
+
+    let parsed = move || -> Option<Inputs> {
+        let [rtt_ms, wifi_ms, load_ms, safety, crypto_ms] = values(&fields)?;
+        Some(Inputs {
+            device: tls::profile(device.get()),
+            tls13: version.get() == "1.3",
+            rsa2048: kex.get() == "rsa2048",
+            resume: resume.get() == "1",
+            dns_lookup: dns.get() == "1",
+            rtt_ms,
+            wifi_ms,
+            load_ms,
+            safety,
+            crypto_ms,
+        })
+    };
+    let state = last_valid(
+        move || parsed().and_then(|i| tls::compute(&i).ok().map(|o| (i, o))),
+        || {
+            let i = Inputs::default();
+            let o = tls::compute(&i).unwrap_or(Outputs {
+                expected_phases_ms: [0.0; 6],
+                worst_phases_ms: [0.0; 6],
+                connect_ms: 0.0,
+                worst_case_ms: 0.0,
+                recommended_timeout_s: 0,
+                keepalive_s: 60,
+                tls_round_trips: 2,
+            });
+            (i, o)
+        },
+    );
+    let stale = Signal::derive(move || parsed().is_none());
+    let out = move || state.with(|s| s.1.clone());
+    let is_custom = move || device.get() == "custom";
+
+    let chart = Signal::derive(move || {
+        let o = out();
+        let row = |label: &str, phases: [f64; 6]| BarRow {
+            label: label.to_string(),
+            segments: PHASES
+                .iter()
+                .zip(phases)
+                .zip(PHASE_TONES)
+                .map(|((n, v), t)| (n.to_string(), v / 1000.0, t))
+                .collect(),
+        };
+        BarChart {
+            x_label: "Seconds from waking up to CONNACK".into(),
+            rows: vec![
+                row("Expected", o.expected_phases_ms),
+                row("Worst case", o.worst_phases_ms),
+            ],
+            line: Some((
+                o.recommended_timeout_s as f64,
+                format!("Timeout {} s", o.recommended_timeout_s),
+            )),
+        }
+    });
+    let table = Signal::derive(move || {
+        let o = out();
+        let mut rows: Vec<Vec<String>> = PHASES
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                vec![
+                    p.to_string(),
+                    number(o.expected_phases_ms[k], 0),
+                    number(o.worst_phases_ms[k], 0),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            "Total".into(),
+            number(o.connect_ms, 0),
+            number(o.worst_case_ms, 0),
+        ]);
+        Table {
+            headers: vec![
+                "Phase".into(),
+                "Expected (ms)".into(),
+                "Worst case (ms)".into(),
+            ],
+            rows,
+        }
+    });
+    let summary = Signal::derive(move || {
+        let o = out();
+        format!(
+            "Expected {} s, worst case {} s; the TLS handshake is {} % of the expected time. Recommended timeout {} s.",
+            fixed(o.connect_ms / 1000.0, 2),
+            fixed(o.worst_case_ms / 1000.0, 2),
+            fixed(o.expected_phases_ms[3] * 100.0 / o.connect_ms.max(1e-9), 0),
+            o.recommended_timeout_s
+        )
+    });
+    let source = move || state.with(|(i, _)| i.device.source);
+    let chapter_vs = move || {
+        state.with(|(i, _)| {
+            i.device.chapter_ms.map(|c| {
+                format!(
+                    "The chapter says about {} ms for this device; this model uses {}–{} ms for a full handshake's crypto (typical to slowest, sources above).",
+                    number(c, 0),
+                    number(i.device.crypto_ms.0, 0),
+                    number(i.device.crypto_ms.1, 0)
+                )
+            })
+        })
+    };
+    let kex_note = move || {
+        state.with(|(i, _)| {
+            if i.tls13 && i.rsa2048 {
+                "With TLS 1.3 the key exchange is always (EC)DHE: “RSA-2048” here means RSA-2048 certificates."
+            } else {
+                "No published measurement separates RSA-2048 from ECDHE P-256 on these devices, so both use the same figures. What decides: a device that only verifies the server needs cheap RSA signature checks with RSA-2048, while ECDHE adds two elliptic-curve multiplications; a device that signs (a client certificate) is far faster with ECDSA P-256 than with an RSA-2048 private key. The chapter's “P-256 is faster than RSA-2048” is true for servers and for signing devices."
+            }
+        })
+    };
+
+    view! {
+        <p class="intro">
+            "How long a device takes from waking up to a CONNACK over TLS, and what connect timeout and keepalive to set so that slow handshakes are not mistaken for failures."
+        </p>
+        <div class="widget-grid">
+            <section class="inputs" aria-label="Inputs">
+                <Choice spec=&tls::DEVICE selected=device />
+                <Show when=is_custom>
+                    <NumberField input=crypto />
+                </Show>
+                <Choice spec=&tls::TLS selected=version />
+                <Choice spec=&tls::KEX selected=kex />
+                <Choice spec=&tls::RESUME selected=resume />
+                <Choice spec=&tls::DNS selected=dns />
+                <NumberField input=rtt />
+                <NumberField input=wifi />
+                <NumberField input=load />
+                <NumberField input=safety />
+            </section>
+            <div>
+                <Results stale=stale>
+                    <ResultOutput label="Expected connect time" name="connect-ms"
+                        value=Signal::derive(move || plain(out().connect_ms)) text=Signal::derive(move || format!("{} ms", number(out().connect_ms, 0))) />
+                    <ResultOutput label="Worst case" name="worst-case-ms"
+                        value=Signal::derive(move || plain(out().worst_case_ms)) text=Signal::derive(move || format!("{} ms", number(out().worst_case_ms, 0))) />
+                    <ResultOutput label="Recommended connect timeout" name="recommended-timeout-s"
+                        value=Signal::derive(move || out().recommended_timeout_s.to_string()) text=Signal::derive(move || format!("{} s", out().recommended_timeout_s)) />
+                    <ResultOutput label="Keepalive" name="keepalive-s"
+                        value=Signal::derive(move || out().keepalive_s.to_string()) text=Signal::derive(move || format!("{} s", out().keepalive_s)) />
+                </Results>
+                <p class="note">
+                    "Keepalive: paho-mqtt uses the keepalive as the socket timeout of the TLS handshake (client.py, _ssl_wrap_socket), so it must exceed the slowest handshake; and the broker drops a client it has not heard from for 1.5 × keepalive. Hence at least the connect timeout, and not below paho's default of 60 s."
+                </p>
+                <p class="note">{source}</p>
+                <p class="note">{chapter_vs}</p>
+                <p class="note">{kex_note}</p>
+            </div>
+        </div>
+        <Chart caption="Where the time goes, expected and worst case, with the recommended timeout." summary=summary chart=chart table=table />
+        <Prose html=EXPLAIN />
+        <div class="snippets">
+            <CodeSnippet title="paho-mqtt client" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || state.with(|(i, o)| snippets::paho(i, o))) />
+            <CodeSnippet title="ESP32 with PubSubClient" lang="Arduino (arduino-esp32)" code=Signal::derive(move || snippets::esp32(&out())) />
+            <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out())) />
+        </div>
+        <Prose html=HELP />
+    }
+}
+
+const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
+<p>A connection is a chain of phases: Wi-Fi (re)association; a DNS lookup (one round trip, none when cached); the TCP handshake (one round trip); the TLS handshake (TLS 1.2 needs two round trips for a full handshake, TLS 1.3 one, a resumed session one; RFC 5246 §7.3 and RFC 8446 §2) plus the device's own crypto time; MQTT CONNECT and CONNACK (one round trip); and the broker's delay when it is busy. The expected case takes your values, the device's typical crypto time and half the broker delay; the worst case doubles the round trips and the Wi-Fi time, takes the slowest published crypto time and the whole broker delay. The recommended timeout is the worst case times the safety factor, rounded up to whole seconds.</p>
+<p>A resumed session skips the key exchange and the certificate checks: we take its crypto time as 20 % of a full handshake's, from the esp8266 Arduino core's measurement that BearSSL sessions made reconnections about 80 % faster (esp8266/Arduino issue 5110, PR 5160). The chapter says 40–60 %.</p>
+<aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Corrections to the chapter</p><div class="callout-body">
+<p><strong>Units.</strong> The chapter's ESP32 code calls <code>espClient.setTimeout(60000)</code> “for 60 seconds”. In arduino-esp32 1.x and 2.x, <code>WiFiClient::setTimeout(uint32_t seconds)</code> takes seconds, so that asks for 60,000 s, almost 17 hours (arduino-esp32 issue 3732); 3.x changed it to Stream's milliseconds (PR 6676). Set the TLS part with <code>setHandshakeTimeout(seconds)</code>, whose unit never changed. PubSubClient's <code>setSocketTimeout</code> and <code>setKeepAlive</code> take seconds; the ESP8266 core's <code>setTimeout</code> takes milliseconds.</p>
+<p><strong>Handshake time.</strong> The chapter's ESP32 figure of ~800 ms is below the published measurements (1.2–2.5 s). <strong>Resumption in Python.</strong> The chapter says leaving <code>OP_NO_TICKET</code> unset enables faster reconnects with paho: CPython only resumes when a saved session is passed to <code>wrap_socket(session=…)</code>, and paho does not, so its reconnects are full handshakes. <strong>paho's timeout.</strong> Instead of the chapter's <code>client._sock.settimeout(60.0)</code> on a private attribute, paho 2.x has <code>client.connect_timeout</code> (seconds, default 5.0) for the TCP connect, and uses the keepalive as the handshake's timeout.</p></div></aside>
+</section>"#;
+
+const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>
+<p>Parameters: <code>device</code> (esp32, esp8266-160, esp8266-80, rpi, desktop, custom), <code>tls</code> (1.2 or 1.3), <code>kex</code> (p256 or rsa2048), <code>resume</code> (0 or 1), <code>dns</code> (1 or 0), <code>rtt_ms</code>, <code>wifi_ms</code>, <code>load_ms</code>, <code>safety</code>, <code>crypto_ms</code> (custom device).</p></section>"#;
