@@ -1,8 +1,10 @@
 //! One module per widget; the registry maps a slug to its view.
 
 mod backoff;
+mod battery;
 mod broker_cost;
 mod capacity;
+mod debug;
 mod qos;
 mod reason_codes;
 mod tls_timeout;
@@ -26,6 +28,8 @@ pub fn render(slug: &'static str) -> AnyView {
         "reason-codes" => view! { <reason_codes::ReasonCodes /> }.into_any(),
         "qos" => view! { <qos::Qos /> }.into_any(),
         "tls-timeout" => view! { <tls_timeout::TlsTimeout /> }.into_any(),
+        "debug" => view! { <debug::Debug /> }.into_any(),
+        "battery" => view! { <battery::Battery /> }.into_any(),
         _ => view! {
             <p class="coming-note">"This widget is coming soon. Meanwhile, try the "<a href="?w=capacity">"capacity planner"</a>"."</p>
         }

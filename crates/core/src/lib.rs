@@ -6,8 +6,10 @@
 //! any input; property tests in each module feed extreme values.
 
 pub mod backoff;
+pub mod battery;
 pub mod broker_cost;
 pub mod capacity;
+pub mod debug;
 pub mod fields;
 pub mod format;
 pub mod qos;

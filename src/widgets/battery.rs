@@ -1,0 +1,140 @@
+//! `?w=battery`: network-loop strategy and battery life.
+
+use crate::components::*;
+use crate::url_state::use_url;
+use leptos::prelude::*;
+use mqtt_lab_core::battery::{self, Inputs, Outputs};
+use mqtt_lab_core::format::{fixed, number, plain};
+
+#[component]
+pub fn Battery() -> impl IntoView {
+    let strategy = use_url().choice(&battery::STRATEGY);
+    let fields = battery::FIELDS.each_ref().map(NumberInput::new);
+    let [capacity, busy, idle, active_ma, active_s, sleep_ma, interval, derating] = fields;
+    let parsed = move || values(&fields).map(Inputs::from_values);
+    let cross_error =
+        Signal::derive(move || parsed().and_then(|i| i.validate().err()).map(|e| e.message));
+    let state = last_valid(
+        move || parsed().and_then(|i| battery::compute(&i).ok().map(|o| (i, o))),
+        || {
+            let i = Inputs::default();
+            let o = battery::compute(&i).unwrap_or(Outputs {
+                busy_hours: 0.0,
+                event_hours: 0.0,
+                ratio: 0.0,
+                average_ma: 0.0,
+                duty_cycle_hours: 0.0,
+            });
+            (i, o)
+        },
+    );
+    let stale = Signal::derive(move || parsed().is_none_or(|i| i.validate().is_err()));
+    let out = move || state.get().1;
+    let hours = |h: f64| {
+        if h >= 48.0 {
+            format!("{} h ({} days)", number(h, 0), fixed(h / 24.0, 1))
+        } else {
+            format!("{} h", fixed(h, 1))
+        }
+    };
+
+    let chart = Signal::derive(move || {
+        let (i, o) = state.get();
+        LineChart {
+            x_label: "Wake every (minutes)".into(),
+            y_label: "Battery life (days)".into(),
+            series: vec![Series {
+                name: "Sleeping between wake-ups".into(),
+                points: battery::life_curve(&i)
+                    .into_iter()
+                    .map(|(m, h)| (m, h / 24.0))
+                    .collect(),
+                tone: Tone::Primary,
+                faint: false,
+            }],
+            hlines: vec![HLine {
+                y: o.event_hours / 24.0,
+                label: format!("Awake all the time at {} mA", plain(i.idle_ma)),
+                tone: Tone::Warning,
+            }],
+            markers: vec![Marker {
+                x: i.interval_s / 60.0,
+                y: o.duty_cycle_hours / 24.0,
+                label: format!("{} days", fixed(o.duty_cycle_hours / 24.0, 0)),
+            }],
+        }
+    });
+    let table = Signal::derive(move || {
+        let (i, _) = state.get();
+        Table {
+            headers: vec!["Wake every (min)".into(), "Battery life (days)".into()],
+            rows: battery::life_curve(&i)
+                .into_iter()
+                .map(|(m, h)| vec![number(m, 1), number(h / 24.0, 1)])
+                .collect(),
+        }
+    });
+    let summary = Signal::derive(move || {
+        let (i, o) = state.get();
+        format!(
+            "Waking every {} minutes lasts {} days; staying awake at {} mA lasts {} days.",
+            number(i.interval_s / 60.0, 1),
+            fixed(o.duty_cycle_hours / 24.0, 1),
+            plain(i.idle_ma),
+            fixed(o.event_hours / 24.0, 1)
+        )
+    });
+    let advice = move || {
+        match strategy.get() {
+        "loop_forever" => "loop_forever() blocks the calling thread running the network loop and reconnects by itself. Use it for a program that only does MQTT: a subscriber, a logger, a bridge.",
+        "loop" => "Calling loop() yourself puts you in charge: process traffic when you choose, then disconnect and put the whole device to sleep. The only one of the three that lets a battery device sleep between messages.",
+        _ => "loop_start() runs loop_forever() in a background thread, so your main thread can read sensors and drive a display. Same network loop, same power as loop_forever().",
+    }
+    };
+
+    view! {
+        <p class="intro">
+            "Which paho network loop to use, and what really decides battery life: not the loop function, but whether the device sleeps between messages."
+        </p>
+        <div class="widget-grid">
+            <section class="inputs" aria-label="Inputs">
+                <Choice spec=&battery::STRATEGY selected=strategy />
+                <p class="note" aria-live="polite">{advice}</p>
+                <h2>"The chapter's comparison"</h2>
+                <NumberField input=capacity />
+                <NumberField input=busy />
+                <NumberField input=idle />
+                <h2>"A device that sleeps"</h2>
+                <NumberField input=active_ma />
+                <NumberField input=active_s />
+                <NumberField input=sleep_ma />
+                <NumberField input=interval />
+                <NumberField input=derating />
+                <p class="field-error" aria-live="polite">{move || cross_error.get()}</p>
+            </section>
+            <Results stale=stale>
+                <ResultOutput label="At the always-on current" name="busy-hours" value=Signal::derive(move || plain(out().busy_hours)) text=Signal::derive(move || hours(out().busy_hours)) />
+                <ResultOutput label="At the lower current" name="event-hours" value=Signal::derive(move || plain(out().event_hours)) text=Signal::derive(move || hours(out().event_hours)) />
+                <ResultOutput label="Ratio" name="ratio" value=Signal::derive(move || plain(out().ratio)) text=Signal::derive(move || format!("{}×", fixed(out().ratio, 1))) />
+                <ResultOutput label="Sleeping device, average current" name="average-ma" value=Signal::derive(move || plain(out().average_ma)) text=Signal::derive(move || format!("{} mA", fixed(out().average_ma, 3))) />
+                <ResultOutput label="Sleeping device, battery life" name="duty-cycle-hours" value=Signal::derive(move || plain(out().duty_cycle_hours)) text=Signal::derive(move || hours(out().duty_cycle_hours)) />
+            </Results>
+        </div>
+        <Chart caption="Battery life against how often the device wakes to publish, with the always-awake figure for comparison." summary=summary chart=chart table=table />
+        <Prose html=EXPLAIN />
+        <div class="snippets">
+            <CodeSnippet title="This network loop" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || battery::snippets::python(strategy.get()).to_string()) />
+        </div>
+        <Prose html=HELP />
+    }
+}
+
+const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
+<p>Battery life = capacity ÷ average current. For a device that wakes every <em>T</em> seconds, works for <em>t</em> seconds at the awake current and sleeps the rest: average = (awake mA × t + sleep mA × (T − t)) ÷ T, and life = usable capacity ÷ average. Usable capacity is the rated capacity less 20 % by default: a regulator stops below its dropout voltage before the cell's rated cut-off, and cells self-discharge a few percent a month (an assumption; set yours). Example values: an ESP32 draws about 100 mA receiving and up to 240 mA transmitting on Wi-Fi, and about 10 µA in deep sleep with the RTC timer (Espressif, ESP32 datasheet); a wake-up with Wi-Fi, a TLS handshake and a publish takes seconds.</p>
+<aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Two corrections to the chapter</p><div class="callout-body">
+<p><strong>The arithmetic.</strong> 3000 mAh ÷ 180 mA is 16.7 hours, not 16; and 150 h ÷ 16.7 h is 9.0×, not 9.4×.</p>
+<p><strong>The contrast.</strong> The chapter says loop_forever() means “continuous CPU” and loop_start() is “event-driven”. In paho-mqtt 2.x, loop_start() starts a thread that runs loop_forever() (client.py, loop_start: “this will call loop_forever in a thread”), and both wait in select() with a timeout instead of spinning the CPU. Neither saves power over the other. What drains a battery is the device staying awake: a busy main loop, the radio without power saving, waking too often. Sleeping between messages (a manual loop(), then deep sleep) is what turns hours into months.</p></div></aside>
+</section>"#;
+
+const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>
+<p>Parameters: <code>strategy</code> (loop_forever, loop_start, loop), <code>capacity_mah</code>, <code>busy_ma</code>, <code>idle_ma</code>, <code>active_ma</code>, <code>active_s</code>, <code>sleep_ma</code>, <code>interval_s</code>, <code>derating_pct</code>.</p></section>"#;

@@ -1,0 +1,114 @@
+//! `?w=debug`: the debugging checklist and diagnosis.
+
+use crate::components::*;
+use crate::url_state::use_url;
+use leptos::prelude::*;
+use mqtt_lab_core::debug::{self, Diagnosis, CHOICES, STEPS};
+use mqtt_lab_core::reason_codes::{find, Version};
+
+#[component]
+pub fn Debug() -> impl IntoView {
+    let url = use_url();
+    let selected = CHOICES.map(|c| (c, url.choice(c)));
+    let diagnosis = Memo::new(move |_| {
+        let choices: Vec<(&str, &str)> = selected.iter().map(|(c, s)| (c.key, s.get())).collect();
+        debug::diagnose(&choices)
+    });
+    let top = move || diagnosis.with(|d| d.first().cloned());
+    let top_value = move |f: fn(&Diagnosis) -> String| {
+        Signal::derive(move || top().map(|d| f(&d)).unwrap_or_default())
+    };
+    let done = RwSignal::new([false; 4]);
+
+    let controls = selected
+        .map(|(spec, sel)| view! { <Choice spec=spec selected=sel /> })
+        .collect_view();
+    let checklist = STEPS
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let is_current = move || top().is_some_and(|d| d.cause.step == s.slug);
+            let id = format!("step-{}", s.slug);
+            let label_for = id.clone();
+            view! {
+                <li class="step" class:current=is_current aria-current=move || if is_current() { "step" } else { "false" }>
+                    <input type="checkbox" id=id prop:checked=move || done.get()[n]
+                        on:change=move |ev| done.update(|d| d[n] = event_target_checked(&ev)) />
+                    <label for=label_for><strong>{s.title}</strong> " — " {s.tool}</label>
+                    <p>{s.check}</p>
+                    <pre tabindex="0"><code>{s.command}</code></pre>
+                </li>
+            }
+        })
+        .collect_view();
+    let card = move || {
+        top().map(|d| {
+            let codes = d
+                .cause
+                .reason_codes
+                .iter()
+                .map(|&c| {
+                    let name = find(Version::V5, c).map(|x| x.name()).unwrap_or_default();
+                    view! { <li><a href=format!("?w=reason-codes&code={c}")>{format!("{c} (0x{c:02X}) {name}")}</a></li> }
+                })
+                .collect_view();
+            let evidence = d.evidence.iter().map(|e| view! { <li>{*e}</li> }).collect_view();
+            let has_evidence = !d.evidence.is_empty();
+            let has_codes = !d.cause.reason_codes.is_empty();
+            view! {
+                <div class="diagnosis">
+                    <h2>{d.cause.title}</h2>
+                    <p>{d.cause.explanation}</p>
+                    {has_evidence.then(|| view! { <p class="label">"Why this first:"</p><ul>{evidence}</ul> })}
+                    <p class="label">"Fix"</p>
+                    <p>{d.cause.fix}</p>
+                    <p class="label">"Confirm it"</p>
+                    <pre tabindex="0"><code>{d.cause.confirm}</code></pre>
+                    {has_codes.then(|| view! { <p class="label">"Reason codes you may see"</p><ul>{codes}</ul> })}
+                </div>
+            }
+        })
+    };
+    let others = move || {
+        diagnosis.with(|d| {
+            d.iter()
+                .skip(1)
+                .map(|x| view! { <li><strong>{x.cause.title}</strong> ": " {x.cause.fix}</li> })
+                .collect_view()
+        })
+    };
+
+    view! {
+        <p class="intro">
+            "Describe what you see; the likely causes are ranked with the evidence for each, the step of the debugging flow that finds it, the fix, and a command that confirms it."
+        </p>
+        <div class="widget-grid">
+            <section class="inputs" aria-label="What you observe">{controls}</section>
+            <div>
+                <Results stale=Signal::derive(|| false)>
+                    <ResultOutput label="Most likely cause" name="cause" value=top_value(|d| d.cause.slug.to_string()) text=top_value(|d| d.cause.title.to_string()) />
+                    <ResultOutput label="Step that finds it" name="step"
+                        value=top_value(|d| d.cause.step.to_string())
+                        text=top_value(|d| debug::step(d.cause.step).map(|s| s.title.to_string()).unwrap_or_default()) />
+                </Results>
+                {card}
+            </div>
+        </div>
+        <section aria-label="The debugging flow">
+            <h2>"The debugging flow"</h2>
+            <ol class="checklist">{checklist}</ol>
+        </section>
+        <section aria-label="Other possible causes">
+            <h2>"Also possible"</h2>
+            <ol class="others">{others}</ol>
+        </section>
+        <Prose html=EXPLAIN />
+    }
+}
+
+const EXPLAIN: &str = r#"<section class="explain"><h2>How it ranks causes</h2>
+<p>Each cause is a rule: the symptoms it produces, a base score, and observations that make it more likely or rule it out (a running network loop rules out a missing one; a subscriber at the publisher's QoS rules out a QoS downgrade). The rules are data in the core crate and are tested against every combination of answers.</p>
+<aside class="callout" aria-label="Correction to the chapter"><p class="callout-title">Never fix a broken public broker with another public broker</p><div class="callout-body"><p>For “cannot connect” on a public broker, the chapter suggests trying broker.hivemq.com instead. That moves the same problem, and the same exposure, somewhere else: anyone can read and publish on public test brokers, and none promises to be up. The fix is a private broker you control; for a quick test, run mosquitto on your own machine.</p></div></aside>
+<h2>Link to this state</h2>
+<p>Parameters: <code>symptom</code> (no-messages, cannot-connect, connects-then-disconnects, garbled-payload, intermittent-loss, works-locally-fails-in-production), <code>broker</code> (public, private, cloud), <code>loop</code> (yes, no, unsure), <code>pub_qos</code> and <code>sub_qos</code> (0–2), <code>client_id</code> (unique, shared, unsure), <code>tls</code> (on, off), <code>callbacks</code> (before, after).</p>
+</section>"#;
