@@ -5,6 +5,7 @@ mod battery;
 mod broker_cost;
 mod capacity;
 mod debug;
+mod exercises;
 mod qos;
 mod reason_codes;
 mod tls_timeout;
@@ -30,6 +31,7 @@ pub fn render(slug: &'static str) -> AnyView {
         "tls-timeout" => view! { <tls_timeout::TlsTimeout /> }.into_any(),
         "debug" => view! { <debug::Debug /> }.into_any(),
         "battery" => view! { <battery::Battery /> }.into_any(),
+        "exercises" => view! { <exercises::Exercises /> }.into_any(),
         _ => view! {
             <p class="coming-note">"This widget is coming soon. Meanwhile, try the "<a href="?w=capacity">"capacity planner"</a>"."</p>
         }

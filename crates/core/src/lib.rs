@@ -10,6 +10,7 @@ pub mod battery;
 pub mod broker_cost;
 pub mod capacity;
 pub mod debug;
+pub mod exercises;
 pub mod fields;
 pub mod format;
 pub mod qos;

@@ -1,0 +1,380 @@
+//! `?w=exercises`: the chapter's four knowledge checks.
+
+use crate::components::*;
+use crate::url_state::use_url;
+use leptos::prelude::*;
+use mqtt_lab_core::exercises::{
+    self as ex, CHALLENGES, CONCEPTS, FLOW_BOXES, LABELS_SHOWN, MATCH_SHOWN, ORDERINGS,
+};
+
+/// Progress is kept in sessionStorage (answers only; nothing personal) so a
+/// reload in the same tab keeps it; it is gone when the tab closes.
+fn load(key: &str) -> Option<Vec<Option<usize>>> {
+    let raw = window()
+        .session_storage()
+        .ok()??
+        .get_item(&format!("mqtt-lab:{key}"))
+        .ok()??;
+    Some(raw.split(',').map(|p| p.parse().ok()).collect())
+}
+
+fn save(key: &str, values: &[Option<usize>]) {
+    let text: Vec<String> = values
+        .iter()
+        .map(|v| v.map_or("-".to_string(), |n| n.to_string()))
+        .collect();
+    if let Ok(Some(storage)) = window().session_storage() {
+        let _ = storage.set_item(&format!("mqtt-lab:{key}"), &text.join(","));
+    }
+}
+
+/// A signal of answers that starts from sessionStorage (if it fits) and saves itself.
+fn stored(key: &'static str, fresh: Vec<Option<usize>>) -> RwSignal<Vec<Option<usize>>> {
+    let start = load(key)
+        .filter(|v| v.len() == fresh.len())
+        .unwrap_or(fresh);
+    let signal = RwSignal::new(start);
+    Effect::new(move || signal.with(|v| save(key, v)));
+    signal
+}
+
+fn verdict_class(ok: bool) -> &'static str {
+    if ok {
+        "right"
+    } else {
+        "wrong"
+    }
+}
+
+#[component]
+pub fn Exercises() -> impl IntoView {
+    let tab = use_url().choice(&ex::TAB);
+    let orders = [
+        stored(
+            "order0",
+            ORDERINGS[0].shuffled.iter().map(|&i| Some(i)).collect(),
+        ),
+        stored(
+            "order1",
+            ORDERINGS[1].shuffled.iter().map(|&i| Some(i)).collect(),
+        ),
+    ];
+    let matches = stored("match", vec![None; CONCEPTS.len()]);
+    let code = stored("code", vec![None; CHALLENGES.len() * 2]);
+    let labels = stored("label", vec![None; FLOW_BOXES.len()]);
+    let checked = RwSignal::new([false; 4]);
+    let announce = RwSignal::new(String::new());
+
+    let order_verdicts = move |k: usize| {
+        orders[k].with(|v| {
+            ex::check_order(
+                &ORDERINGS[k],
+                &v.iter()
+                    .map(|x| x.unwrap_or(usize::MAX))
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+    let challenge_right = move |i: usize| {
+        code.with(|v| ex::check_challenge(&CHALLENGES[i], v[2 * i], v[2 * i + 1]) == (true, true))
+    };
+    let score = move || -> (usize, usize) {
+        match tab.get() {
+            "match" => (
+                ex::count(&matches.with(|m| ex::check_match(m))),
+                CONCEPTS.len(),
+            ),
+            "code" => (
+                (0..CHALLENGES.len())
+                    .filter(|&i| challenge_right(i))
+                    .count(),
+                CHALLENGES.len(),
+            ),
+            "label" => (
+                ex::count(&labels.with(|l| ex::check_labels(l))),
+                FLOW_BOXES.len(),
+            ),
+            _ => (
+                ex::count(&order_verdicts(0)) + ex::count(&order_verdicts(1)),
+                ORDERINGS[0].steps.len() + ORDERINGS[1].steps.len(),
+            ),
+        }
+    };
+    let tab_index = move || {
+        ex::TAB
+            .options
+            .iter()
+            .position(|(s, _)| *s == tab.get())
+            .unwrap_or(0)
+    };
+    let check = move |_| {
+        let i = tab_index();
+        checked.update(|c| c[i] = true);
+        let (s, t) = score();
+        announce.set(format!("{s} of {t} right."));
+    };
+    let reset = move |_| {
+        match tab.get() {
+            "match" => matches.set(vec![None; CONCEPTS.len()]),
+            "code" => code.set(vec![None; CHALLENGES.len() * 2]),
+            "label" => labels.set(vec![None; FLOW_BOXES.len()]),
+            _ => {
+                for (k, o) in orders.iter().enumerate() {
+                    o.set(ORDERINGS[k].shuffled.iter().map(|&i| Some(i)).collect());
+                }
+            }
+        }
+        let i = tab_index();
+        checked.update(|c| c[i] = false);
+        announce.set("Reset.".into());
+    };
+    let shown = move |i: usize| checked.with(|c| c[i]);
+
+    // Tabs: a tablist with arrow-key navigation (WAI-ARIA tabs pattern).
+    let tabs = ex::TAB
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, (slug, label))| {
+            let selected = move || tab.get() == *slug;
+            view! {
+                <button type="button" role="tab" id=format!("tab-{slug}") aria-controls="exercise-panel"
+                    aria-selected=move || if selected() { "true" } else { "false" }
+                    tabindex=move || if selected() { "0" } else { "-1" }
+                    on:click=move |_| tab.set(slug)
+                    on:keydown=move |ev| {
+                        let n = ex::TAB.options.len();
+                        let to = match ev.key().as_str() {
+                            "ArrowRight" => Some((i + 1) % n),
+                            "ArrowLeft" => Some((i + n - 1) % n),
+                            "Home" => Some(0),
+                            "End" => Some(n - 1),
+                            _ => None,
+                        };
+                        if let Some(to) = to {
+                            ev.prevent_default();
+                            tab.set(ex::TAB.options[to].0);
+                            if let Some(el) = document().get_element_by_id(&format!("tab-{}", ex::TAB.options[to].0)) {
+                                let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&el).focus();
+                            }
+                        }
+                    }>
+                    {*label}
+                </button>
+            }
+        })
+        .collect_view();
+
+    let order_panel = move || {
+        (0..ORDERINGS.len())
+            .map(|k| {
+                let dragging = RwSignal::new(None::<usize>);
+                let list = orders[k];
+                let items = move || {
+                    let current: Vec<usize> = list.with(|v| v.iter().map(|x| x.unwrap_or(0)).collect());
+                    let verdicts = order_verdicts(k);
+                    let n = current.len();
+                    current
+                        .into_iter()
+                        .enumerate()
+                        .map(|(pos, step)| {
+                            let (text, why) = ORDERINGS[k].steps[step];
+                            let mv = move |up: bool| {
+                                list.update(|v| {
+                                    let mut idx: Vec<usize> = v.iter().map(|x| x.unwrap_or(0)).collect();
+                                    ex::move_item(&mut idx, pos, up);
+                                    *v = idx.into_iter().map(Some).collect();
+                                });
+                            };
+                            let ok = verdicts[pos];
+                            view! {
+                                <li draggable="true" class=move || if shown(0) { verdict_class(ok) } else { "" }
+                                    on:dragstart=move |ev: web_sys::DragEvent| {
+                                        dragging.set(Some(pos));
+                                        if let Some(dt) = ev.data_transfer() { let _ = dt.set_data("text/plain", &pos.to_string()); }
+                                    }
+                                    on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                                    on:drop=move |ev: web_sys::DragEvent| {
+                                        ev.prevent_default();
+                                        if let Some(from) = dragging.get() {
+                                            list.update(|v| {
+                                                let mut idx: Vec<usize> = v.iter().map(|x| x.unwrap_or(0)).collect();
+                                                ex::drop_item(&mut idx, from, pos);
+                                                *v = idx.into_iter().map(Some).collect();
+                                            });
+                                        }
+                                        dragging.set(None);
+                                    }>
+                                    <span class="order-text">{pos + 1} ". " {text}</span>
+                                    <span class="order-buttons">
+                                        <button type="button" class="small" disabled=pos == 0 on:click=move |_| mv(true)
+                                            aria-label=format!("Move up: {text}")>"↑"</button>
+                                        <button type="button" class="small" disabled=pos + 1 == n on:click=move |_| mv(false)
+                                            aria-label=format!("Move down: {text}")>"↓"</button>
+                                    </span>
+                                    {move || (shown(0) && !ok).then(|| view! { <p class="why">"Not here. " {why}</p> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                };
+                view! {
+                    <h3>{ORDERINGS[k].title}</h3>
+                    <ol class="order-list" aria-label=ORDERINGS[k].title>{items}</ol>
+                }
+            })
+            .collect_view()
+    };
+
+    let definition_options = move || {
+        MATCH_SHOWN
+            .iter()
+            .map(|&d| view! { <option value=d.to_string()>{CONCEPTS[d].1}</option> })
+            .collect_view()
+    };
+    let match_panel = move || {
+        let verdicts = matches.with(|m| ex::check_match(m));
+        CONCEPTS
+            .iter()
+            .enumerate()
+            .map(|(i, (concept, _))| {
+                let id = format!("match-{i}");
+                let label_for = id.clone();
+                let ok = verdicts[i];
+                view! {
+                    <div class=move || format!("field match-row {}", if shown(1) { verdict_class(ok) } else { "" })>
+                        <label for=label_for>{*concept}</label>
+                        <select id=id on:change=move |ev| {
+                            let v = event_target_value(&ev).parse().ok();
+                            matches.update(|m| m[i] = v);
+                        }>
+                            <option value="" selected=move || matches.with(|m| m[i].is_none())>"Choose its definition…"</option>
+                            {definition_options()}
+                        </select>
+                        {move || shown(1).then(|| view! { <span class="verdict-text">{if ok { "Right" } else { "Not this one" }}</span> })}
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+
+    let code_panel = move || {
+        CHALLENGES
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let lines = c
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .map(|(n, line)| {
+                        view! {
+                            <label class="code-line">
+                                <input type="radio" name=format!("line-{i}") prop:checked=move || code.with(|v| v[2 * i] == Some(n))
+                                    on:change=move |_| code.update(|v| v[2 * i] = Some(n)) />
+                                <code>{*line}</code>
+                            </label>
+                        }
+                    })
+                    .collect_view();
+                let fixes = c
+                    .fixes
+                    .iter()
+                    .enumerate()
+                    .map(|(n, fix)| {
+                        view! {
+                            <label class="choice-option">
+                                <input type="radio" name=format!("fix-{i}") prop:checked=move || code.with(|v| v[2 * i + 1] == Some(n))
+                                    on:change=move |_| code.update(|v| v[2 * i + 1] = Some(n)) />
+                                <span>{*fix}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <article class=move || format!("challenge {}", if shown(2) { verdict_class(challenge_right(i)) } else { "" })>
+                        <h3>{i + 1} ". " {c.title}</h3>
+                        <fieldset class="choice"><legend>"Which line is wrong?"</legend><div class="code-lines">{lines}</div></fieldset>
+                        <fieldset class="choice"><legend>"The fix"</legend><div class="fix-options">{fixes}</div></fieldset>
+                        {move || shown(2).then(|| view! {
+                            <p class="why">{if challenge_right(i) { "Right. " } else { "Not yet. " }} {c.explanation} " " <a href=c.learn_more>"Learn more"</a></p>
+                        })}
+                    </article>
+                }
+            })
+            .collect_view()
+    };
+
+    let label_panel = move || {
+        let placed = labels.get();
+        let verdicts = ex::check_labels(&placed);
+        let boxes = FLOW_BOXES
+            .iter()
+            .enumerate()
+            .map(|(i, (_, question))| {
+                let y = 20 + i as i32 * 90;
+                let ok = verdicts[i];
+                let text = placed[i].map_or("?".to_string(), |l| FLOW_BOXES[l].0.to_string());
+                view! {
+                    <rect x="10" y=y width="300" height="60" rx="8" class=move || format!("flow-box {}", if shown(3) { verdict_class(ok) } else { "" }) />
+                    <text x="160" y=y + 25 text-anchor="middle" class="flow-label">{text}</text>
+                    <text x="160" y=y + 46 text-anchor="middle" class="flow-question">{*question}</text>
+                    {(i + 1 < FLOW_BOXES.len()).then(|| view! { <line x1="160" y1=y + 60 x2="160" y2=y + 88 class="flow-arrow" /> })}
+                }
+            })
+            .collect_view();
+        let selects = FLOW_BOXES
+            .iter()
+            .enumerate()
+            .map(|(i, (_, question))| {
+                let id = format!("label-{i}");
+                let label_for = id.clone();
+                let options = LABELS_SHOWN.iter().map(|&l| view! { <option value=l.to_string() selected=move || labels.with(|v| v[i] == Some(l))>{FLOW_BOXES[l].0}</option> }).collect_view();
+                view! {
+                    <div class="field">
+                        <label for=label_for>"Box " {i + 1} ": " {*question}</label>
+                        <select id=id on:change=move |ev| { let v = event_target_value(&ev).parse().ok(); labels.update(|l| l[i] = v); }>
+                            <option value="" selected=move || labels.with(|v| v[i].is_none())>"Choose a tool…"</option>
+                            {options}
+                        </select>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="label-exercise">
+                <svg viewBox="0 0 320 380" width="320" height="380" role="img" aria-label="The troubleshooting flowchart: four boxes in order, each to be labelled with its tool.">{boxes}</svg>
+                <div class="label-selects">{selects}</div>
+            </div>
+        }
+    };
+
+    let panel = move || {
+        match tab.get() {
+        "match" => view! { <p>"Match each concept to its definition."</p> {match_panel} }.into_any(),
+        "code" => view! { <p>"Each program has one real bug from the chapter: pick the line and the fix."</p> {code_panel} }.into_any(),
+        "label" => view! { <p>"Label the troubleshooting flow: which tool answers each question?"</p> {label_panel} }.into_any(),
+        _ => view! { <p>"Put the steps in order: drag them, or use the arrow buttons."</p> {order_panel} }.into_any(),
+    }
+    };
+
+    view! {
+        <p class="intro">"The chapter's four exercises. Your answers stay in this browser tab only."</p>
+        <div role="tablist" aria-label="Exercises" class="tabs">{tabs}</div>
+        <section id="exercise-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", tab.get()) class="exercise-panel">
+            {panel}
+            <div class="exercise-actions">
+                <button type="button" on:click=check>"Check my answers"</button>
+                <button type="button" class="secondary" on:click=reset>"Reset this exercise"</button>
+            </div>
+            <p role="status" class="announce">{move || announce.get()}</p>
+        </section>
+        <Results stale=Signal::derive(|| false)>
+            <ResultOutput label="Right answers" name="score" value=Signal::derive(move || score().0.to_string()) text=Signal::derive(move || score().0.to_string()) />
+            <ResultOutput label="Out of" name="total" value=Signal::derive(move || score().1.to_string()) text=Signal::derive(move || score().1.to_string()) />
+        </Results>
+        <Prose html=HELP />
+    }
+}
+
+const HELP: &str = r#"<section class="help"><h2>Link to this state</h2><p>Parameter: <code>tab</code> (order, match, code, label). The score counts the right answers on the active tab as they stand.</p></section>"#;
