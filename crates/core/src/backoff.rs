@@ -738,9 +738,13 @@ mod tests {
             let admitted = out.total_attempts - out.refused_attempts;
             prop_assert!(admitted <= u64::from(devices));
             prop_assert_eq!(out.attempts_per_second.iter().map(|&n| u64::from(n)).sum::<u64>(), out.total_attempts);
-            // With at least one admission a second, everyone is in well within the hour.
-            prop_assert_eq!(admitted, u64::from(devices));
-            prop_assert!(out.all_connected_s.is_some());
+            // Everyone in exactly when the run reports an all-connected time (a herd
+            // admitted one per 120 s round can need more than the hour).
+            prop_assert_eq!(out.all_connected_s.is_some(), admitted == u64::from(devices));
+            if jitter != Jitter::None {
+                // Spread-out retries use every admission: everyone is in within the hour.
+                prop_assert!(out.all_connected_s.is_some() || f64::from(devices) > rate.round() * 3600.0 / 10.0);
+            }
         }
     }
 }
