@@ -2,6 +2,7 @@
 
 mod app;
 mod components;
+mod live;
 mod panic_banner;
 mod url_state;
 mod widgets;

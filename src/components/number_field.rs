@@ -23,6 +23,15 @@ impl NumberInput {
         }
     }
 
+    /// An input that is not part of the page's URL (settings that must not be
+    /// shared, or that a permalink does not need).
+    pub fn local(spec: &'static NumberSpec) -> Self {
+        Self {
+            spec,
+            text: RwSignal::new(spec.default_text()),
+        }
+    }
+
     /// The parsed value, or why the text is refused. Tracks the text.
     pub fn value(&self) -> Result<f64, FieldError> {
         self.spec.parse(&self.text.get())

@@ -13,8 +13,8 @@ pub fn TextField(
     #[prop(into, optional)]
     error: MaybeProp<String>,
     /// A hint under the label (what the field accepts).
-    #[prop(optional)]
-    placeholder: &'static str,
+    #[prop(optional, into)]
+    placeholder: String,
 ) -> impl IntoView {
     let id = format!("t-{key}");
     let label_for = id.clone();

@@ -6,6 +6,7 @@ mod broker_cost;
 mod capacity;
 mod debug;
 mod exercises;
+mod live;
 mod qos;
 mod reason_codes;
 mod tls_timeout;
@@ -32,6 +33,7 @@ pub fn render(slug: &'static str) -> AnyView {
         "debug" => view! { <debug::Debug /> }.into_any(),
         "battery" => view! { <battery::Battery /> }.into_any(),
         "exercises" => view! { <exercises::Exercises /> }.into_any(),
+        "live" => view! { <live::Live /> }.into_any(),
         _ => view! {
             <p class="coming-note">"This widget is coming soon. Meanwhile, try the "<a href="?w=capacity">"capacity planner"</a>"."</p>
         }

@@ -1,0 +1,192 @@
+//! Checks for the live broker connection: the WebSocket URL, and the
+//! security warnings the chapter's lesson calls for.
+
+use crate::fields::ChoiceSpec;
+
+pub const VERSION: ChoiceSpec = ChoiceSpec {
+    key: "v",
+    label: "MQTT version",
+    options: &[("5", "5.0"), ("3", "3.1.1")],
+    default: "5",
+};
+pub const QOS: ChoiceSpec = ChoiceSpec {
+    key: "qos",
+    label: "QoS",
+    options: &[("0", "0"), ("1", "1"), ("2", "2")],
+    default: "1",
+};
+
+pub const KEEPALIVE: crate::fields::NumberSpec = crate::fields::NumberSpec {
+    key: "keepalive",
+    label: "Keepalive",
+    unit: "s",
+    min: 5.0,
+    max: 65_535.0,
+    step: 5.0,
+    slider_max: 300.0,
+    integer: true,
+    default: 30.0,
+};
+pub const ROUND_TRIP: crate::fields::NumberSpec = crate::fields::NumberSpec {
+    key: "n",
+    label: "Messages in the round-trip test",
+    unit: "",
+    min: 1.0,
+    max: 10_000.0,
+    step: 10.0,
+    slider_max: 1000.0,
+    integer: true,
+    default: 100.0,
+};
+
+/// Well-known public test brokers: anyone can subscribe to `#` there.
+pub const PUBLIC_BROKERS: [&str; 6] = [
+    "test.mosquitto.org",
+    "broker.hivemq.com",
+    "broker.emqx.io",
+    "mqtt.eclipseprojects.io",
+    "public.mqtthq.com",
+    "broker.mqttdashboard.com",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WsUrl {
+    pub secure: bool,
+    pub host: String,
+}
+
+/// Accepts ws:// and wss:// URLs with a host.
+pub fn parse_ws_url(text: &str) -> Result<WsUrl, String> {
+    let t = text.trim();
+    let (secure, rest) = if let Some(r) = t.strip_prefix("wss://") {
+        (true, r)
+    } else if let Some(r) = t.strip_prefix("ws://") {
+        (false, r)
+    } else {
+        return Err(
+            "use a WebSocket URL that starts with ws:// or wss://, for example ws://127.0.0.1:9001"
+                .into(),
+        );
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("").to_string()
+    } else {
+        host_port.split(':').next().unwrap_or("").to_string()
+    };
+    if host.is_empty() {
+        return Err("the URL has no host name".into());
+    }
+    if authority.contains('@') {
+        return Err(
+            "do not put credentials in the URL: use the user name and password fields".into(),
+        );
+    }
+    if let Some(port) = host_port
+        .rsplit_once(':')
+        .map(|(_, p)| p)
+        .filter(|p| !p.contains(']') && !host_port.starts_with('['))
+    {
+        if port.parse::<u16>().map_or(true, |p| p == 0) {
+            return Err(format!("“{port}” is not a port number"));
+        }
+    }
+    Ok(WsUrl {
+        secure,
+        host: host.to_ascii_lowercase(),
+    })
+}
+
+pub fn is_local(host: &str) -> bool {
+    host == "localhost" || host.starts_with("127.") || host == "::1" || host.ends_with(".localhost")
+}
+
+/// Plain-language warnings for a URL, and whether the browser will refuse it.
+pub fn warnings(url: &WsUrl, page_is_https: bool) -> (Option<String>, Vec<String>) {
+    let blocked = (page_is_https && !url.secure).then(|| {
+        "This page was loaded over https, and browsers refuse an unencrypted ws:// connection from it (mixed content). Use wss://, or open MQTT Lab over http on your own machine.".to_string()
+    });
+    let mut w = Vec::new();
+    if !url.secure && !is_local(&url.host) {
+        w.push(format!("ws:// to {} is unencrypted: anyone on the path can read your user name, password and messages. Use wss://.", url.host));
+    }
+    if PUBLIC_BROKERS
+        .iter()
+        .any(|p| url.host == *p || url.host.ends_with(&format!(".{p}")))
+    {
+        w.push(format!("{} is a public test broker: anyone can subscribe to every topic and read what you publish, and publish to yours. Never send real data there.", url.host));
+    }
+    (blocked, w)
+}
+
+/// A readable rendering of a payload: text when it is UTF-8 without control
+/// characters, otherwise hex.
+pub fn hex(payload: &[u8]) -> String {
+    payload
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            parse_ws_url("ws://127.0.0.1:9001/mqtt"),
+            Ok(WsUrl {
+                secure: false,
+                host: "127.0.0.1".into()
+            })
+        );
+        assert_eq!(
+            parse_ws_url(" wss://Broker.Example.com "),
+            Ok(WsUrl {
+                secure: true,
+                host: "broker.example.com".into()
+            })
+        );
+        assert_eq!(
+            parse_ws_url("ws://[::1]:8080"),
+            Ok(WsUrl {
+                secure: false,
+                host: "::1".into()
+            })
+        );
+        assert!(parse_ws_url("mqtt://host:1883")
+            .unwrap_err()
+            .contains("ws:// or wss://"));
+        assert!(parse_ws_url("ws://").unwrap_err().contains("no host"));
+        assert!(parse_ws_url("ws://u:p@host")
+            .unwrap_err()
+            .contains("credentials"));
+        assert!(parse_ws_url("ws://host:99999")
+            .unwrap_err()
+            .contains("not a port"));
+        assert!(parse_ws_url("ws://host:abc")
+            .unwrap_err()
+            .contains("not a port"));
+    }
+
+    #[test]
+    fn security_warnings() {
+        let local = parse_ws_url("ws://127.0.0.1:9001").unwrap();
+        assert_eq!(warnings(&local, false), (None, vec![]));
+        let remote = parse_ws_url("ws://test.mosquitto.org:8080").unwrap();
+        let (blocked, w) = warnings(&remote, true);
+        assert!(blocked.unwrap().contains("mixed content"));
+        assert_eq!(w.len(), 2);
+        assert!(w[0].contains("unencrypted") && w[1].contains("public test broker"));
+        let (blocked, w) = warnings(
+            &parse_ws_url("wss://broker.hivemq.com:8884/mqtt").unwrap(),
+            true,
+        );
+        assert_eq!(blocked, None);
+        assert_eq!(w.len(), 1);
+        assert_eq!(hex(&[0, 255, 16]), "00 ff 10");
+    }
+}

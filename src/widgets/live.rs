@@ -1,0 +1,507 @@
+//! `?w=live`: a real broker over MQTT-over-WebSocket, feeding the calculators.
+
+use crate::components::*;
+use crate::live::{self, Notice, Status};
+use crate::url_state::use_url;
+use leptos::prelude::*;
+use mqtt_lab_core::format::number;
+use mqtt_lab_core::live as core_live;
+use mqtt_lab_core::mqtt::{Event, Options, Protocol, Will};
+use mqtt_lab_core::reason_codes::{self as rc, Version};
+use std::rc::Rc;
+
+/// The log keeps this many messages; older ones are dropped and counted.
+const LOG_MAX: usize = 200;
+
+#[derive(Clone, PartialEq)]
+struct LogEntry {
+    seq: u64,
+    topic: String,
+    qos: u8,
+    retain: bool,
+    dup: bool,
+    payload: Vec<u8>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Subscription {
+    filter: String,
+    qos: u8,
+    packet_id: Option<u16>,
+    granted: Option<u8>,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct RoundTrip {
+    run: u32,
+    sent: u32,
+    qos: u8,
+    seen: Vec<u32>,
+    duplicates: u32,
+    running: bool,
+}
+
+fn check_url(t: &str) -> Result<(), String> {
+    core_live::parse_ws_url(t).map(|_| ())
+}
+fn check_client_id(t: &str) -> Result<(), String> {
+    if t.chars().count() > 128 {
+        Err("keep client ids short (at most 128 characters)".into())
+    } else {
+        Ok(())
+    }
+}
+fn random_id() -> String {
+    format!(
+        "mqtt-lab-{:06x}",
+        (js_sys::Math::random() * 16_777_215.0) as u32
+    )
+}
+
+fn render_payload(p: &[u8], mode: &str) -> String {
+    match mode {
+        "hex" => core_live::hex(p),
+        "json" => std::str::from_utf8(p)
+            .ok()
+            .and_then(|s| js_sys::JSON::parse(s).ok())
+            .and_then(|v| {
+                js_sys::JSON::stringify_with_replacer_and_space(
+                    &v,
+                    &wasm_bindgen::JsValue::NULL,
+                    &2.into(),
+                )
+                .ok()
+            })
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| format!("(not JSON) {}", String::from_utf8_lossy(p))),
+        _ => String::from_utf8_lossy(p).into_owned(),
+    }
+}
+
+#[component]
+pub fn Live() -> impl IntoView {
+    let url = use_url();
+    let broker_url = url.text("url", "ws://127.0.0.1:9001", check_url);
+    let version = url.choice(&core_live::VERSION);
+    // Empty unless chosen: a random id used when empty stays out of the URL, so
+    // two people opening the same link do not take over each other's session.
+    let client_id = url.text("client_id", "", check_client_id);
+    let fallback_id = random_id();
+    let fallback_for_placeholder = fallback_id.clone();
+    let effective_id = move || {
+        let id = client_id.get_untracked();
+        if id.trim().is_empty() {
+            fallback_id.clone()
+        } else {
+            id.trim().to_string()
+        }
+    };
+    let topic = url.text("topic", "mqtt-lab/demo", |t| {
+        if t.trim().is_empty() {
+            Err("enter a topic".into())
+        } else {
+            Ok(())
+        }
+    });
+    let qos = url.choice(&core_live::QOS);
+    // Never in the URL, the history or storage.
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let keepalive = NumberInput::local(&core_live::KEEPALIVE);
+    let round_trip_n = NumberInput::local(&core_live::ROUND_TRIP);
+    let clean_start = RwSignal::new(true);
+    let will_topic = RwSignal::new(String::new());
+    let will_payload = RwSignal::new("offline".to_string());
+    let will_retain = RwSignal::new(false);
+    let payload = RwSignal::new("{\"moisture\": 45}".to_string());
+    let retain = RwSignal::new(false);
+    let display = RwSignal::new("text");
+    let paused = RwSignal::new(false);
+    let watch_sys = RwSignal::new(true);
+
+    let status = RwSignal::new(Status::Disconnected);
+    let status_text = RwSignal::new(String::new());
+    let reason = RwSignal::new(None::<u8>);
+    let connect_ms = RwSignal::new(None::<u64>);
+    let received = RwSignal::new(0u64);
+    let log = RwSignal::new(Vec::<LogEntry>::new());
+    let dropped = RwSignal::new(0u64);
+    let subs = RwSignal::new(Vec::<Subscription>::new());
+    let sys_clients = RwSignal::new(None::<u64>);
+    let rtt = RwSignal::new(RoundTrip::default());
+    let form_error = RwSignal::new(None::<String>);
+
+    let url_error = Signal::derive(move || core_live::parse_ws_url(&broker_url.get()).err());
+    let page_https = window().location().protocol().is_ok_and(|p| p == "https:");
+    let url_warnings = Signal::derive(move || {
+        core_live::parse_ws_url(&broker_url.get())
+            .ok()
+            .map(|u| core_live::warnings(&u, page_https))
+    });
+    let v = move || Version::from_slug(version.get());
+    let effective_id = StoredValue::new(effective_id);
+    let rtt_topic = move || format!("mqtt-lab/rtt/{}", effective_id.with_value(|f| f()));
+
+    let subscribe_to = move |filter: String, q: u8| {
+        let id = live::subscribe(&filter, q);
+        subs.update(|s| {
+            s.retain(|x| x.filter != filter);
+            s.push(Subscription {
+                filter,
+                qos: q,
+                packet_id: id,
+                granted: None,
+            });
+        });
+    };
+
+    let handler: Rc<dyn Fn(Notice)> = Rc::new(move |n: Notice| match n {
+        Notice::Status(s, text) => {
+            status.set(s);
+            status_text.set(text);
+        }
+        Notice::Mqtt(e) => match e {
+            Event::Connected {
+                elapsed_ms,
+                session_present,
+            } => {
+                connect_ms.set(Some(elapsed_ms));
+                reason.set(Some(0));
+                status_text.set(if session_present {
+                    "Connected; the broker kept your session.".into()
+                } else {
+                    "Connected.".into()
+                });
+                // Subscriptions belong to the session: renew them on every connect.
+                for s in subs.get_untracked() {
+                    subscribe_to(s.filter, s.qos);
+                }
+                if watch_sys.get_untracked() {
+                    subscribe_to("$SYS/broker/clients/connected".into(), 0);
+                }
+            }
+            Event::Refused { code } => reason.set(Some(code)),
+            Event::ServerDisconnect { code } => {
+                reason.set(Some(code));
+                status_text.set(format!(
+                    "The broker disconnected this client with reason code {code}."
+                ));
+            }
+            Event::KeepaliveTimeout => status_text
+                .set("No answer to PINGREQ within the keepalive: the connection is dead.".into()),
+            Event::ProtocolError(msg) => status_text.set(msg),
+            Event::Subscribed { packet_id, codes } => {
+                subs.update(|s| {
+                    if let Some(x) = s.iter_mut().find(|x| x.packet_id == Some(packet_id)) {
+                        x.granted = codes.first().copied();
+                    }
+                });
+            }
+            Event::Message {
+                topic,
+                payload,
+                qos,
+                retain,
+                dup,
+            } => {
+                received.update(|n| *n += 1);
+                if topic == "$SYS/broker/clients/connected" {
+                    sys_clients.set(
+                        std::str::from_utf8(&payload)
+                            .ok()
+                            .and_then(|t| t.trim().parse().ok()),
+                    );
+                }
+                if topic == rtt_topic() {
+                    if let Some((run, i)) = std::str::from_utf8(&payload)
+                        .ok()
+                        .and_then(|t| t.strip_prefix("rt:"))
+                        .and_then(|t| t.split_once(':'))
+                    {
+                        let (run, i): (u32, u32) =
+                            (run.parse().unwrap_or(0), i.parse().unwrap_or(u32::MAX));
+                        rtt.update(|r| {
+                            if r.run == run {
+                                if r.seen.contains(&i) {
+                                    r.duplicates += 1;
+                                } else {
+                                    r.seen.push(i);
+                                }
+                            }
+                        });
+                    }
+                }
+                if paused.get_untracked() {
+                    dropped.update(|d| *d += 1);
+                } else {
+                    let seq = received.get_untracked();
+                    log.update(|l| {
+                        l.push(LogEntry {
+                            seq,
+                            topic,
+                            qos,
+                            retain,
+                            dup,
+                            payload,
+                        });
+                        if l.len() > LOG_MAX {
+                            let extra = l.len() - LOG_MAX;
+                            l.drain(..extra);
+                            dropped.update(|d| *d += extra as u64);
+                        }
+                    });
+                }
+            }
+            Event::Delivered { .. } | Event::Unsubscribed { .. } => {}
+        },
+    });
+    let handler = StoredValue::new_local(handler);
+
+    let connect = move |_| {
+        form_error.set(None);
+        let Ok(u) = core_live::parse_ws_url(&broker_url.get_untracked()) else {
+            form_error.set(Some("Fix the broker URL first.".into()));
+            return;
+        };
+        if let (Some(blocked), _) = core_live::warnings(&u, page_https) {
+            status.set(Status::Failed);
+            status_text.set(blocked);
+            return;
+        }
+        let Ok(keepalive_s) = keepalive.value() else {
+            form_error.set(Some("Fix the keepalive first.".into()));
+            return;
+        };
+        let protocol = if version.get_untracked() == "3" {
+            Protocol::V311
+        } else {
+            Protocol::V5
+        };
+        let will = (!will_topic.get_untracked().trim().is_empty()).then(|| Will {
+            topic: will_topic.get_untracked().trim().to_string(),
+            payload: will_payload.get_untracked().into_bytes(),
+            qos: qos.get_untracked().parse().unwrap_or(0),
+            retain: will_retain.get_untracked(),
+        });
+        let options = Options {
+            protocol,
+            client_id: effective_id.with_value(|f| f()),
+            clean_start: clean_start.get_untracked(),
+            keepalive_s: keepalive_s as u16,
+            username: Some(username.get_untracked()).filter(|u| !u.is_empty()),
+            password: Some(password.get_untracked().into_bytes()).filter(|p| !p.is_empty()),
+            will,
+            session_expiry_s: if clean_start.get_untracked() { 0 } else { 3600 },
+        };
+        reason.set(None);
+        connect_ms.set(None);
+        let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        handler.with_value(|h| {
+            live::start(
+                &broker_url.get_untracked(),
+                Version::from_slug(version.get_untracked()),
+                options,
+                seed,
+                h.clone(),
+            )
+        });
+    };
+
+    let run_round_trip = move |_| {
+        let Ok(n) = round_trip_n.value() else { return };
+        let q: u8 = qos.get_untracked().parse().unwrap_or(1);
+        let run = rtt.get_untracked().run + 1;
+        rtt.set(RoundTrip {
+            run,
+            sent: n as u32,
+            qos: q,
+            seen: Vec::new(),
+            duplicates: 0,
+            running: true,
+        });
+        let t = rtt_topic();
+        subscribe_to(t.clone(), q);
+        for i in 0..n as u32 {
+            live::publish(&t, format!("rt:{run}:{i}").as_bytes(), q, false);
+        }
+    };
+
+    let connected = move || status.get() == Status::Connected;
+    let reason_link = move || {
+        reason.get().map(|code| {
+            let name = rc::find(v(), code).map(|c| c.name()).unwrap_or_else(|| "not a defined code".into());
+            view! { <a href=format!("?w=reason-codes&v={}&code={code}", version.get())>{format!("{code} {name}")}</a> }
+        })
+    };
+    let log_rows = move || {
+        let mode = display.get();
+        log.with(|l| {
+            l.iter()
+                .rev()
+                .map(|m| {
+                    let text = render_payload(&m.payload, mode);
+                    view! {
+                        <tr>
+                            <td class="left"><code>{m.topic.clone()}</code></td>
+                            <td>{m.qos}</td>
+                            <td>{if m.retain { "yes" } else { "" }}</td>
+                            <td>{if m.dup { "yes" } else { "" }}</td>
+                            <td class="left"><pre class="payload">{text}</pre></td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let sub_rows = move || {
+        subs.get()
+            .into_iter()
+            .map(|s| {
+                let filter = s.filter.clone();
+                let granted = match s.granted {
+                    None => "waiting for SUBACK".to_string(),
+                    Some(c) if c >= 0x80 => format!("refused ({c})"),
+                    Some(g) if g < s.qos => format!("QoS {g}: downgraded from {}", s.qos),
+                    Some(g) => format!("QoS {g}"),
+                };
+                view! {
+                    <li><code>{s.filter.clone()}</code> " — asked QoS " {s.qos} ", granted " {granted} " "
+                        <button type="button" class="small secondary" on:click=move |_| {
+                            live::unsubscribe(&filter);
+                            let f = filter.clone();
+                            subs.update(|x| x.retain(|y| y.filter != f));
+                        }>"Unsubscribe"</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let rtt_result = move || {
+        rtt.with(|r| {
+            (r.run > 0).then(|| {
+                format!(
+                    "Round trip {}: {} of {} delivered at QoS {}, {} duplicates. The QoS simulator predicts 100 % with no connection drops.",
+                    r.run,
+                    r.seen.len(),
+                    r.sent,
+                    r.qos,
+                    r.duplicates
+                )
+            })
+        })
+    };
+
+    view! {
+        <p class="intro">
+            "Connect this page to a real broker (your own, a classroom one, or mosquitto on your laptop) over MQTT-over-WebSocket, and watch reason codes, QoS, retained messages, the Will and reconnection happen."
+        </p>
+        <div class="widget-grid">
+            <section class="inputs" aria-label="Connection">
+                <TextField key="url" label="Broker WebSocket URL" text=broker_url error=url_error placeholder="ws://127.0.0.1:9001" />
+                {move || url_warnings.get().map(|(blocked, w)| view! {
+                    <div class="warnings" role="alert">
+                        {blocked.map(|b| view! { <p class="problem">{b}</p> })}
+                        {w.into_iter().map(|t| view! { <p class="warning">{t}</p> }).collect_view()}
+                    </div>
+                })}
+                <Choice spec=&core_live::VERSION selected=version />
+                <TextField key="client_id" label="Client id (empty: a random one)" text=client_id placeholder=fallback_for_placeholder />
+                <div class="field">
+                    <label for="live-user">"User name"</label>
+                    <input id="live-user" class="text" type="text" autocomplete="off" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="live-pass">"Password (never stored or put in the address)"</label>
+                    <input id="live-pass" class="text" type="password" autocomplete="off" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                </div>
+                <NumberField input=keepalive />
+                <label class="check"><input type="checkbox" prop:checked=move || clean_start.get() on:change=move |ev| clean_start.set(event_target_checked(&ev)) />" Clean start (off: keep the session for an hour)"</label>
+                <details class="overrides">
+                    <summary>"Last Will"</summary>
+                    <div class="field"><label for="will-topic">"Will topic (empty: no Will)"</label>
+                        <input id="will-topic" class="text" type="text" prop:value=move || will_topic.get() on:input=move |ev| will_topic.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="will-payload">"Will payload"</label>
+                        <input id="will-payload" class="text" type="text" prop:value=move || will_payload.get() on:input=move |ev| will_payload.set(event_target_value(&ev)) /></div>
+                    <label class="check"><input type="checkbox" prop:checked=move || will_retain.get() on:change=move |ev| will_retain.set(event_target_checked(&ev)) />" Retain the Will"</label>
+                </details>
+                <p class="field-error">{move || form_error.get()}</p>
+                <div class="exercise-actions">
+                    <button type="button" on:click=connect>"Connect"</button>
+                    <button type="button" class="secondary" on:click=move |_| live::stop()>"Disconnect"</button>
+                    <button type="button" class="secondary" on:click=move |_| live::drop_connection() disabled=move || !connected()>"Drop the connection (sends the Will)"</button>
+                </div>
+            </section>
+            <div>
+                <Results stale=Signal::derive(|| false)>
+                    <ResultOutput label="Status" name="status" value=Signal::derive(move || status.get().slug().to_string()) text=Signal::derive(move || status.get().slug().to_string()) />
+                    <ResultOutput label="Reason code" name="reason-code"
+                        value=Signal::derive(move || reason.get().map(|c| c.to_string()).unwrap_or_default())
+                        text=Signal::derive(move || reason.get().map(|c| format!("{c} (0x{c:02X})")).unwrap_or_else(|| "—".into())) />
+                    <ResultOutput label="Connect time (WebSocket open to CONNACK)" name="connect-ms"
+                        value=Signal::derive(move || connect_ms.get().map(|m| m.to_string()).unwrap_or_default())
+                        text=Signal::derive(move || connect_ms.get().map(|m| format!("{m} ms")).unwrap_or_else(|| "—".into())) />
+                    <ResultOutput label="Messages received" name="messages-received" value=Signal::derive(move || received.get().to_string()) text=Signal::derive(move || number(received.get() as f64, 0)) />
+                </Results>
+                <p class="status-text" role="status">{move || status_text.get()}</p>
+                <p>{reason_link}</p>
+                <ul class="feeds">
+                    {move || connect_ms.get().map(|m| view! { <li><a href=format!("?w=tls-timeout&device=desktop&rtt_ms={m}")>"Use " {m} " ms as the round trip in the TLS estimator"</a></li> })}
+                    {move || sys_clients.get().map(|n| view! { <li>"$SYS/broker/clients/connected: " {n} " — " <a href=format!("?w=capacity&devices={n}")>"plan capacity for this many clients"</a></li> })}
+                </ul>
+            </div>
+        </div>
+        <section aria-label="Subscribe and publish" class="live-actions">
+            <h2>"Subscribe and publish"</h2>
+            <TextField key="topic" label="Topic" text=topic />
+            <Choice spec=&core_live::QOS selected=qos />
+            <label class="check"><input type="checkbox" prop:checked=move || watch_sys.get() on:change=move |ev| watch_sys.set(event_target_checked(&ev)) />" Watch $SYS/broker/clients/connected on connect"</label>
+            <div class="exercise-actions">
+                <button type="button" disabled=move || !connected() on:click=move |_| subscribe_to(topic.get_untracked(), qos.get_untracked().parse().unwrap_or(0))>"Subscribe"</button>
+            </div>
+            <ul class="subs">{sub_rows}</ul>
+            <div class="field">
+                <label for="live-payload">"Payload"</label>
+                <input id="live-payload" class="text" type="text" prop:value=move || payload.get() on:input=move |ev| payload.set(event_target_value(&ev)) />
+            </div>
+            <label class="check"><input type="checkbox" prop:checked=move || retain.get() on:change=move |ev| retain.set(event_target_checked(&ev)) />" Retain"</label>
+            <div class="exercise-actions">
+                <button type="button" disabled=move || !connected()
+                    on:click=move |_| live::publish(&topic.get_untracked(), payload.get_untracked().as_bytes(), qos.get_untracked().parse().unwrap_or(0), retain.get_untracked())>"Publish"</button>
+            </div>
+            <h2>"Round trip"</h2>
+            <NumberField input=round_trip_n />
+            <div class="exercise-actions">
+                <button type="button" disabled=move || !connected() on:click=run_round_trip>"Publish to myself and count"</button>
+            </div>
+            <p class="rtt-result" role="status">{rtt_result}</p>
+        </section>
+        <section aria-label="Message log">
+            <h2>"Messages"</h2>
+            <div class="log-controls">
+                <label for="live-display">"Show payloads as "</label>
+                <select id="live-display" on:change=move |ev| display.set(match event_target_value(&ev).as_str() { "json" => "json", "hex" => "hex", _ => "text" })>
+                    <option value="text">"text"</option>
+                    <option value="json">"JSON"</option>
+                    <option value="hex">"hex"</option>
+                </select>
+                <button type="button" class="small secondary" on:click=move |_| paused.update(|p| *p = !*p)>{move || if paused.get() { "Resume" } else { "Pause" }}</button>
+                <button type="button" class="small secondary" on:click=move |_| { log.set(Vec::new()); dropped.set(0); }>"Clear"</button>
+                <span class="dropped">{move || (dropped.get() > 0).then(|| format!("{} older or paused messages not shown", number(dropped.get() as f64, 0)))}</span>
+            </div>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">
+                <table class="log-table">
+                    <thead><tr><th scope="col" class="left">"Topic"</th><th scope="col">"QoS"</th><th scope="col">"Retain"</th><th scope="col">"Dup"</th><th scope="col" class="left">"Payload"</th></tr></thead>
+                    <tbody>{log_rows}</tbody>
+                </table>
+            </div>
+        </section>
+        <Prose html=EXPLAIN />
+    }
+}
+
+const EXPLAIN: &str = r#"<section class="explain"><h2>How it works</h2>
+<p>The page speaks MQTT itself: a sans-I/O MQTT 3.1.1 and 5.0 client in the core crate turns your actions into packets and the broker's bytes into events, over a WebSocket with the subprotocol <code>mqtt</code>. Keepalive pings run on a one-second timer; a lost connection is retried with full-jitter exponential backoff from 1 s up to 16 s (the backoff widget's code). A refusal that retrying cannot fix (bad credentials, not authorised, banned) stops the retries. Incoming packets larger than 256 KiB, or malformed ones, end the connection with a message instead of breaking the page; payloads are always shown as text, never as markup.</p>
+<p>Try it with mosquitto on your machine: add <code>listener 9001</code> and <code>protocol websockets</code> to a config file, start <code>mosquitto -c that.conf</code>, and connect to <code>ws://127.0.0.1:9001</code>.</p>
+<h2>Link to this state</h2>
+<p>Parameters: <code>url</code>, <code>v</code> (3 or 5), <code>client_id</code>, <code>topic</code>, <code>qos</code>. Credentials never go in the address, and connecting always takes a click.</p>
+</section>"#;
