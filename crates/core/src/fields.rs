@@ -151,6 +151,20 @@ impl ChoiceSpec {
     }
 }
 
+/// The seed of a reproducible simulation (any whole number a JavaScript page
+/// can hold exactly: up to 2^53 − 1).
+pub const SEED: NumberSpec = NumberSpec {
+    key: "seed",
+    label: "Random seed",
+    unit: "",
+    min: 0.0,
+    max: 9_007_199_254_740_991.0,
+    step: 1.0,
+    slider_max: 1000.0,
+    integer: true,
+    default: 42.0,
+};
+
 /// Keeps messages short when someone pastes a novel into a field.
 fn shorten(text: &str) -> String {
     const MAX: usize = 24;

@@ -93,17 +93,7 @@ pub const MESSAGES: NumberSpec = NumberSpec {
     integer: true,
     default: 100_000.0,
 };
-pub const SEED: NumberSpec = NumberSpec {
-    key: "seed",
-    label: "Random seed",
-    unit: "",
-    min: 0.0,
-    max: 9_007_199_254_740_991.0,
-    step: 1.0,
-    slider_max: 1000.0,
-    integer: true,
-    default: 42.0,
-};
+pub use crate::fields::SEED;
 pub const PUB_CHOICE: ChoiceSpec = ChoiceSpec {
     key: "pub",
     label: "Publisher QoS",

@@ -296,41 +296,32 @@ impl Client {
                 topic,
                 packet_id,
                 payload,
-            } => match (qos, packet_id) {
-                (0, _) => self.events.push_back(Event::Message {
+            } => {
+                let message = Event::Message {
                     topic,
                     payload,
                     qos,
                     retain,
                     dup,
-                }),
-                (1, Some(id)) => {
-                    self.events.push_back(Event::Message {
-                        topic,
-                        payload,
-                        qos,
-                        retain,
-                        dup,
-                    });
-                    self.send(codec::ack(0x40, id), now_ms);
-                }
-                (_, Some(id)) => {
-                    // Deliver once; a resent PUBLISH before PUBREL is acknowledged again only.
-                    if self.incoming_qos2.insert(id) {
-                        self.events.push_back(Event::Message {
-                            topic,
-                            payload,
-                            qos,
-                            retain,
-                            dup,
-                        });
+                };
+                match (qos, packet_id) {
+                    (0, _) => self.events.push_back(message),
+                    (1, Some(id)) => {
+                        self.events.push_back(message);
+                        self.send(codec::ack(0x40, id), now_ms);
                     }
-                    self.send(codec::ack(0x50, id), now_ms);
+                    (_, Some(id)) => {
+                        // Deliver once; a resent PUBLISH before PUBREL is acknowledged again only.
+                        if self.incoming_qos2.insert(id) {
+                            self.events.push_back(message);
+                        }
+                        self.send(codec::ack(0x50, id), now_ms);
+                    }
+                    _ => self.protocol_error(DecodeError::Malformed(
+                        "QoS>0 PUBLISH without a packet identifier",
+                    )),
                 }
-                _ => self.protocol_error(DecodeError::Malformed(
-                    "QoS>0 PUBLISH without a packet identifier",
-                )),
-            },
+            }
             Packet::Puback { packet_id, code } => {
                 if self.outgoing.remove(&packet_id).is_some() {
                     self.events.push_back(Event::Delivered { packet_id, code });
