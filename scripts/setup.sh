@@ -10,10 +10,10 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
-# --- Debian packages: browser + driver (tests), mosquitto (live broker tests), brotli (benchmarks)
+# --- Debian packages: browser (tests, driven over CDP by playwright-core), mosquitto (live
+# broker tests), brotli (benchmarks)
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
-command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
 command -v mosquitto_pub >/dev/null || need_apt+=(mosquitto-clients)
 command -v brotli >/dev/null || need_apt+=(brotli)
