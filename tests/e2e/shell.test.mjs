@@ -11,6 +11,9 @@ test('the gallery lists every widget and links the built ones', async () => {
   const { page, errors, context } = await open(browser, '?');
   const cards = page.locator('.gallery .card');
   assert.equal(await cards.count(), 10);
+  // Every widget is built: each card links to it and none says "coming soon".
+  assert.equal(await page.locator('.gallery .card a').count(), 10);
+  assert.equal(await page.locator('.gallery .badge').count(), 0);
   await page.getByRole('link', { name: 'Broker capacity planner' }).click();
   await page.waitForSelector('output[name="required-connections"]');
   assert.equal(params(page).get('w'), 'capacity');
