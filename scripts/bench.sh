@@ -6,19 +6,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-trunk build --release --locked >/dev/null 2>&1
+scripts/build.sh >/dev/null 2>&1
 
+br() { brotli -q 11 -c "$1" | wc -c; }
+gz() { gzip -9c "$1" | wc -c; }
 echo "## Bundle (release build, dist/)"
 echo
-echo "| file | raw (bytes) | gzip -9 (bytes) | brotli -q 11 (bytes) |"
-echo "| --- | ---: | ---: | ---: |"
-total_raw=0; total_gz=0; total_br=0
-for f in dist/*.wasm dist/*.js dist/*.css; do
-  raw=$(stat -c %s "$f"); gz=$(gzip -9c "$f" | wc -c); br=$(brotli -q 11 -c "$f" | wc -c)
-  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); total_br=$((total_br + br))
-  echo "| ${f#dist/} | $raw | $gz | $br |"
+echo "A page loads index.html, main.css and one bundle: the widget's, or the gallery's."
+echo
+echo "| page | wasm raw | wasm gzip | wasm brotli | js brotli | css brotli | page total brotli (wasm + js + css + html) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+css=$(br dist/main.css); html=$(br dist/index.html)
+for dir in dist/w/*/; do
+  bin=$(basename "$dir"); wasm="$dir/${bin}_bg.wasm"; js="$dir/${bin}.js"
+  total=$(( $(br "$wasm") + $(br "$js") + css + html ))
+  echo "| \`$bin\` | $(stat -c %s "$wasm") | $(gz "$wasm") | $(br "$wasm") | $(br "$js") | $css | $total |"
 done
-echo "| **total** | $total_raw | $total_gz | $total_br |"
 echo
 
 work=$(mktemp -d)

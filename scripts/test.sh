@@ -14,13 +14,13 @@ cargo fmt --all -- --check
 step "clippy (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32)"
-cargo clippy --workspace --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown --bins --locked -- -D warnings
 
 step "core unit and property tests"
 cargo test -p mqtt-lab-core --locked
 
-step "release build (trunk, wasm-opt)"
-trunk build --release --locked
+step "release build (one bundle per widget: scripts/build.sh)"
+scripts/build.sh
 
 step "browser end-to-end tests"
 work=$(mktemp -d)

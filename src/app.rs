@@ -2,14 +2,13 @@
 //! the resize message, and the notices for parameters that did not parse.
 
 use crate::url_state::UrlState;
-use crate::widgets;
 use leptos::prelude::*;
 use mqtt_lab_core::widgets::{WidgetInfo, ALL};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[component]
-pub fn App() -> impl IntoView {
+/// The shell around the gallery or the widget this binary carries.
+pub fn app(widget: Option<(&'static str, crate::View)>) -> impl IntoView {
     let url = UrlState::from_location();
     provide_context(url);
     let embed = url.get("embed").is_some_and(|v| v == "1" || v == "true");
@@ -24,9 +23,20 @@ pub fn App() -> impl IntoView {
         report_height_to_parent();
     }
 
-    let body = match selected {
-        Some(info) => view! { <WidgetPage info=info embed=embed /> }.into_any(),
-        None => view! { <Gallery /> }.into_any(),
+    let body = match (selected, widget) {
+        (Some(info), Some((carried, view))) if carried == info.slug => {
+            view! { <WidgetPage info=info embed=embed view=view /> }.into_any()
+        }
+        (Some(info), _) => {
+            // Only reached when a page loads the wrong bundle (index.html's
+            // loader picks the right one): say so rather than show nothing.
+            url.notice(format!(
+                "This bundle does not contain the widget “{}”; reload the page.",
+                info.slug
+            ));
+            view! { <Gallery /> }.into_any()
+        }
+        (None, _) => view! { <Gallery /> }.into_any(),
     };
     // Registered after the widget so that its parameters are known.
     url.write_back(&["w", "embed"]);
@@ -71,7 +81,7 @@ fn Gallery() -> impl IntoView {
     let cards = ALL
         .iter()
         .map(|w| {
-            let ready = widgets::is_ready(w.slug);
+            let ready = w.built;
             let href = format!("?w={}", w.slug);
             view! {
                 <li class="card" class:coming=!ready>
@@ -98,12 +108,12 @@ fn Gallery() -> impl IntoView {
 }
 
 #[component]
-fn WidgetPage(info: &'static WidgetInfo, embed: bool) -> impl IntoView {
+fn WidgetPage(info: &'static WidgetInfo, embed: bool, view: crate::View) -> impl IntoView {
     view! {
         {(!embed).then(|| view! { <nav class="crumbs"><a href="?">"All widgets"</a></nav> })}
         <article class="widget" aria-labelledby="widget-title">
             <h1 id="widget-title">{info.title}</h1>
-            {widgets::render(info.slug)}
+            {view()}
         </article>
     }
 }

@@ -165,7 +165,8 @@ test('the broker restarts and the page reconnects with backoff', async () => {
   assert.match(await page.locator('.status-text').innerText(), /retrying in [\d.]+ s \(attempt \d/);
   await startBroker('open', 'allow_anonymous true');
   await status(page, 'connected', 40000);
-  assert.deepEqual(errors, []);
+  // An attempt made while the broker is down is logged by the browser itself.
+  assert.deepEqual(errors.filter((e) => !e.includes('WebSocket connection to')), []);
   await context.close();
 });
 

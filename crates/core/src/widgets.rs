@@ -5,6 +5,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WidgetInfo {
     pub slug: &'static str,
+    /// Built and shipped (a binary in the app's src/bin/ carries it).
+    pub built: bool,
     pub title: &'static str,
     pub blurb: &'static str,
 }
@@ -12,51 +14,61 @@ pub struct WidgetInfo {
 /// Every widget the design names, in gallery order.
 pub const ALL: &[WidgetInfo] = &[
     WidgetInfo {
+        built: true,
         slug: "capacity",
         title: "Broker capacity planner",
         blurb: "Connections, broker limit, memory and file descriptors for a fleet.",
     },
     WidgetInfo {
+        built: true,
         slug: "reason-codes",
         title: "Reason-code explorer",
         blurb: "Every MQTT 3.1.1 and 5.0 reason code, the packets it appears in, and what to do.",
     },
     WidgetInfo {
+        built: true,
         slug: "backoff",
         title: "Reconnect backoff",
         blurb: "One device's retry schedule and a whole fleet's reconnection storm.",
     },
     WidgetInfo {
+        built: true,
         slug: "tls-timeout",
         title: "TLS connection time",
         blurb: "How long a constrained device takes to connect, and the timeout to set.",
     },
     WidgetInfo {
+        built: true,
         slug: "broker-cost",
         title: "Public vs private broker",
         blurb: "What a private broker costs against the expected loss of a public one.",
     },
     WidgetInfo {
+        built: true,
         slug: "qos",
         title: "QoS delivery simulator",
         blurb: "Delivery and duplicates when connections drop with messages in flight.",
     },
     WidgetInfo {
+        built: true,
         slug: "debug",
         title: "Debugging checklist",
         blurb: "From a symptom to the likely cause, the fix and the command that confirms it.",
     },
     WidgetInfo {
+        built: true,
         slug: "battery",
         title: "Network loop and battery",
         blurb: "Which paho network loop to use, and what really drains a battery.",
     },
     WidgetInfo {
+        built: true,
         slug: "live",
         title: "Live broker",
         blurb: "Connect to a real broker over WebSocket and measure it.",
     },
     WidgetInfo {
+        built: true,
         slug: "exercises",
         title: "Knowledge checks",
         blurb: "Order the steps, match the concepts, find the bug, label the flow.",
