@@ -47,25 +47,40 @@ impl UrlState {
         self.notices.update(|n| n.push(text));
     }
 
+    /// The starting value of a parameter: the URL's, if `parse` accepts it;
+    /// otherwise the default, with a visible notice saying why.
+    fn initial<T>(
+        &self,
+        key: &str,
+        default: T,
+        default_shown: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> T {
+        let Some(raw) = self.get(key) else {
+            return default;
+        };
+        parse(&raw).unwrap_or_else(|message| {
+            let shown = if default_shown.is_empty() {
+                String::new()
+            } else {
+                format!(", {default_shown}")
+            };
+            self.notice(format!(
+                "Ignored {key}={raw}: {message}. Using the default{shown}."
+            ));
+            default
+        })
+    }
+
     /// A number field's text, starting from the URL (if it parses) or the
     /// default, and written back to the URL as it changes.
     pub fn number(&self, spec: &'static NumberSpec) -> RwSignal<String> {
-        let start = match self.get(spec.key) {
-            Some(raw) => match spec.parse(&raw) {
-                Ok(_) => raw.trim().to_string(),
-                Err(e) => {
-                    self.notice(format!(
-                        "Ignored {}={}: {}. Using the default, {}.",
-                        spec.key,
-                        raw,
-                        e.message,
-                        spec.default_text()
-                    ));
-                    spec.default_text()
-                }
-            },
-            None => spec.default_text(),
-        };
+        let default = spec.default_text();
+        let start = self.initial(spec.key, default.clone(), &default, |raw| {
+            spec.parse(raw)
+                .map(|_| raw.trim().to_string())
+                .map_err(|e| e.message)
+        });
         let text = RwSignal::new(start);
         self.own(spec.key, text.into());
         text
@@ -73,16 +88,9 @@ impl UrlState {
 
     /// A choice's slug, starting from the URL (if valid) or the default.
     pub fn choice(&self, spec: &'static ChoiceSpec) -> RwSignal<&'static str> {
-        let start = match self.get(spec.key) {
-            Some(raw) => spec.parse(&raw).unwrap_or_else(|e| {
-                self.notice(format!(
-                    "Ignored {}={}: {}. Using the default, {}.",
-                    spec.key, raw, e.message, spec.default
-                ));
-                spec.default
-            }),
-            None => spec.default,
-        };
+        let start = self.initial(spec.key, spec.default, spec.default, |raw| {
+            spec.parse(raw).map_err(|e| e.message)
+        });
         let slug = RwSignal::new(start);
         self.own(spec.key, Signal::derive(move || slug.get().to_string()));
         slug
@@ -96,23 +104,9 @@ impl UrlState {
         default: &str,
         check: fn(&str) -> Result<(), String>,
     ) -> RwSignal<String> {
-        let start = match self.get(key) {
-            Some(raw) => match check(&raw) {
-                Ok(()) => raw,
-                Err(message) => {
-                    self.notice(format!(
-                        "Ignored {key}={raw}: {message}. Using the default{}.",
-                        if default.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", {default}")
-                        }
-                    ));
-                    default.to_string()
-                }
-            },
-            None => default.to_string(),
-        };
+        let start = self.initial(key, default.to_string(), default, |raw| {
+            check(raw).map(|()| raw.to_string())
+        });
         let text = RwSignal::new(start);
         self.own(key, text.into());
         text
