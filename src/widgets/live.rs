@@ -86,12 +86,11 @@ pub fn Live() -> impl IntoView {
     // Empty unless chosen: a random id used when empty stays out of the URL, so
     // two people opening the same link do not take over each other's session.
     let client_id = url.text("client_id", "", check_client_id);
-    let fallback_id = random_id();
-    let fallback_for_placeholder = fallback_id.clone();
+    let fallback_id = StoredValue::new(random_id());
     let effective_id = move || {
         let id = client_id.get_untracked();
         if id.trim().is_empty() {
-            fallback_id.clone()
+            fallback_id.get_value()
         } else {
             id.trim().to_string()
         }
@@ -139,8 +138,7 @@ pub fn Live() -> impl IntoView {
             .map(|u| core_live::warnings(&u, page_https))
     });
     let v = move || Version::from_slug(version.get());
-    let effective_id = StoredValue::new(effective_id);
-    let rtt_topic = move || format!("mqtt-lab/rtt/{}", effective_id.with_value(|f| f()));
+    let rtt_topic = move || format!("mqtt-lab/rtt/{}", effective_id());
 
     let subscribe_to = move |filter: String, q: u8| {
         let id = live::subscribe(&filter, q);
@@ -285,7 +283,7 @@ pub fn Live() -> impl IntoView {
         });
         let options = Options {
             protocol,
-            client_id: effective_id.with_value(|f| f()),
+            client_id: effective_id(),
             clean_start: clean_start.get_untracked(),
             keepalive_s: keepalive_s as u16,
             username: Some(username.get_untracked()).filter(|u| !u.is_empty()),
@@ -405,7 +403,7 @@ pub fn Live() -> impl IntoView {
                     </div>
                 })}
                 <Choice spec=&core_live::VERSION selected=version />
-                <TextField key="client_id" label="Client id (empty: a random one)" text=client_id placeholder=fallback_for_placeholder />
+                <TextField key="client_id" label="Client id (empty: a random one)" text=client_id placeholder=fallback_id.get_value() />
                 <div class="field">
                     <label for="live-user">"User name"</label>
                     <input id="live-user" class="text" type="text" autocomplete="off" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
