@@ -70,3 +70,22 @@ pub async fn run_in_slices(
         }
     }
 }
+
+/// Which run of a sliced computation is the latest: starting a new run makes
+/// the older ones' `is_current` checks fail, so they stop at their next slice.
+#[derive(Clone, Copy)]
+pub struct Latest(leptos::prelude::StoredValue<u64>);
+
+impl Latest {
+    pub fn new() -> Self {
+        Self(leptos::prelude::StoredValue::new(0))
+    }
+
+    /// Starts a run; the returned check stays true until a newer run starts.
+    pub fn start(self) -> impl Fn() -> bool + Copy + 'static {
+        use leptos::prelude::{GetValue, UpdateValue};
+        self.0.update_value(|g| *g += 1);
+        let mine = self.0.get_value();
+        move || self.0.get_value() == mine
+    }
+}

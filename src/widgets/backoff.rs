@@ -2,7 +2,7 @@
 
 use crate::components::*;
 use crate::url_state::use_url;
-use crate::yield_now::run_in_slices;
+use crate::yield_now::{run_in_slices, Latest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mqtt_lab_core::backoff::{self, snippets, Attempt, FleetOutcome, FleetSim, Jitter, Policy};
@@ -49,38 +49,40 @@ pub fn Backoff() -> impl IntoView {
             seed.value().map_err(|_| ())? as u64,
         ))
     };
-    let sched = Memo::new(move |prev: Option<&(Policy, Vec<Attempt>)>| {
-        match current()
-            .ok()
-            .and_then(|(p, n, s)| backoff::schedule(&p, n, s).ok().map(|v| (p, v)))
-        {
-            Some(now) => now,
-            None => prev.cloned().unwrap_or_else(|| {
-                let p = Policy::default();
-                (p, backoff::schedule(&p, 10, 42).unwrap_or_default())
-            }),
-        }
-    });
-    let fleet_inputs = Memo::new(move |prev: Option<&FleetInputs>| {
-        let now = (|| -> Result<FleetInputs, ()> {
-            let (policy, _, seed) = current()?;
-            Ok(FleetInputs {
+    let sched = last_valid(
+        move || {
+            let (p, n, s) = current().ok()?;
+            backoff::schedule(&p, n, s).ok().map(|v| (p, v))
+        },
+        || {
+            let p = Policy::default();
+            let defaults = (
+                backoff::ATTEMPTS.default as u32,
+                backoff::SEED.default as u64,
+            );
+            (
+                p,
+                backoff::schedule(&p, defaults.0, defaults.1).unwrap_or_default(),
+            )
+        },
+    );
+    let fleet_inputs = last_valid(
+        move || {
+            let (policy, _, seed) = current().ok()?;
+            Some(FleetInputs {
                 policy,
-                devices: devices.value().map_err(|_| ())? as u32,
-                accept_rate: accept_rate.value().map_err(|_| ())?,
+                devices: devices.value().ok()? as u32,
+                accept_rate: accept_rate.value().ok()?,
                 seed,
             })
-        })();
-        match now {
-            Ok(f) => f,
-            Err(()) => prev.cloned().unwrap_or(FleetInputs {
-                policy: Policy::default(),
-                devices: 1000,
-                accept_rate: 100.0,
-                seed: 42,
-            }),
-        }
-    });
+        },
+        || FleetInputs {
+            policy: Policy::default(),
+            devices: backoff::DEVICES.default as u32,
+            accept_rate: backoff::ACCEPT_RATE.default,
+            seed: backoff::SEED.default as u64,
+        },
+    );
     let stale = Signal::derive(move || {
         current().is_err() || devices.value().is_err() || accept_rate.value().is_err()
     });
@@ -88,11 +90,10 @@ pub fn Backoff() -> impl IntoView {
     // Fleet results per strategy, filled in slices; a newer input cancels an older run.
     let fleet: RwSignal<Vec<(Jitter, FleetOutcome)>> = RwSignal::new(Vec::new());
     let progress = RwSignal::new(1.0f64);
-    let generation = StoredValue::new(0u64);
+    let runs = Latest::new();
     Effect::new(move || {
         let inputs = fleet_inputs.get();
-        generation.update_value(|g| *g += 1);
-        let my_generation = generation.get_value();
+        let is_current = runs.start();
         // The selected strategy first, so its numbers arrive first.
         let mut order: Vec<Jitter> = vec![inputs.policy.jitter];
         order.extend(
@@ -120,7 +121,7 @@ pub fn Backoff() -> impl IntoView {
                         done_fraction.set(sim.progress());
                         done
                     },
-                    || generation.get_value() == my_generation,
+                    is_current,
                     || progress.set((i as f64 + done_fraction.get()) / order.len() as f64),
                 )
                 .await;

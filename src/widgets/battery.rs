@@ -38,6 +38,8 @@ pub fn Battery() -> impl IntoView {
         }
     };
 
+    // Life against wake interval, for both the chart and its table.
+    let curve = Memo::new(move |_| battery::life_curve(&state.get().0));
     let chart = Signal::derive(move || {
         let (i, o) = state.get();
         LineChart {
@@ -45,10 +47,7 @@ pub fn Battery() -> impl IntoView {
             y_label: "Battery life (days)".into(),
             series: vec![Series {
                 name: "Sleeping between wake-ups".into(),
-                points: battery::life_curve(&i)
-                    .into_iter()
-                    .map(|(m, h)| (m, h / 24.0))
-                    .collect(),
+                points: curve.with(|c| c.iter().map(|&(m, h)| (m, h / 24.0)).collect()),
                 tone: Tone::Primary,
                 faint: false,
             }],
@@ -64,15 +63,13 @@ pub fn Battery() -> impl IntoView {
             }],
         }
     });
-    let table = Signal::derive(move || {
-        let (i, _) = state.get();
-        Table {
-            headers: vec!["Wake every (min)".into(), "Battery life (days)".into()],
-            rows: battery::life_curve(&i)
-                .into_iter()
-                .map(|(m, h)| vec![number(m, 1), number(h / 24.0, 1)])
-                .collect(),
-        }
+    let table = Signal::derive(move || Table {
+        headers: vec!["Wake every (min)".into(), "Battery life (days)".into()],
+        rows: curve.with(|c| {
+            c.iter()
+                .map(|&(m, h)| vec![number(m, 1), number(h / 24.0, 1)])
+                .collect()
+        }),
     });
     let summary = Signal::derive(move || {
         let (i, o) = state.get();

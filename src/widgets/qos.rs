@@ -2,7 +2,7 @@
 
 use crate::components::*;
 use crate::url_state::use_url;
-use crate::yield_now::run_in_slices;
+use crate::yield_now::{run_in_slices, Latest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mqtt_lab_core::format::{fixed, number, plain};
@@ -90,11 +90,10 @@ pub fn Qos() -> impl IntoView {
 
     // Monte Carlo in slices; newer inputs cancel an older run.
     let sim = RwSignal::new(SimResult::default());
-    let generation = StoredValue::new(0u64);
+    let runs = Latest::new();
     Effect::new(move || {
         let (i, _, m, s) = state.get();
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
+        let is_current = runs.start();
         sim.set(SimResult {
             messages: m,
             ..SimResult::default()
@@ -116,7 +115,7 @@ pub fn Qos() -> impl IntoView {
                     });
                     done
                 },
-                || generation.get_value() == mine,
+                is_current,
                 || sim.set(snapshot.get()),
             )
             .await;
@@ -129,6 +128,11 @@ pub fn Qos() -> impl IntoView {
         Signal::derive(move || sim.with(|r| if r.done { f(r) } else { String::new() }))
     };
 
+    // The chosen pair's curve, for both the chart and its table.
+    let chosen_curve = Memo::new(move |_| {
+        let (i, ..) = state.get();
+        qos::delivery_curve(&i, i.pub_qos, i.sub_qos)
+    });
     let chart = Signal::derive(move || {
         let (i, ..) = state.get();
         let chosen = (i.pub_qos, i.sub_qos);
@@ -148,7 +152,11 @@ pub fn Qos() -> impl IntoView {
                 .into_iter()
                 .map(|p| Series {
                     name: format!("publish {} → subscribe {}", p.0, p.1),
-                    points: qos::delivery_curve(&i, p.0, p.1),
+                    points: if p == chosen {
+                        chosen_curve.get()
+                    } else {
+                        qos::delivery_curve(&i, p.0, p.1)
+                    },
                     tone: tone(p),
                     faint: p != chosen,
                 })
@@ -163,7 +171,7 @@ pub fn Qos() -> impl IntoView {
     });
     let table = Signal::derive(move || {
         let (i, ..) = state.get();
-        let c = qos::delivery_curve(&i, i.pub_qos, i.sub_qos);
+        let c = chosen_curve.get();
         Table {
             headers: vec![
                 "Cut in flight (%)".into(),

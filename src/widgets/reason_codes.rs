@@ -33,9 +33,12 @@ pub fn ReasonCodes() -> impl IntoView {
     let out =
         move |f: fn(&Code) -> String| Signal::derive(move || selected().map(f).unwrap_or_default());
 
+    // The codes the filters leave, for both the table and its heading.
+    let matching = Memo::new(move |_| rc::search(v(), packet_filter(), &query.get()));
     let rows = move || {
         let current = parsed().ok();
-        rc::search(v(), packet_filter(), &query.get())
+        matching
+            .get()
             .into_iter()
             .map(|c| {
                 let value = c.value;
@@ -58,7 +61,7 @@ pub fn ReasonCodes() -> impl IntoView {
             })
             .collect_view()
     };
-    let count = move || rc::search(v(), packet_filter(), &query.get()).len();
+    let count = move || matching.with(Vec::len);
 
     let detail = move || {
         selected().map(|c| {
