@@ -1,14 +1,22 @@
 //! The browser side of the live broker: a WebSocket transport (subprotocol
-//! `mqtt`, binary frames) and timers around the core's sans-I/O client.
-//! Reconnects use the backoff widget's core policy. Callbacks never run while
-//! the runtime is borrowed, so a handler may call back into this module.
+//! `mqtt`, binary frames, [MQTT-6.0.0-1] to [MQTT-6.0.0-4]) and one timer
+//! around the core's sans-I/O client, woken exactly when `poll_timeout`
+//! says. Incoming bytes are queued and decoded in slices of about 8 ms, so a
+//! flood of messages never freezes the page, and the page hears of them in
+//! batches. Reconnects use the backoff widget's core policy; whether to
+//! reconnect at all follows the reason-code explorer (core `reconnect`).
+//! Callbacks never run while the runtime is borrowed, so a handler may call
+//! back into this module.
 
-use gloo_timers::callback::{Interval, Timeout};
+use crate::yield_now::{now_ms as now_f64, Yielder, SLICE_MS};
+use gloo_timers::callback::Timeout;
 use mqtt_lab_core::backoff::{Jitter, Policy};
-use mqtt_lab_core::mqtt::{Client, Event, Options};
-use mqtt_lab_core::reason_codes::{self as rc, Retry, Version};
+use mqtt_lab_core::mqtt::client::Message;
+use mqtt_lab_core::mqtt::{Client, Event, Options, Subscription};
+use mqtt_lab_core::reconnect::{self, Next};
 use mqtt_lab_core::rng::Rng;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,6 +29,9 @@ const RECONNECT: Policy = Policy {
     cap_s: 16.0,
     jitter: Jitter::Full,
 };
+
+/// Bytes handed to the client at a time while draining the inbox.
+const CHUNK: usize = 16 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -47,7 +58,8 @@ impl Status {
 #[derive(Debug, Clone)]
 pub enum Notice {
     Status(Status, String),
-    Mqtt(Event),
+    /// The client's events since the last batch, oldest first.
+    Events(Vec<Event>),
 }
 
 type Handler = Rc<dyn Fn(Notice)>;
@@ -69,17 +81,20 @@ impl Socket {
 
 struct Runtime {
     url: String,
-    protocol: Version,
     client: Client,
     socket: Option<Socket>,
-    ticker: Option<Interval>,
+    timer: Option<(u64, Timeout)>,
     retry: Option<Timeout>,
     attempt: u32,
     previous_delay_s: f64,
     rng: Rng,
+    /// No more reconnects: the learner disconnected, or retrying cannot help.
     stopped: bool,
-    /// Stopped because the broker refused us in a way retrying cannot fix.
-    failed: bool,
+    /// Why the last connection ended, for the reconnect message.
+    ended: Option<String>,
+    inbox: VecDeque<Vec<u8>>,
+    pumping: bool,
+    batch: Vec<Event>,
     handler: Handler,
 }
 
@@ -88,18 +103,23 @@ thread_local! {
 }
 
 fn now_ms() -> u64 {
-    crate::yield_now::now_ms().max(0.0) as u64
+    now_f64().max(0.0) as u64
 }
 
-/// Runs `f` on the runtime, then delivers the notices it produced, after the borrow ends.
-fn with_runtime(f: impl FnOnce(&mut Runtime) -> Vec<Notice>) {
-    let (notices, handler) = RUNTIME.with(|cell| {
+/// Runs `f` on the runtime, then delivers the notices it produced after the
+/// borrow ends; returns what `f` returned (the default without a runtime).
+fn with_runtime<R: Default>(f: impl FnOnce(&mut Runtime, &mut Vec<Notice>) -> R) -> R {
+    let (result, notices, handler) = RUNTIME.with(|cell| {
         let Ok(mut guard) = cell.try_borrow_mut() else {
-            return (Vec::new(), None);
+            return (R::default(), Vec::new(), None);
         };
         match guard.as_mut() {
-            Some(rt) => (f(rt), Some(rt.handler.clone())),
-            None => (Vec::new(), None),
+            Some(rt) => {
+                let mut notices = Vec::new();
+                let r = f(rt, &mut notices);
+                (r, notices, Some(rt.handler.clone()))
+            }
+            None => (R::default(), Vec::new(), None),
         }
     });
     if let Some(h) = handler {
@@ -107,10 +127,13 @@ fn with_runtime(f: impl FnOnce(&mut Runtime) -> Vec<Notice>) {
             h(n);
         }
     }
+    result
 }
 
 impl Runtime {
-    fn flush(&mut self) {
+    /// After anything the client did: send what it wants sent, act on its
+    /// events, and arm the timer for its next deadline.
+    fn after_io(&mut self, out: &mut Vec<Notice>) {
         while let Some(bytes) = self.client.poll_transmit() {
             if let Some(s) = &self.socket {
                 if s.ws.ready_state() == WebSocket::OPEN {
@@ -118,38 +141,55 @@ impl Runtime {
                 }
             }
         }
-    }
-
-    /// Turns the client's events into notices, closing the socket when the
-    /// connection is over.
-    fn drain(&mut self) -> Vec<Notice> {
-        let mut out = Vec::new();
         while let Some(e) = self.client.poll_event() {
             match &e {
                 Event::Connected { .. } => {
                     self.attempt = 0;
                     self.previous_delay_s = RECONNECT.base_s;
+                    self.ended = None;
                     out.push(Notice::Status(Status::Connected, String::new()));
                 }
-                Event::Refused { code } => {
-                    let retry =
-                        rc::find(self.protocol, *code).map_or(Retry::WithBackoff, |c| c.retry);
-                    if retry == Retry::No {
+                other => match reconnect::after(self.client.protocol(), other) {
+                    Next::Continue => {}
+                    Next::Retry(why) => self.ended = Some(why),
+                    Next::Stop(why) => {
                         self.stopped = true;
-                        self.failed = true;
-                        out.push(Notice::Status(Status::Failed, format!("The broker refused the connection ({}): retrying cannot help until that is fixed.", describe(self.protocol, *code))));
+                        self.retry = None;
+                        out.push(Notice::Status(Status::Failed, why));
                     }
-                    self.close_socket();
-                }
-                Event::KeepaliveTimeout
-                | Event::ProtocolError(_)
-                | Event::ServerDisconnect { .. } => self.close_socket(),
-                _ => {}
+                },
             }
-            out.push(Notice::Mqtt(e));
+            self.batch.push(e);
         }
-        self.flush();
-        out
+        if self.client.should_close() {
+            self.close_socket();
+        }
+        self.arm_timer();
+    }
+
+    fn arm_timer(&mut self) {
+        let due = self.client.poll_timeout();
+        if self.timer.as_ref().map(|(d, _)| *d) == due {
+            return;
+        }
+        self.timer = due.map(|d| {
+            let wait = d.saturating_sub(now_ms()).min(u64::from(u32::MAX)) as u32;
+            let t = Timeout::new(wait, || {
+                with_runtime(|rt, out| {
+                    rt.timer = None;
+                    rt.client.handle_timeout(now_ms());
+                    rt.after_io(out);
+                    rt.deliver(out);
+                })
+            });
+            (d, t)
+        });
+    }
+
+    fn deliver(&mut self, out: &mut Vec<Notice>) {
+        if !self.batch.is_empty() {
+            out.push(Notice::Events(std::mem::take(&mut self.batch)));
+        }
     }
 
     fn close_socket(&mut self) {
@@ -158,7 +198,25 @@ impl Runtime {
         }
     }
 
-    fn open(&mut self) -> Vec<Notice> {
+    /// Decodes up to one chunk of queued bytes; whether more is queued.
+    fn receive_chunk(&mut self, out: &mut Vec<Notice>) -> bool {
+        let Some(mut bytes) = self.inbox.pop_front() else {
+            return false;
+        };
+        if bytes.len() > CHUNK {
+            let rest = bytes.split_off(CHUNK);
+            self.inbox.push_front(rest);
+        }
+        self.client.receive(&bytes, now_ms());
+        self.after_io(out);
+        if self.client.should_close() {
+            // Nothing after the end of the connection is read.
+            self.inbox.clear();
+        }
+        !self.inbox.is_empty()
+    }
+
+    fn open(&mut self, out: &mut Vec<Notice>) {
         let ws = match WebSocket::new_with_str(&self.url, "mqtt") {
             Ok(ws) => ws,
             Err(e) => {
@@ -171,43 +229,37 @@ impl Runtime {
                             .and_then(|m| m.as_string())
                     })
                     .unwrap_or_default();
-                return vec![Notice::Status(
+                out.push(Notice::Status(
                     Status::Failed,
                     format!("The browser could not open this WebSocket: {why}"),
-                )];
+                ));
+                return;
             }
         };
         ws.set_binary_type(BinaryType::Arraybuffer);
         let on_open = Closure::<dyn FnMut(JsValue)>::new(|_| {
-            with_runtime(|rt| {
-                rt.client.connect(now_ms());
-                rt.flush();
-                Vec::new()
-            })
+            with_runtime(|rt, out| rt.opened(out));
         });
         let on_message = Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
             let Some(data) = ev.dyn_ref::<MessageEvent>().map(|m| m.data()) else {
                 return;
             };
-            if data.is_instance_of::<js_sys::ArrayBuffer>() {
-                let bytes = js_sys::Uint8Array::new(&data).to_vec();
-                with_runtime(|rt| {
-                    rt.client.receive(&bytes, now_ms());
-                    rt.drain()
-                });
-            } else {
-                with_runtime(|rt| {
-                    rt.close_socket();
-                    vec![Notice::Mqtt(Event::ProtocolError(
-                        "the broker sent a text frame; MQTT over WebSocket uses binary frames"
-                            .into(),
-                    ))]
-                });
+            let start_pump = with_runtime(|rt, out| {
+                if data.is_instance_of::<js_sys::ArrayBuffer>() {
+                    rt.inbox.push_back(js_sys::Uint8Array::new(&data).to_vec());
+                    !std::mem::replace(&mut rt.pumping, true)
+                } else {
+                    rt.refuse("the broker sent a text frame; MQTT travels in binary frames [MQTT-6.0.0-1]", out);
+                    false
+                }
+            });
+            if start_pump {
+                wasm_bindgen_futures::spawn_local(pump());
             }
         });
         let on_close = Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
             let code = ev.dyn_ref::<CloseEvent>().map_or(0, |c| c.code());
-            with_runtime(|rt| rt.closed(code));
+            with_runtime(|rt, out| rt.closed(code, out));
         });
         let on_error = Closure::<dyn FnMut(JsValue)>::new(|_| {
             // The browser hides the reason on purpose; a close event follows.
@@ -228,133 +280,185 @@ impl Runtime {
         } else {
             Status::Reconnecting
         };
-        vec![Notice::Status(status, format!("Opening {}…", self.url))]
+        out.push(Notice::Status(status, format!("Opening {}…", self.url)));
     }
 
-    fn closed(&mut self, ws_code: u16) -> Vec<Notice> {
+    /// Ends this connection for good with a message (a rule the broker broke
+    /// at the WebSocket level).
+    fn refuse(&mut self, why: &str, out: &mut Vec<Notice>) {
+        self.client.note(now_ms(), why.to_string());
+        self.stopped = true;
+        self.close_socket();
+        out.push(Notice::Status(Status::Failed, format!("Closed: {why}.")));
+    }
+
+    fn opened(&mut self, out: &mut Vec<Notice>) {
+        let Some(s) = &self.socket else { return };
+        let chosen = s.ws.protocol();
+        // The broker must answer with the subprotocol "mqtt" ([MQTT-6.0.0-4]).
+        if chosen != "mqtt" {
+            let got = if chosen.is_empty() {
+                "none".to_string()
+            } else {
+                format!("“{chosen}”")
+            };
+            return self.refuse(
+                &format!("the WebSocket server chose the subprotocol {got}, not “mqtt” [MQTT-6.0.0-4]: it is not an MQTT endpoint"),
+                out,
+            );
+        }
+        self.client
+            .note(now_ms(), "WebSocket open, subprotocol mqtt");
+        if let Err(e) = self.client.connect(now_ms()) {
+            self.stopped = true;
+            self.close_socket();
+            out.push(Notice::Status(
+                Status::Failed,
+                format!("CONNECT not sent: {e}"),
+            ));
+            return;
+        }
+        self.after_io(out);
+    }
+
+    fn closed(&mut self, ws_code: u16, out: &mut Vec<Notice>) {
         let was_connected = self.client.is_connected();
-        self.client.connection_lost();
+        self.client
+            .connection_lost(now_ms(), &format!("WebSocket code {ws_code}"));
+        self.inbox.clear();
+        self.timer = None;
         if let Some(s) = self.socket.take() {
             s.detach();
         }
-        if self.failed {
-            // The refusal already said why; the closing socket changes nothing.
-            return Vec::new();
-        }
+        self.deliver(out);
         if self.stopped {
-            return vec![Notice::Status(Status::Disconnected, String::new())];
+            return;
         }
         self.attempt += 1;
         let delay = RECONNECT.delay_s(self.attempt, self.previous_delay_s, &mut self.rng);
         self.previous_delay_s = delay.max(RECONNECT.base_s);
         self.retry = Some(Timeout::new((delay * 1000.0) as u32, || {
-            with_runtime(Runtime::open)
+            with_runtime(|rt, out| rt.open(out))
         }));
-        let why = if was_connected {
-            "The connection was lost".to_string()
-        } else if ws_code == 1006 {
-            "The connection could not be made (refused, wrong port or path, no WebSocket listener, or a TLS error)".to_string()
-        } else {
-            format!("The connection closed (WebSocket code {ws_code})")
-        };
-        vec![Notice::Status(
+        let why = self.ended.take().unwrap_or_else(|| {
+            if was_connected {
+                "The connection was lost.".to_string()
+            } else if ws_code == 1006 {
+                "The connection could not be made (refused, wrong port or path, no WebSocket listener, or a TLS error).".to_string()
+            } else {
+                format!("The connection closed (WebSocket code {ws_code}).")
+            }
+        });
+        out.push(Notice::Status(
             Status::Reconnecting,
             format!(
-                "{why}; retrying in {:.1} s (attempt {}, full jitter up to {} s).",
+                "{why} Retrying in {:.1} s (attempt {}, full jitter up to {} s).",
                 delay,
                 self.attempt,
                 RECONNECT.ceiling_s(self.attempt)
             ),
-        )]
+        ));
     }
 }
 
-fn describe(v: Version, code: u8) -> String {
-    match rc::find(v, code) {
-        Some(c) => format!("{} {}", code, c.name()),
-        None => code.to_string(),
+/// Decodes the inbox in slices of about 8 ms, handing each slice's events
+/// to the page, and yields to the browser between slices.
+async fn pump() {
+    let yielder = Yielder::new();
+    loop {
+        let start = now_f64();
+        let more = loop {
+            let more = with_runtime(|rt, out| rt.receive_chunk(out));
+            if !more || now_f64() - start >= SLICE_MS {
+                break more;
+            }
+        };
+        let running = with_runtime(|rt, out| {
+            rt.deliver(out);
+            if !more {
+                rt.pumping = false;
+            }
+            more
+        });
+        if !running {
+            return;
+        }
+        yielder.yield_now().await;
     }
 }
 
 /// Connects (replacing any previous connection).
-pub fn start(url: &str, protocol: Version, options: Options, seed: u64, handler: Handler) {
+pub fn start(url: &str, options: Options, seed: u64, handler: Handler) {
     stop();
     RUNTIME.with(|cell| {
         if let Ok(mut guard) = cell.try_borrow_mut() {
             *guard = Some(Runtime {
                 url: url.to_string(),
-                protocol,
                 client: Client::new(options),
                 socket: None,
-                ticker: None,
+                timer: None,
                 retry: None,
                 attempt: 0,
                 previous_delay_s: RECONNECT.base_s,
                 rng: Rng::new(seed),
                 stopped: false,
-                failed: false,
+                ended: None,
+                inbox: VecDeque::new(),
+                pumping: false,
+                batch: Vec::new(),
                 handler,
             });
         }
     });
-    with_runtime(|rt| {
-        rt.ticker = Some(Interval::new(1000, || {
-            with_runtime(|rt| {
-                rt.client.tick(now_ms());
-                rt.drain()
-            })
-        }));
-        rt.open()
-    });
+    with_runtime(|rt, out| rt.open(out));
 }
 
 /// A clean disconnect (DISCONNECT sent: the broker discards the Will).
 pub fn stop() {
-    with_runtime(|rt| {
+    with_runtime(|rt, out| {
         rt.stopped = true;
         rt.retry = None;
-        rt.ticker = None;
-        if rt.client.is_connected() {
-            rt.client.disconnect(now_ms());
-            rt.flush();
-        }
+        rt.timer = None;
+        rt.client.disconnect(now_ms());
+        rt.after_io(out);
         // Detached first: this socket's close event must not reach a later runtime.
         if let Some(s) = rt.socket.take() {
             s.detach();
             let _ = s.ws.close();
         }
-        vec![Notice::Status(Status::Disconnected, String::new())]
+        rt.client
+            .connection_lost(now_ms(), "disconnected by the learner");
+        rt.deliver(out);
+        out.push(Notice::Status(Status::Disconnected, String::new()));
     });
 }
 
 /// Closes the socket without DISCONNECT, as a lost connection would: the
 /// broker publishes the Will, and the client reconnects with backoff.
 pub fn drop_connection() {
-    with_runtime(|rt| {
-        rt.close_socket();
-        Vec::new()
-    });
+    with_runtime(|rt, _| rt.close_socket());
 }
 
-pub fn publish(topic: &str, payload: &[u8], qos: u8, retain: bool) {
-    with_runtime(|rt| {
-        rt.client.publish(topic, payload, qos, retain, now_ms());
-        rt.drain()
-    });
+fn act<T: Default>(
+    f: impl FnOnce(&mut Client, u64) -> Result<T, mqtt_lab_core::mqtt::EncodeError>,
+) -> Result<T, String> {
+    with_runtime(|rt, out| {
+        let r = f(&mut rt.client, now_ms()).map_err(|e| e.to_string());
+        rt.after_io(out);
+        rt.deliver(out);
+        Some(r)
+    })
+    .unwrap_or_else(|| Err("not connected".into()))
 }
 
-pub fn subscribe(filter: &str, qos: u8) -> Option<u16> {
-    let mut id = None;
-    with_runtime(|rt| {
-        id = Some(rt.client.subscribe(filter, qos, now_ms()));
-        rt.drain()
-    });
-    id
+pub fn publish(m: Message) -> Result<(), String> {
+    act(|c, now| c.publish(m, now))
 }
 
-pub fn unsubscribe(filter: &str) {
-    with_runtime(|rt| {
-        rt.client.unsubscribe(filter, now_ms());
-        rt.drain()
-    });
+pub fn subscribe(filters: Vec<Subscription>) -> Result<u16, String> {
+    act(|c, now| c.subscribe(filters, now))
+}
+
+pub fn unsubscribe(filters: Vec<String>) -> Result<u16, String> {
+    act(|c, now| c.unsubscribe(filters, now))
 }

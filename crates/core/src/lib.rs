@@ -17,6 +17,7 @@ pub mod live;
 pub mod mqtt;
 pub mod qos;
 pub mod reason_codes;
+pub mod reconnect;
 pub mod rng;
 pub mod tls_timeout;
 pub mod widgets;

@@ -130,8 +130,29 @@ pub fn hex(payload: &[u8]) -> String {
         .join(" ")
 }
 
+/// The payload of message `i` of round-trip run `run`: `rt:RUN:I`.
+pub fn round_trip_payload(run: u32, i: u32) -> String {
+    format!("rt:{run}:{i}")
+}
+
+/// Which message of round-trip run `run` a payload is, if it is one.
+pub fn round_trip_index(payload: &[u8], run: u32) -> Option<usize> {
+    let text = std::str::from_utf8(payload).ok()?.strip_prefix("rt:")?;
+    let (r, i) = text.split_once(':')?;
+    (r.parse::<u32>().ok()? == run).then(|| i.parse().ok())?
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn round_trip_payloads_name_their_run_and_index() {
+        assert_eq!(super::round_trip_payload(3, 41), "rt:3:41");
+        assert_eq!(super::round_trip_index(b"rt:3:41", 3), Some(41));
+        assert_eq!(super::round_trip_index(b"rt:2:41", 3), None);
+        assert_eq!(super::round_trip_index(b"rt:3:x", 3), None);
+        assert_eq!(super::round_trip_index(&[0xFF], 3), None);
+    }
+
     use super::*;
 
     #[test]

@@ -1,9 +1,59 @@
-//! A focused, sans-I/O MQTT 3.1.1 and 5.0 client: bytes in, events out,
-//! time passed in (OASIS MQTT 3.1.1 and 5.0, section 3 for the packets).
-//! No sockets, no clock: the browser feeds WebSocket frames and a timer.
+//! A sans-I/O MQTT 3.1.1 and 5.0 client: bytes in, events out, time passed
+//! in (OASIS MQTT 3.1.1 and 5.0). No sockets, no clock: the browser feeds
+//! WebSocket frames and wakes the client when `poll_timeout` says.
+//!
+//! The codec has one file per packet (as rumqttc's mqttbytes), each with
+//! byte-literal tests; `properties` expands MQTT 5's Table 2-4 from one
+//! table; `decoder` finds packets in a byte stream in linear time; `topic`
+//! implements §4.7; `client` is the state machine; `conformance` maps the
+//! specifications' normative statements to the tests that cover them.
 
+mod ack;
 pub mod client;
-pub mod codec;
+pub mod coding;
+mod connack;
+mod connect;
+pub mod decoder;
+mod disconnect;
+pub mod error;
+pub mod packet;
+pub mod properties;
+mod publish;
+mod subscribe;
+pub mod topic;
+mod unsubscribe;
 
-pub use client::{Client, Event, Options, Will};
-pub use codec::{DecodeError, Decoder, Packet, Protocol};
+pub use client::{Client, Event, Options};
+pub use decoder::Decoder;
+pub use error::{DecodeError, EncodeError, ErrorKind};
+pub use packet::{
+    decode, Ack, Connack, Connect, Disconnect, LastWill, Packet, PacketType, Publish, QoS, Suback,
+    Subscribe, Subscription, Unsuback, Unsubscribe,
+};
+pub use properties::Properties;
+
+/// The protocol version a session speaks (Protocol Level in CONNECT,
+/// §3.1.2.2: 4 for 3.1.1, 5 for 5.0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Protocol {
+    V311,
+    V5,
+}
+
+impl Protocol {
+    pub fn level(self) -> u8 {
+        match self {
+            Protocol::V311 => 4,
+            Protocol::V5 => 5,
+        }
+    }
+}
+
+impl From<Protocol> for crate::reason_codes::Version {
+    fn from(p: Protocol) -> Self {
+        match p {
+            Protocol::V311 => crate::reason_codes::Version::V311,
+            Protocol::V5 => crate::reason_codes::Version::V5,
+        }
+    }
+}

@@ -6,39 +6,32 @@ use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::format::number;
 use mqtt_lab_core::live as core_live;
-use mqtt_lab_core::mqtt::{Event, Options, Protocol, Will};
-use mqtt_lab_core::reason_codes::{self as rc, Version};
+use mqtt_lab_core::mqtt::client::Message;
+use mqtt_lab_core::mqtt::packet::{describe_code, PacketType};
+use mqtt_lab_core::mqtt::{Event, LastWill, Options, Protocol, QoS, Subscription};
 use std::rc::Rc;
 
-/// The log keeps this many messages; older ones are dropped and counted.
-const LOG_MAX: usize = 200;
+mod log;
+use log::{LogEntry, MessageLog, MessageLogView};
 
 #[derive(Clone, PartialEq)]
-struct LogEntry {
-    seq: u64,
-    topic: String,
-    qos: u8,
-    retain: bool,
-    dup: bool,
-    payload: Vec<u8>,
-}
-
-#[derive(Clone, PartialEq)]
-struct Subscription {
+struct SubscriptionRow {
     filter: String,
     qos: u8,
     packet_id: Option<u16>,
     granted: Option<u8>,
 }
 
+/// The round-trip test: messages published to ourselves and seen back.
 #[derive(Clone, PartialEq, Default)]
 struct RoundTrip {
     run: u32,
     sent: u32,
     qos: u8,
-    seen: Vec<u32>,
+    /// seen[i]: message i came back at least once.
+    seen: Vec<bool>,
+    received: u32,
     duplicates: u32,
-    running: bool,
 }
 
 fn check_url(t: &str) -> Result<(), String> {
@@ -56,26 +49,6 @@ fn random_id() -> String {
         "mqtt-lab-{:06x}",
         (js_sys::Math::random() * 16_777_215.0) as u32
     )
-}
-
-fn render_payload(p: &[u8], mode: &str) -> String {
-    match mode {
-        "hex" => core_live::hex(p),
-        "json" => std::str::from_utf8(p)
-            .ok()
-            .and_then(|s| js_sys::JSON::parse(s).ok())
-            .and_then(|v| {
-                js_sys::JSON::stringify_with_replacer_and_space(
-                    &v,
-                    &wasm_bindgen::JsValue::NULL,
-                    &2.into(),
-                )
-                .ok()
-            })
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| format!("(not JSON) {}", String::from_utf8_lossy(p))),
-        _ => String::from_utf8_lossy(p).into_owned(),
-    }
 }
 
 #[component]
@@ -114,21 +87,20 @@ pub fn Live() -> impl IntoView {
     let will_retain = RwSignal::new(false);
     let payload = RwSignal::new("{\"moisture\": 45}".to_string());
     let retain = RwSignal::new(false);
-    let display = RwSignal::new("text");
-    let paused = RwSignal::new(false);
     let watch_sys = RwSignal::new(true);
 
     let status = RwSignal::new(Status::Disconnected);
     let status_text = RwSignal::new(String::new());
-    let reason = RwSignal::new(None::<u8>);
+    // The last CONNACK or DISCONNECT code, with the table it belongs to.
+    let reason = RwSignal::new(None::<(u8, Protocol, PacketType)>);
     let connect_ms = RwSignal::new(None::<u64>);
     let received = RwSignal::new(0u64);
-    let log = RwSignal::new(Vec::<LogEntry>::new());
-    let dropped = RwSignal::new(0u64);
-    let subs = RwSignal::new(Vec::<Subscription>::new());
+    let log = MessageLog::new();
+    let subs = RwSignal::new(Vec::<SubscriptionRow>::new());
     let sys_clients = RwSignal::new(None::<u64>);
     let rtt = RwSignal::new(RoundTrip::default());
     let form_error = RwSignal::new(None::<String>);
+    let action_error = RwSignal::new(None::<String>);
 
     let url_error = Signal::derive(move || core_live::parse_ws_url(&broker_url.get()).err());
     let page_https = window().location().protocol().is_ok_and(|p| p == "https:");
@@ -137,20 +109,134 @@ pub fn Live() -> impl IntoView {
             .ok()
             .map(|u| core_live::warnings(&u, page_https))
     });
-    let v = move || Version::from_slug(version.get());
+    let protocol = move || {
+        if version.get_untracked() == "3" {
+            Protocol::V311
+        } else {
+            Protocol::V5
+        }
+    };
     let rtt_topic = move || format!("mqtt-lab/rtt/{}", effective_id());
+    let qos_of = |q: u8| QoS::from_u8(q).unwrap_or_default();
 
     let subscribe_to = move |filter: String, q: u8| {
-        let id = live::subscribe(&filter, q);
+        let row = SubscriptionRow {
+            filter: filter.clone(),
+            qos: q,
+            packet_id: None,
+            granted: None,
+        };
+        let result = live::subscribe(vec![Subscription {
+            filter,
+            qos: qos_of(q),
+            ..Subscription::default()
+        }]);
+        action_error.set(result.as_ref().err().cloned());
         subs.update(|s| {
-            s.retain(|x| x.filter != filter);
-            s.push(Subscription {
-                filter,
-                qos: q,
-                packet_id: id,
-                granted: None,
+            s.retain(|x| x.filter != row.filter);
+            s.push(SubscriptionRow {
+                packet_id: result.ok(),
+                ..row
             });
         });
+    };
+
+    // Events come in batches (one per slice of decoding): counters, the log
+    // and the round trip are updated once per batch, not once per message.
+    let on_events = move |batch: Vec<Event>| {
+        let mut messages = Vec::new();
+        for e in batch {
+            match e {
+                Event::Connected {
+                    elapsed_ms,
+                    session_present,
+                    assigned_client_id,
+                    lost_in_flight,
+                    ..
+                } => {
+                    connect_ms.set(Some(elapsed_ms));
+                    reason.set(Some((0, protocol(), PacketType::Connack)));
+                    let mut text = if session_present {
+                        "Connected; the broker kept your session.".to_string()
+                    } else {
+                        "Connected.".to_string()
+                    };
+                    if let Some(id) = assigned_client_id {
+                        text.push_str(&format!(" The broker assigned the client id “{id}”."));
+                    }
+                    if lost_in_flight > 0 {
+                        text.push_str(&format!(" The broker had no session: {lost_in_flight} QoS 1/2 messages in flight were lost."));
+                    }
+                    status_text.set(text);
+                    // Subscriptions belong to the session: renew them on every connect.
+                    for s in subs.get_untracked() {
+                        subscribe_to(s.filter, s.qos);
+                    }
+                    if watch_sys.get_untracked() {
+                        subscribe_to("$SYS/broker/clients/connected".into(), 0);
+                    }
+                }
+                Event::Refused {
+                    code,
+                    protocol: table,
+                    ..
+                } => reason.set(Some((code, table, PacketType::Connack))),
+                Event::ServerDisconnect { code, .. } => {
+                    reason.set(Some((code, protocol(), PacketType::Disconnect)))
+                }
+                Event::Subscribed {
+                    packet_id, codes, ..
+                } => subs.update(|s| {
+                    if let Some(x) = s.iter_mut().find(|x| x.packet_id == Some(packet_id)) {
+                        x.granted = codes.first().copied();
+                    }
+                }),
+                Event::Message(p) => messages.push(p),
+                Event::Ignored(why) => status_text.set(format!("Set aside: {why}.")),
+                Event::Unsubscribed { .. }
+                | Event::Delivered { .. }
+                | Event::Timeout(_)
+                | Event::ProtocolError(_) => {}
+            }
+        }
+        if messages.is_empty() {
+            return;
+        }
+        let first = received.get_untracked() + 1;
+        received.update(|n| *n += messages.len() as u64);
+        let rtt_topic = rtt_topic();
+        let mut rows = Vec::with_capacity(messages.len().min(log::LOG_MAX));
+        let skip = messages.len().saturating_sub(log::LOG_MAX);
+        rtt.update(|r| {
+            for (i, m) in messages.iter().enumerate() {
+                if m.topic == "$SYS/broker/clients/connected" {
+                    sys_clients.set(
+                        std::str::from_utf8(&m.payload)
+                            .ok()
+                            .and_then(|t| t.trim().parse().ok()),
+                    );
+                }
+                if m.topic == rtt_topic {
+                    if let Some(i) = core_live::round_trip_index(&m.payload, r.run) {
+                        match r.seen.get_mut(i) {
+                            Some(seen) if *seen => r.duplicates += 1,
+                            Some(seen) => {
+                                *seen = true;
+                                r.received += 1;
+                            }
+                            None => {}
+                        }
+                    }
+                }
+                if i >= skip {
+                    rows.push(LogEntry::new(first + i as u64, m));
+                }
+            }
+        });
+        if skip > 0 {
+            log.dropped.update(|d| *d += skip as u64);
+        }
+        log.add(rows);
     };
 
     let handler: Rc<dyn Fn(Notice)> = Rc::new(move |n: Notice| match n {
@@ -158,102 +244,37 @@ pub fn Live() -> impl IntoView {
             status.set(s);
             status_text.set(text);
         }
-        Notice::Mqtt(e) => match e {
-            Event::Connected {
-                elapsed_ms,
-                session_present,
-            } => {
-                connect_ms.set(Some(elapsed_ms));
-                reason.set(Some(0));
-                status_text.set(if session_present {
-                    "Connected; the broker kept your session.".into()
-                } else {
-                    "Connected.".into()
-                });
-                // Subscriptions belong to the session: renew them on every connect.
-                for s in subs.get_untracked() {
-                    subscribe_to(s.filter, s.qos);
-                }
-                if watch_sys.get_untracked() {
-                    subscribe_to("$SYS/broker/clients/connected".into(), 0);
-                }
-            }
-            Event::Refused { code } => reason.set(Some(code)),
-            Event::ServerDisconnect { code } => {
-                reason.set(Some(code));
-                status_text.set(format!(
-                    "The broker disconnected this client with reason code {code}."
-                ));
-            }
-            Event::KeepaliveTimeout => status_text
-                .set("No answer to PINGREQ within the keepalive: the connection is dead.".into()),
-            Event::ProtocolError(msg) => status_text.set(msg),
-            Event::Subscribed { packet_id, codes } => {
-                subs.update(|s| {
-                    if let Some(x) = s.iter_mut().find(|x| x.packet_id == Some(packet_id)) {
-                        x.granted = codes.first().copied();
-                    }
-                });
-            }
-            Event::Message {
-                topic,
-                payload,
-                qos,
-                retain,
-                dup,
-            } => {
-                received.update(|n| *n += 1);
-                if topic == "$SYS/broker/clients/connected" {
-                    sys_clients.set(
-                        std::str::from_utf8(&payload)
-                            .ok()
-                            .and_then(|t| t.trim().parse().ok()),
-                    );
-                }
-                if topic == rtt_topic() {
-                    if let Some((run, i)) = std::str::from_utf8(&payload)
-                        .ok()
-                        .and_then(|t| t.strip_prefix("rt:"))
-                        .and_then(|t| t.split_once(':'))
-                    {
-                        let (run, i): (u32, u32) =
-                            (run.parse().unwrap_or(0), i.parse().unwrap_or(u32::MAX));
-                        rtt.update(|r| {
-                            if r.run == run {
-                                if r.seen.contains(&i) {
-                                    r.duplicates += 1;
-                                } else {
-                                    r.seen.push(i);
-                                }
-                            }
-                        });
-                    }
-                }
-                if paused.get_untracked() {
-                    dropped.update(|d| *d += 1);
-                } else {
-                    let seq = received.get_untracked();
-                    log.update(|l| {
-                        l.push(LogEntry {
-                            seq,
-                            topic,
-                            qos,
-                            retain,
-                            dup,
-                            payload,
-                        });
-                        if l.len() > LOG_MAX {
-                            let extra = l.len() - LOG_MAX;
-                            l.drain(..extra);
-                            dropped.update(|d| *d += extra as u64);
-                        }
-                    });
-                }
-            }
-            Event::Delivered { .. } | Event::Unsubscribed { .. } => {}
-        },
+        Notice::Events(batch) => on_events(batch),
     });
     let handler = StoredValue::new_local(handler);
+
+    let options = move || -> Result<Options, String> {
+        let keepalive_s = keepalive
+            .value()
+            .map_err(|_| "Fix the keepalive first.".to_string())?;
+        let will = (!will_topic.get_untracked().trim().is_empty()).then(|| LastWill {
+            topic: will_topic.get_untracked().trim().to_string(),
+            payload: will_payload.get_untracked().into_bytes(),
+            qos: qos_of(qos.get_untracked().parse().unwrap_or(0)),
+            retain: will_retain.get_untracked(),
+            ..LastWill::default()
+        });
+        let o = Options {
+            protocol: protocol(),
+            client_id: effective_id(),
+            clean_start: clean_start.get_untracked(),
+            keep_alive_s: keepalive_s as u16,
+            username: Some(username.get_untracked()).filter(|u| !u.is_empty()),
+            password: Some(password.get_untracked().into_bytes()).filter(|p| !p.is_empty()),
+            will,
+            session_expiry_s: if clean_start.get_untracked() { 0 } else { 3600 },
+            ..Options::default()
+        };
+        // The codec's own check: e.g. 3.1.1 allows no password without a user name.
+        mqtt_lab_core::mqtt::Client::check(&o)
+            .map_err(|e| format!("This CONNECT would break a rule: {e}."))?;
+        Ok(o)
+    };
 
     let connect = move |_| {
         form_error.set(None);
@@ -266,43 +287,28 @@ pub fn Live() -> impl IntoView {
             status_text.set(blocked);
             return;
         }
-        let Ok(keepalive_s) = keepalive.value() else {
-            form_error.set(Some("Fix the keepalive first.".into()));
-            return;
-        };
-        let protocol = if version.get_untracked() == "3" {
-            Protocol::V311
-        } else {
-            Protocol::V5
-        };
-        let will = (!will_topic.get_untracked().trim().is_empty()).then(|| Will {
-            topic: will_topic.get_untracked().trim().to_string(),
-            payload: will_payload.get_untracked().into_bytes(),
-            qos: qos.get_untracked().parse().unwrap_or(0),
-            retain: will_retain.get_untracked(),
-        });
-        let options = Options {
-            protocol,
-            client_id: effective_id(),
-            clean_start: clean_start.get_untracked(),
-            keepalive_s: keepalive_s as u16,
-            username: Some(username.get_untracked()).filter(|u| !u.is_empty()),
-            password: Some(password.get_untracked().into_bytes()).filter(|p| !p.is_empty()),
-            will,
-            session_expiry_s: if clean_start.get_untracked() { 0 } else { 3600 },
+        let options = match options() {
+            Ok(o) => o,
+            Err(e) => {
+                form_error.set(Some(e));
+                return;
+            }
         };
         reason.set(None);
         connect_ms.set(None);
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-        handler.with_value(|h| {
-            live::start(
-                &broker_url.get_untracked(),
-                Version::from_slug(version.get_untracked()),
-                options,
-                seed,
-                h.clone(),
-            )
+        handler.with_value(|h| live::start(&broker_url.get_untracked(), options, seed, h.clone()));
+    };
+
+    let publish = move |topic: String, payload: Vec<u8>, q: u8, retain: bool| {
+        let r = live::publish(Message {
+            topic,
+            payload,
+            qos: qos_of(q),
+            retain,
+            ..Message::default()
         });
+        action_error.set(r.err());
     };
 
     let run_round_trip = move |_| {
@@ -313,42 +319,27 @@ pub fn Live() -> impl IntoView {
             run,
             sent: n as u32,
             qos: q,
-            seen: Vec::new(),
+            seen: vec![false; n as usize],
+            received: 0,
             duplicates: 0,
-            running: true,
         });
         let t = rtt_topic();
         subscribe_to(t.clone(), q);
         for i in 0..n as u32 {
-            live::publish(&t, format!("rt:{run}:{i}").as_bytes(), q, false);
+            publish(
+                t.clone(),
+                core_live::round_trip_payload(run, i).into_bytes(),
+                q,
+                false,
+            );
         }
     };
 
     let connected = move || status.get() == Status::Connected;
     let reason_link = move || {
-        reason.get().map(|code| {
-            let name = rc::find(v(), code).map(|c| c.name()).unwrap_or_else(|| "not a defined code".into());
-            view! { <a href=format!("?w=reason-codes&v={}&code={code}", version.get())>{format!("{code} {name}")}</a> }
-        })
-    };
-    let log_rows = move || {
-        let mode = display.get();
-        log.with(|l| {
-            l.iter()
-                .rev()
-                .map(|m| {
-                    let text = render_payload(&m.payload, mode);
-                    view! {
-                        <tr>
-                            <td class="left"><code>{m.topic.clone()}</code></td>
-                            <td>{m.qos}</td>
-                            <td>{if m.retain { "yes" } else { "" }}</td>
-                            <td>{if m.dup { "yes" } else { "" }}</td>
-                            <td class="left"><pre class="payload">{text}</pre></td>
-                        </tr>
-                    }
-                })
-                .collect_view()
+        reason.get().map(|(code, table, packet)| {
+            let v = if table == Protocol::V311 { "3" } else { "5" };
+            view! { <a href=format!("?w=reason-codes&v={v}&code={code}")>{describe_code(table, packet, code)}</a> }
         })
     };
     let sub_rows = move || {
@@ -357,15 +348,16 @@ pub fn Live() -> impl IntoView {
             .map(|s| {
                 let filter = s.filter.clone();
                 let granted = match s.granted {
+                    None if s.packet_id.is_none() => "not sent".to_string(),
                     None => "waiting for SUBACK".to_string(),
-                    Some(c) if c >= 0x80 => format!("refused ({c})"),
+                    Some(c) if c >= 0x80 => format!("refused ({})", describe_code(protocol(), PacketType::Suback, c)),
                     Some(g) if g < s.qos => format!("QoS {g}: downgraded from {}", s.qos),
                     Some(g) => format!("QoS {g}"),
                 };
                 view! {
                     <li><code>{s.filter.clone()}</code> " — asked QoS " {s.qos} ", granted " {granted} " "
                         <button type="button" class="small secondary" on:click=move |_| {
-                            live::unsubscribe(&filter);
+                            action_error.set(live::unsubscribe(vec![filter.clone()]).err());
                             let f = filter.clone();
                             subs.update(|x| x.retain(|y| y.filter != f));
                         }>"Unsubscribe"</button>
@@ -379,11 +371,7 @@ pub fn Live() -> impl IntoView {
             (r.run > 0).then(|| {
                 format!(
                     "Round trip {}: {} of {} delivered at QoS {}, {} duplicates. The QoS simulator predicts 100 % with no connection drops.",
-                    r.run,
-                    r.seen.len(),
-                    r.sent,
-                    r.qos,
-                    r.duplicates
+                    r.run, r.received, r.sent, r.qos, r.duplicates
                 )
             })
         })
@@ -433,8 +421,8 @@ pub fn Live() -> impl IntoView {
                 <Results stale=Signal::derive(|| false)>
                     <ResultOutput label="Status" name="status" value=Signal::derive(move || status.get().slug().to_string()) text=Signal::derive(move || status.get().slug().to_string()) />
                     <ResultOutput label="Reason code" name="reason-code"
-                        value=Signal::derive(move || reason.get().map(|c| c.to_string()).unwrap_or_default())
-                        text=Signal::derive(move || reason.get().map(|c| format!("{c} (0x{c:02X})")).unwrap_or_else(|| "—".into())) />
+                        value=Signal::derive(move || reason.get().map(|(c, _, _)| c.to_string()).unwrap_or_default())
+                        text=Signal::derive(move || reason.get().map(|(c, _, _)| format!("{c} (0x{c:02X})")).unwrap_or_else(|| "—".into())) />
                     <ResultOutput label="Connect time (WebSocket open to CONNACK)" name="connect-ms"
                         value=Signal::derive(move || connect_ms.get().map(|m| m.to_string()).unwrap_or_default())
                         text=Signal::derive(move || connect_ms.get().map(|m| format!("{m} ms")).unwrap_or_else(|| "—".into())) />
@@ -457,6 +445,7 @@ pub fn Live() -> impl IntoView {
                 <button type="button" disabled=move || !connected() on:click=move |_| subscribe_to(topic.get_untracked(), qos.get_untracked().parse().unwrap_or(0))>"Subscribe"</button>
             </div>
             <ul class="subs">{sub_rows}</ul>
+            <p class="field-error" role="alert">{move || action_error.get()}</p>
             <div class="field">
                 <label for="live-payload">"Payload"</label>
                 <input id="live-payload" class="text" type="text" prop:value=move || payload.get() on:input=move |ev| payload.set(event_target_value(&ev)) />
@@ -464,7 +453,7 @@ pub fn Live() -> impl IntoView {
             <label class="check"><input type="checkbox" prop:checked=move || retain.get() on:change=move |ev| retain.set(event_target_checked(&ev)) />" Retain"</label>
             <div class="exercise-actions">
                 <button type="button" disabled=move || !connected()
-                    on:click=move |_| live::publish(&topic.get_untracked(), payload.get_untracked().as_bytes(), qos.get_untracked().parse().unwrap_or(0), retain.get_untracked())>"Publish"</button>
+                    on:click=move |_| publish(topic.get_untracked(), payload.get_untracked().into_bytes(), qos.get_untracked().parse().unwrap_or(0), retain.get_untracked())>"Publish"</button>
             </div>
             <h2>"Round trip"</h2>
             <NumberField input=round_trip_n />
@@ -473,26 +462,7 @@ pub fn Live() -> impl IntoView {
             </div>
             <p class="rtt-result" role="status">{rtt_result}</p>
         </section>
-        <section aria-label="Message log">
-            <h2>"Messages"</h2>
-            <div class="log-controls">
-                <label for="live-display">"Show payloads as "</label>
-                <select id="live-display" on:change=move |ev| display.set(match event_target_value(&ev).as_str() { "json" => "json", "hex" => "hex", _ => "text" })>
-                    <option value="text">"text"</option>
-                    <option value="json">"JSON"</option>
-                    <option value="hex">"hex"</option>
-                </select>
-                <button type="button" class="small secondary" on:click=move |_| paused.update(|p| *p = !*p)>{move || if paused.get() { "Resume" } else { "Pause" }}</button>
-                <button type="button" class="small secondary" on:click=move |_| { log.set(Vec::new()); dropped.set(0); }>"Clear"</button>
-                <span class="dropped">{move || (dropped.get() > 0).then(|| format!("{} older or paused messages not shown", number(dropped.get() as f64, 0)))}</span>
-            </div>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">
-                <table class="log-table">
-                    <thead><tr><th scope="col" class="left">"Topic"</th><th scope="col">"QoS"</th><th scope="col">"Retain"</th><th scope="col">"Dup"</th><th scope="col" class="left">"Payload"</th></tr></thead>
-                    <tbody>{log_rows}</tbody>
-                </table>
-            </div>
-        </section>
+        <MessageLogView log=log />
         <Prose html=EXPLAIN />
     }
 }

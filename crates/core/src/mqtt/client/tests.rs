@@ -1,0 +1,579 @@
+//! Scenarios: the client against a broker played byte by byte. Each test
+//! names the normative statement it guards; the conformance matrix refers
+//! to these names.
+
+use super::*;
+use crate::mqtt::packet::{Connack, Subscription};
+
+fn options(protocol: Protocol, clean_start: bool) -> Options {
+    Options {
+        protocol,
+        client_id: "t".into(),
+        clean_start,
+        keep_alive_s: 10,
+        ..Options::default()
+    }
+}
+
+fn sent(c: &mut Client) -> Vec<Vec<u8>> {
+    std::iter::from_fn(|| c.poll_transmit()).collect()
+}
+
+fn events(c: &mut Client) -> Vec<Event> {
+    std::iter::from_fn(|| c.poll_event()).collect()
+}
+
+fn encode(p: Protocol, packet: Packet) -> Vec<u8> {
+    packet.encode(p).unwrap()
+}
+
+/// A client connected at t = 1,000 ms with the CONNACK's `properties`.
+fn connected_with(protocol: Protocol, clean: bool, properties: Properties) -> Client {
+    let mut c = Client::new(options(protocol, clean));
+    c.connect(1000).unwrap();
+    sent(&mut c);
+    let connack = Connack {
+        properties,
+        protocol,
+        ..Connack::default()
+    };
+    c.receive(&encode(protocol, Packet::Connack(connack)), 1040);
+    let e = events(&mut c);
+    assert!(
+        matches!(e[..], [Event::Connected { elapsed_ms: 40, .. }]),
+        "{e:?}"
+    );
+    c
+}
+
+fn connected(protocol: Protocol, clean: bool) -> Client {
+    connected_with(protocol, clean, Properties::default())
+}
+
+fn message(topic: &str, qos: QoS) -> Message {
+    Message {
+        topic: topic.into(),
+        payload: b"x".to_vec(),
+        qos,
+        ..Message::default()
+    }
+}
+
+fn closed_with(c: &mut Client, kind: ErrorKind, rule: &str) {
+    let e = events(c);
+    match &e[..] {
+        [Event::ProtocolError(err)] => assert_eq!((err.kind, err.rule), (kind, rule), "{err}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(c.should_close());
+}
+
+#[test]
+fn connect_declares_what_the_client_accepts_on_5_and_nothing_on_311() {
+    let mut c = Client::new(options(Protocol::V5, true));
+    c.connect(0).unwrap();
+    // Properties: Topic Alias Maximum 32 (0x22), Maximum Packet Size 262,144 (0x27).
+    let expected = [
+        vec![0x10, 22, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 10],
+        vec![8, 0x22, 0, 32, 0x27, 0, 4, 0, 0],
+        vec![0, 1, b't'],
+    ]
+    .concat();
+    assert_eq!(sent(&mut c), [expected]);
+    let mut c = Client::new(options(Protocol::V311, true));
+    c.connect(0).unwrap();
+    assert_eq!(
+        sent(&mut c),
+        [vec![
+            0x10, 13, 0, 4, b'M', b'Q', b'T', b'T', 4, 0x02, 0, 10, 0, 1, b't'
+        ]]
+    );
+}
+
+#[test]
+fn a_311_password_without_user_name_is_refused_before_sending() {
+    let mut c = Client::new(Options {
+        password: Some(b"p".to_vec()),
+        ..options(Protocol::V311, true)
+    });
+    assert_eq!(c.connect(0).unwrap_err().rule, "[MQTT-3.1.2-22]");
+    assert!(sent(&mut c).is_empty());
+}
+
+#[test]
+fn refusals_report_the_code_of_the_right_table() {
+    let mut c = Client::new(options(Protocol::V5, true));
+    c.connect(0).unwrap();
+    c.receive(&[0x20, 3, 0, 0x86, 0], 5);
+    assert_eq!(
+        events(&mut c),
+        [Event::Refused {
+            code: 0x86,
+            protocol: Protocol::V5,
+            reason_string: None
+        }]
+    );
+    assert!(c.should_close());
+    // A 3.1.1 broker answers a 5.0 CONNECT with return code 1: a 3.1.1 code.
+    let mut c = Client::new(options(Protocol::V5, true));
+    c.connect(0).unwrap();
+    c.receive(&[0x20, 2, 0, 1], 5);
+    assert_eq!(
+        events(&mut c),
+        [Event::Refused {
+            code: 1,
+            protocol: Protocol::V311,
+            reason_string: None
+        }]
+    );
+}
+
+#[test]
+fn no_connack_within_the_timeout_ends_the_attempt() {
+    let mut c = Client::new(options(Protocol::V5, true));
+    c.connect(1000).unwrap();
+    assert_eq!(c.poll_timeout(), Some(1000 + CONNACK_TIMEOUT_MS));
+    c.handle_timeout(1000 + CONNACK_TIMEOUT_MS - 1);
+    assert!(events(&mut c).is_empty());
+    c.handle_timeout(1000 + CONNACK_TIMEOUT_MS);
+    assert_eq!(events(&mut c), [Event::Timeout(Timeout::Connack)]);
+    assert!(c.should_close());
+}
+
+#[test]
+fn pingreq_exactly_when_the_keepalive_is_due_mqtt_3_1_2_20() {
+    let mut c = connected(Protocol::V311, true);
+    // CONNECT was the last packet sent, at 1,000 ms; keepalive 10 s.
+    assert_eq!(c.poll_timeout(), Some(11_000));
+    c.handle_timeout(10_999);
+    assert!(sent(&mut c).is_empty());
+    c.handle_timeout(11_000);
+    assert_eq!(sent(&mut c), [vec![0xC0, 0]]);
+    c.receive(&[0xD0, 0], 11_050);
+    // Next ping a keepalive after the last packet sent (the PINGREQ).
+    assert_eq!(c.poll_timeout(), Some(21_000));
+    c.handle_timeout(21_000);
+    assert_eq!(sent(&mut c), [vec![0xC0, 0]]);
+    // No PINGRESP within a keepalive: the connection is dead.
+    assert_eq!(c.poll_timeout(), Some(31_000));
+    c.handle_timeout(31_000);
+    assert_eq!(events(&mut c), [Event::Timeout(Timeout::Keepalive)]);
+    assert!(c.should_close());
+}
+
+#[test]
+fn server_keep_alive_replaces_ours_mqtt_3_2_2_21() {
+    let c = connected_with(
+        Protocol::V5,
+        true,
+        Properties {
+            server_keep_alive: Some(3),
+            ..Properties::default()
+        },
+    );
+    assert_eq!(c.limits().keep_alive_s, 3);
+    assert_eq!(c.poll_timeout(), Some(4_000));
+}
+
+#[test]
+fn receive_maximum_holds_back_publishes_but_not_other_packets_mqtt_3_3_4_7() {
+    let mut c = connected_with(
+        Protocol::V5,
+        true,
+        Properties {
+            receive_maximum: Some(2),
+            ..Properties::default()
+        },
+    );
+    for i in 0..5 {
+        c.publish(message(&format!("t{i}"), QoS::AtLeastOnce), 2000)
+            .unwrap();
+    }
+    assert_eq!(sent(&mut c).len(), 2);
+    assert_eq!((c.in_flight(), c.waiting()), (2, 3));
+    // The quota does not delay SUBSCRIBE ([MQTT-3.3.4-8], [MQTT-4.9.0-3]).
+    c.subscribe(
+        vec![Subscription {
+            filter: "a".into(),
+            ..Subscription::default()
+        }],
+        2001,
+    )
+    .unwrap();
+    assert_eq!(sent(&mut c).len(), 1);
+    // One PUBACK frees one slot: exactly one more PUBLISH goes.
+    c.receive(&[0x40, 2, 0, 1], 2010);
+    let next = sent(&mut c);
+    assert_eq!(next.len(), 1);
+    assert_eq!(&next[0][..6], &[0x32, 8, 0, 2, b't', b'2']);
+    assert_eq!((c.in_flight(), c.waiting()), (2, 2));
+}
+
+#[test]
+fn maximum_packet_size_maximum_qos_and_retain_available_are_honoured() {
+    let mut c = connected_with(
+        Protocol::V5,
+        true,
+        Properties {
+            maximum_packet_size: Some(128),
+            maximum_qos: Some(1),
+            retain_available: Some(0),
+            ..Properties::default()
+        },
+    );
+    let big = Message {
+        payload: vec![b'x'; 200],
+        ..message("t", QoS::AtMostOnce)
+    };
+    assert_eq!(c.publish(big, 2000).unwrap_err().rule, "[MQTT-3.2.2-15]");
+    assert_eq!(
+        c.publish(message("t", QoS::ExactlyOnce), 2000)
+            .unwrap_err()
+            .rule,
+        "[MQTT-3.2.2-11]"
+    );
+    let retained = Message {
+        retain: true,
+        ..message("t", QoS::AtMostOnce)
+    };
+    assert_eq!(
+        c.publish(retained, 2000).unwrap_err().rule,
+        "[MQTT-3.2.2-14]"
+    );
+    assert!(sent(&mut c).is_empty());
+    // 2 + 3 (topic) + 1 (no properties) + 122 bytes of payload = 128: allowed.
+    let fits = Message {
+        payload: vec![b'x'; 122],
+        ..message("t", QoS::AtMostOnce)
+    };
+    c.publish(fits, 2000).unwrap();
+    assert_eq!(sent(&mut c)[0].len(), 128);
+}
+
+#[test]
+fn topic_aliases_resolve_and_do_not_outlive_the_connection_mqtt_3_3_2_7() {
+    let mut c = connected(Protocol::V5, false);
+    // PUBLISH "a/b" setting alias 1, then PUBLISH "" with alias 1.
+    c.receive(&[0x30, 9, 0, 3, b'a', b'/', b'b', 3, 0x23, 0, 1], 2000);
+    c.receive(&[0x30, 7, 0, 0, 3, 0x23, 0, 1, b'y'], 2001);
+    let topics: Vec<String> = events(&mut c)
+        .into_iter()
+        .map(|e| match e {
+            Event::Message(p) => p.topic,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(topics, ["a/b", "a/b"]);
+    // A new connection starts without aliases.
+    c.connection_lost(3000, "test");
+    c.connect(3000).unwrap();
+    c.receive(&[0x20, 3, 1, 0, 0], 3010);
+    events(&mut c);
+    sent(&mut c);
+    c.receive(&[0x30, 6, 0, 0, 3, 0x23, 0, 1], 3020);
+    closed_with(&mut c, ErrorKind::ProtocolError, "§3.3.2.3.4");
+    // Our DISCONNECT says why: 0x82 Protocol Error.
+    assert_eq!(sent(&mut c), [vec![0xE0, 1, 0x82]]);
+}
+
+#[test]
+fn an_alias_above_the_declared_maximum_is_refused_with_0x94_mqtt_3_3_2_10() {
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0x30, 7, 0, 1, b't', 3, 0x23, 0, 33], 2000);
+    closed_with(&mut c, ErrorKind::TopicAliasInvalid, "[MQTT-3.3.2-10]");
+    assert_eq!(sent(&mut c), [vec![0xE0, 1, 0x94]]);
+}
+
+#[test]
+fn session_present_with_clean_start_is_a_protocol_error_mqtt_3_2_2_2() {
+    let mut c = Client::new(options(Protocol::V5, true));
+    c.connect(0).unwrap();
+    c.receive(&[0x20, 3, 1, 0, 0], 5);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-3.2.2-2]");
+    let mut c = Client::new(options(Protocol::V311, true));
+    c.connect(0).unwrap();
+    c.receive(&[0x20, 2, 1, 0], 5);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-3.2.2-1]");
+}
+
+#[test]
+fn nothing_but_connack_first_mqtt_3_2_0_1() {
+    // A QoS 1 PUBLISH before CONNACK: not delivered, not acknowledged.
+    let mut c = Client::new(options(Protocol::V311, true));
+    c.connect(0).unwrap();
+    sent(&mut c);
+    c.receive(&[0x32, 6, 0, 1, b't', 0, 9, b'x', 0x20, 2, 0, 0], 5);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-3.2.0-1]");
+    assert!(sent(&mut c).is_empty());
+}
+
+#[test]
+fn nothing_is_read_after_a_disconnect_or_an_error() {
+    // DISCONNECT 0x8E, then a QoS 1 PUBLISH in the same frame.
+    let mut c = connected(Protocol::V5, true);
+    c.receive(
+        &[0xE0, 2, 0x8E, 0, 0x32, 7, 0, 1, b't', 0, 9, 0, b'x'],
+        2000,
+    );
+    assert_eq!(
+        events(&mut c),
+        [Event::ServerDisconnect {
+            code: 0x8E,
+            reason_string: None,
+            server_reference: None
+        }]
+    );
+    assert!(sent(&mut c).is_empty());
+    // A malformed packet, then a PINGRESP: the DISCONNECT 0x81 is the last thing sent.
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0x36, 3, 0, 1, b't', 0xD0, 0], 2000);
+    closed_with(&mut c, ErrorKind::Malformed, "[MQTT-3.3.1-4]");
+    assert_eq!(sent(&mut c), [vec![0xE0, 1, 0x81]]);
+    c.receive(&[0xD0, 0], 2001);
+    assert!(events(&mut c).is_empty());
+}
+
+#[test]
+fn a_311_broker_does_not_send_disconnect() {
+    let mut c = connected(Protocol::V311, true);
+    c.receive(&[0xE0, 0], 2000);
+    closed_with(&mut c, ErrorKind::ProtocolError, "§2.2.1");
+    // 3.1.1 has no DISCONNECT from the client for an error: just close.
+    assert!(sent(&mut c).is_empty());
+}
+
+#[test]
+fn auth_without_an_authentication_method_is_refused_mqtt_4_12_0_6() {
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0xF0, 0], 2000);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-4.12.0-6]");
+}
+
+#[test]
+fn qos2_outgoing_flow_and_a_failed_pubrec_mqtt_4_3_3_4() {
+    let mut c = connected(Protocol::V5, true);
+    c.publish(message("a", QoS::ExactlyOnce), 2000).unwrap();
+    assert_eq!(sent(&mut c), [vec![0x34, 7, 0, 1, b'a', 0, 1, 0, b'x']]);
+    c.receive(&[0x50, 2, 0, 1], 2010);
+    assert_eq!(sent(&mut c), [vec![0x62, 2, 0, 1]]);
+    c.receive(&[0x70, 2, 0, 1], 2020);
+    assert_eq!(
+        events(&mut c),
+        [Event::Delivered {
+            packet_id: 1,
+            code: 0
+        }]
+    );
+    // PUBREC 0x87: done, no PUBREL, never resent ([MQTT-4.4.0-2]).
+    c.publish(message("a", QoS::ExactlyOnce), 3000).unwrap();
+    sent(&mut c);
+    c.receive(&[0x50, 3, 0, 2, 0x87], 3010);
+    assert!(sent(&mut c).is_empty());
+    assert_eq!(
+        events(&mut c),
+        [Event::Delivered {
+            packet_id: 2,
+            code: 0x87
+        }]
+    );
+    assert_eq!(c.in_flight(), 0);
+}
+
+#[test]
+fn acks_are_checked_against_the_flow() {
+    // An unsolicited PUBREC: 5.0 answers PUBREL 0x92 and keeps no state.
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0x50, 2, 0, 7], 2000);
+    assert_eq!(sent(&mut c), [vec![0x62, 3, 0, 7, 0x92]]);
+    assert!(matches!(events(&mut c)[..], [Event::Ignored(_)]));
+    assert_eq!(c.in_flight(), 0);
+    // 3.1.1 has no such code: nothing is sent.
+    let mut c = connected(Protocol::V311, true);
+    c.receive(&[0x50, 2, 0, 7], 2000);
+    assert!(sent(&mut c).is_empty());
+    // A failing PUBREC for an unknown id reports nothing delivered.
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0x50, 3, 0, 7, 0x80], 2000);
+    assert!(matches!(events(&mut c)[..], [Event::Ignored(_)]));
+    // A PUBACK for a QoS 2 message breaks the flow.
+    let mut c = connected(Protocol::V5, true);
+    c.publish(message("a", QoS::ExactlyOnce), 2000).unwrap();
+    c.receive(&[0x40, 2, 0, 1], 2010);
+    closed_with(&mut c, ErrorKind::ProtocolError, "§4.3");
+    // PUBREL for an unknown id: PUBCOMP 0x92 on 5.0, PUBCOMP on 3.1.1.
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0x62, 2, 0, 9], 2000);
+    assert_eq!(sent(&mut c), [vec![0x70, 3, 0, 9, 0x92]]);
+    let mut c = connected(Protocol::V311, true);
+    c.receive(&[0x62, 2, 0, 9], 2000);
+    assert_eq!(sent(&mut c), [vec![0x70, 2, 0, 9]]);
+}
+
+#[test]
+fn qos2_incoming_is_delivered_once_and_acked_in_order_mqtt_4_3_3_2() {
+    let mut c = connected(Protocol::V311, true);
+    let publish = [0x34, 6, 0, 1, b'a', 0, 7, b'x'];
+    let mut dup = publish;
+    dup[0] |= 0x08;
+    c.receive(
+        &[&publish[..], &[0x32, 6, 0, 1, b'b', 0, 8, b'y'], &dup[..]].concat(),
+        2000,
+    );
+    // PUBREC 7, PUBACK 8, PUBREC 7 again: in the order received ([MQTT-4.6.0-2/3]).
+    assert_eq!(
+        sent(&mut c),
+        [
+            vec![0x50, 2, 0, 7],
+            vec![0x40, 2, 0, 8],
+            vec![0x50, 2, 0, 7]
+        ]
+    );
+    c.receive(&[0x62, 2, 0, 7], 2010);
+    assert_eq!(sent(&mut c), [vec![0x70, 2, 0, 7]]);
+    let delivered = events(&mut c)
+        .into_iter()
+        .filter(|e| matches!(e, Event::Message(_)))
+        .count();
+    assert_eq!(delivered, 2);
+}
+
+#[test]
+fn resend_with_dup_in_send_order_when_the_session_is_present_mqtt_4_4_0_1() {
+    let mut c = connected(Protocol::V311, false);
+    c.publish(message("a", QoS::AtLeastOnce), 2000).unwrap();
+    c.publish(message("b", QoS::ExactlyOnce), 2001).unwrap();
+    c.publish(message("c", QoS::AtLeastOnce), 2002).unwrap();
+    sent(&mut c);
+    c.receive(&[0x50, 2, 0, 2], 2010); // b reached PUBREC: PUBREL sent
+    sent(&mut c);
+    c.connection_lost(2020, "test");
+    c.connect(5000).unwrap();
+    sent(&mut c);
+    c.receive(&[0x20, 2, 1, 0], 5010);
+    assert_eq!(
+        sent(&mut c),
+        [
+            vec![0x3A, 6, 0, 1, b'a', 0, 1, b'x'],
+            vec![0x3A, 6, 0, 1, b'c', 0, 3, b'x'],
+            vec![0x62, 2, 0, 2],
+        ]
+    );
+    assert_eq!(c.in_flight(), 3);
+}
+
+#[test]
+fn without_the_session_in_flight_messages_are_reported_lost_mqtt_3_2_2_5() {
+    let mut c = connected(Protocol::V5, false);
+    c.publish(message("a", QoS::AtLeastOnce), 2000).unwrap();
+    c.connection_lost(2010, "test");
+    c.connect(3000).unwrap();
+    sent(&mut c);
+    c.receive(&[0x20, 3, 0, 0, 0], 3010);
+    assert!(matches!(
+        events(&mut c)[..],
+        [Event::Connected {
+            lost_in_flight: 1,
+            ..
+        }]
+    ));
+    assert!(sent(&mut c).is_empty());
+    assert_eq!(c.in_flight(), 0);
+}
+
+#[test]
+fn a_first_transmission_never_carries_dup_mqtt_3_3_1_1() {
+    // Queued behind Receive Maximum 1 across a reconnect: sent with DUP 0.
+    let mut c = connected_with(
+        Protocol::V5,
+        false,
+        Properties {
+            receive_maximum: Some(1),
+            ..Properties::default()
+        },
+    );
+    c.publish(message("a", QoS::AtLeastOnce), 2000).unwrap();
+    c.publish(message("b", QoS::AtLeastOnce), 2000).unwrap();
+    sent(&mut c);
+    c.connection_lost(2010, "test");
+    c.connect(3000).unwrap();
+    sent(&mut c);
+    c.receive(&[0x20, 6, 1, 0, 3, 0x21, 0, 1], 3010);
+    let out = sent(&mut c);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0][0], 0x3A); // a again, with DUP
+    c.receive(&[0x40, 2, 0, 1], 3020);
+    assert_eq!(sent(&mut c)[0][0], 0x32); // b for the first time: DUP 0
+}
+
+#[test]
+fn subscribe_identifiers_stay_reserved_until_suback_mqtt_2_2_1_3() {
+    let mut c = connected(Protocol::V5, true);
+    let sub = c
+        .subscribe(
+            vec![Subscription {
+                filter: "a/#".into(),
+                ..Subscription::default()
+            }],
+            2000,
+        )
+        .unwrap();
+    c.publish(message("a", QoS::AtLeastOnce), 2001).unwrap();
+    let out = sent(&mut c);
+    assert_eq!(sub, 1);
+    assert_eq!(&out[1][..7], &[0x32, 7, 0, 1, b'a', 0, 2]);
+    c.receive(&[0x90, 4, 0, 1, 0, 0], 2010);
+    assert!(
+        matches!(&events(&mut c)[..], [Event::Subscribed { packet_id: 1, codes, .. }] if codes == &[0])
+    );
+}
+
+#[test]
+fn a_suback_with_the_wrong_number_of_codes_is_refused_mqtt_3_8_4_6() {
+    let mut c = connected(Protocol::V5, true);
+    c.subscribe(
+        vec![Subscription {
+            filter: "a".into(),
+            ..Subscription::default()
+        }],
+        2000,
+    )
+    .unwrap();
+    c.receive(&[0x90, 5, 0, 1, 0, 0, 1], 2010);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-3.8.4-6]");
+}
+
+#[test]
+fn nothing_is_sent_after_our_disconnect_mqtt_3_14_4_1() {
+    let mut c = connected(Protocol::V5, true);
+    c.disconnect(2000);
+    assert_eq!(sent(&mut c), [vec![0xE0, 0]]);
+    assert!(c.should_close());
+    assert!(c.publish(message("a", QoS::AtMostOnce), 2001).is_err());
+    c.handle_timeout(100_000);
+    assert!(sent(&mut c).is_empty());
+    assert_eq!(c.poll_timeout(), None);
+}
+
+#[test]
+fn the_wire_log_records_both_directions_and_refusals() {
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0x30, 3, 0, 1, b'#'], 2000);
+    let log: Vec<(Dir, String, bool)> = c
+        .wire()
+        .entries()
+        .iter()
+        .map(|e| (e.dir, e.summary.clone(), e.error.is_some()))
+        .collect();
+    assert_eq!(log[0].0, Dir::Sent);
+    assert!(log[0].1.starts_with("CONNECT clean_start=1 keepalive=10"));
+    assert_eq!(
+        log[1],
+        (
+            Dir::Received,
+            "CONNACK session_present=0 0x00".into(),
+            false
+        )
+    );
+    assert_eq!((log[2].0, log[2].2), (Dir::Received, true));
+    assert_eq!(log[3], (Dir::Sent, "DISCONNECT 0x81".into(), false));
+}

@@ -1,0 +1,116 @@
+//! DISCONNECT (§3.14) and AUTH (§3.15, MQTT 5 only): a reason code and
+//! properties, both left out when they are 0 and empty.
+
+use super::coding::{Reader, Sec};
+use super::error::{DecodeError, EncodeError};
+use super::packet::{self, PacketType};
+use super::properties::{Context, Properties};
+use super::Protocol;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Disconnect {
+    pub code: u8,
+    pub properties: Properties,
+}
+
+fn parts(t: PacketType) -> (Context, Sec) {
+    if t == PacketType::Auth {
+        (Context::Auth, Sec("", "3.15.2.1"))
+    } else {
+        (Context::Disconnect, Sec("", "3.14.2.1"))
+    }
+}
+
+impl Disconnect {
+    pub(crate) fn read(r: &mut Reader, t: PacketType) -> Result<Disconnect, DecodeError> {
+        let mut d = Disconnect::default();
+        // 3.1.1 DISCONNECT has no variable header: any byte is caught as extra.
+        if r.protocol == Protocol::V5 {
+            let (ctx, sec) = parts(t);
+            if !r.is_empty() {
+                d.code = packet::reason_code(r, t, sec)?;
+            }
+            if !r.is_empty() {
+                d.properties = Properties::read(r, ctx)?;
+            }
+        }
+        Ok(d)
+    }
+
+    pub(crate) fn body(&self, p: Protocol, t: PacketType) -> Result<Vec<u8>, EncodeError> {
+        let mut b = Vec::new();
+        if p == Protocol::V5 {
+            let (ctx, _) = parts(t);
+            self.properties.check(ctx)?;
+            if self.code != 0 || !self.properties.is_empty() {
+                b.push(self.code);
+            }
+            if !self.properties.is_empty() {
+                self.properties.write(&mut b);
+            }
+        }
+        Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::error::ErrorKind;
+    use super::super::packet::{decode, Packet};
+    use super::*;
+
+    #[test]
+    fn byte_literals() {
+        assert_eq!(
+            Packet::Disconnect(Disconnect::default())
+                .encode(Protocol::V311)
+                .unwrap(),
+            [0xE0, 0]
+        );
+        let will = Disconnect {
+            code: 0x04,
+            ..Disconnect::default()
+        };
+        assert_eq!(
+            Packet::Disconnect(will).encode(Protocol::V5).unwrap(),
+            [0xE0, 1, 0x04]
+        );
+        assert_eq!(
+            decode(Protocol::V5, &[0xE0, 2, 0x8E, 0], None),
+            Ok(Packet::Disconnect(Disconnect {
+                code: 0x8E,
+                ..Disconnect::default()
+            }))
+        );
+        // Server Reference on DISCONNECT 0x9C (use another server).
+        let Ok(Packet::Disconnect(d)) = decode(
+            Protocol::V5,
+            &[0xE0, 7, 0x9C, 5, 0x1C, 0, 2, b'h', b'2'],
+            None,
+        ) else {
+            panic!()
+        };
+        assert_eq!(d.properties.server_reference.as_deref(), Some("h2"));
+    }
+
+    #[test]
+    fn rules() {
+        // 3.1.1 DISCONNECT has nothing after the fixed header.
+        assert_eq!(
+            decode(Protocol::V311, &[0xE0, 1, 0], None)
+                .unwrap_err()
+                .kind,
+            ErrorKind::Malformed
+        );
+        // 0x18 is an AUTH code, not a DISCONNECT code; and the reverse.
+        assert!(decode(Protocol::V5, &[0xE0, 1, 0x18], None).is_err());
+        assert!(decode(Protocol::V5, &[0xF0, 1, 0x18], None).is_ok());
+        assert!(decode(Protocol::V5, &[0xF0, 1, 0x8E], None).is_err());
+        // Session Expiry Interval is allowed in DISCONNECT, Topic Alias is not.
+        assert!(decode(Protocol::V5, &[0xE0, 7, 0, 5, 0x11, 0, 0, 0, 1], None).is_ok());
+        assert!(decode(Protocol::V5, &[0xE0, 5, 0, 3, 0x23, 0, 1], None).is_err());
+        assert!(Packet::Auth(Disconnect::default())
+            .encode(Protocol::V311)
+            .is_err());
+    }
+}

@@ -1,0 +1,176 @@
+//! UNSUBSCRIBE (§3.10) and UNSUBACK (§3.11).
+
+use super::coding::{self, Reader, Sec};
+use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
+use super::packet::{self, PacketType};
+use super::properties::{Context, Properties};
+use super::topic;
+use super::Protocol;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Unsubscribe {
+    pub packet_id: u16,
+    pub properties: Properties,
+    pub filters: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Unsuback {
+    pub packet_id: u16,
+    pub properties: Properties,
+    /// 5.0: one per filter; 3.1.1 has none.
+    pub codes: Vec<u8>,
+}
+
+const FILTER: Sec = Sec("3.10.3", "3.10.3");
+const UNSUBACK_CODES: Sec = Sec("3.11.3", "3.11.3");
+const AT_LEAST_ONE: Rule = Rule::both("[MQTT-3.10.3-2]");
+
+impl Unsubscribe {
+    pub(crate) fn read(r: &mut Reader) -> Result<Unsubscribe, DecodeError> {
+        let packet_id = packet::packet_id(r)?;
+        let properties = if r.protocol == Protocol::V5 {
+            Properties::read(r, Context::Unsubscribe)?
+        } else {
+            Properties::default()
+        };
+        let mut filters = Vec::new();
+        while !r.is_empty() {
+            filters.push(r.utf8_field("Topic Filter", FILTER)?.to_string());
+        }
+        if filters.is_empty() {
+            return Err(r.error(
+                ErrorKind::ProtocolError,
+                "UNSUBSCRIBE without a topic filter",
+                AT_LEAST_ONE,
+            ));
+        }
+        Ok(Unsubscribe {
+            packet_id,
+            properties,
+            filters,
+        })
+    }
+
+    pub(crate) fn body(&self, p: Protocol) -> Result<Vec<u8>, EncodeError> {
+        if self.packet_id == 0 {
+            return Err(EncodeError::new(
+                "UNSUBSCRIBE needs a Packet Identifier",
+                packet::NEW_ID.cite(p),
+            ));
+        }
+        if self.filters.is_empty() {
+            return Err(EncodeError::new(
+                "UNSUBSCRIBE needs at least one topic filter",
+                AT_LEAST_ONE.cite(p),
+            ));
+        }
+        let mut b = Vec::new();
+        coding::put_u16(&mut b, self.packet_id);
+        if p == Protocol::V5 {
+            self.properties.check(Context::Unsubscribe)?;
+            self.properties.write(&mut b);
+        }
+        for f in &self.filters {
+            topic::check_filter(f).map_err(|why| {
+                EncodeError::new(
+                    format!("the topic filter {f:?} {why}"),
+                    topic::FILTER_RULE.cite(p),
+                )
+            })?;
+            coding::check_str(p, "the topic filter", f)?;
+            coding::put_bytes(&mut b, f.as_bytes());
+        }
+        Ok(b)
+    }
+}
+
+impl Unsuback {
+    pub(crate) fn read(r: &mut Reader) -> Result<Unsuback, DecodeError> {
+        let packet_id = packet::packet_id(r)?;
+        let mut u = Unsuback {
+            packet_id,
+            ..Unsuback::default()
+        };
+        if r.protocol == Protocol::V5 {
+            u.properties = Properties::read(r, Context::Unsuback)?;
+            while !r.is_empty() {
+                u.codes.push(packet::reason_code(
+                    r,
+                    PacketType::Unsuback,
+                    UNSUBACK_CODES,
+                )?);
+            }
+            if u.codes.is_empty() {
+                return Err(r.error(
+                    ErrorKind::ProtocolError,
+                    "UNSUBACK without a reason code: it has one per topic filter",
+                    Rule::both("§3.11.3"),
+                ));
+            }
+        }
+        Ok(u)
+    }
+
+    pub(crate) fn body(&self, p: Protocol) -> Result<Vec<u8>, EncodeError> {
+        let mut b = Vec::new();
+        coding::put_u16(&mut b, self.packet_id);
+        if p == Protocol::V5 {
+            self.properties.check(Context::Unsuback)?;
+            self.properties.write(&mut b);
+            b.extend_from_slice(&self.codes);
+        }
+        Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::packet::{decode, Packet};
+    use super::*;
+
+    #[test]
+    fn byte_literals() {
+        let u = Unsubscribe {
+            packet_id: 2,
+            filters: vec!["a/#".into()],
+            ..Unsubscribe::default()
+        };
+        let v5 = [0xA2, 8, 0, 2, 0, 0, 3, b'a', b'/', b'#'];
+        assert_eq!(
+            Packet::Unsubscribe(u.clone()).encode(Protocol::V5).unwrap(),
+            v5
+        );
+        assert_eq!(decode(Protocol::V5, &v5, None), Ok(Packet::Unsubscribe(u)));
+        assert_eq!(
+            decode(Protocol::V311, &[0xB0, 2, 0, 2], None),
+            Ok(Packet::Unsuback(Unsuback {
+                packet_id: 2,
+                ..Unsuback::default()
+            }))
+        );
+        assert_eq!(
+            decode(Protocol::V5, &[0xB0, 5, 0, 2, 0, 0x11, 0], None),
+            Ok(Packet::Unsuback(Unsuback {
+                packet_id: 2,
+                codes: vec![0x11, 0],
+                ..Unsuback::default()
+            }))
+        );
+    }
+
+    #[test]
+    fn rules() {
+        assert_eq!(
+            decode(Protocol::V5, &[0xA2, 3, 0, 2, 0], None)
+                .unwrap_err()
+                .rule,
+            "[MQTT-3.10.3-2]"
+        );
+        // 3.1.1 UNSUBACK of length 3, 5.0 UNSUBACK without codes.
+        assert!(decode(Protocol::V311, &[0xB0, 3, 0, 2, 0], None).is_err());
+        assert!(decode(Protocol::V5, &[0xB0, 3, 0, 2, 0], None).is_err());
+        // UNSUBSCRIBE flags must be 0010.
+        assert!(decode(Protocol::V5, &[0xA0, 3, 0, 2, 0], None).is_err());
+    }
+}
