@@ -419,4 +419,75 @@ mod tests {
         assert_eq!(pw.value, "(6 bytes, hidden)");
         assert!(trace.iter().all(|f| !f.value.contains("secret")));
     }
+
+    #[test]
+    fn a_311_will_is_topic_then_message_and_an_empty_id_needs_a_clean_session() {
+        let c = Connect {
+            protocol: Protocol::V311,
+            client_id: "a".into(),
+            will: Some(LastWill {
+                topic: "w".into(),
+                payload: b"x".to_vec(),
+                qos: QoS::ExactlyOnce,
+                ..LastWill::default()
+            }),
+            ..Connect::default()
+        };
+        // Flags: will QoS 2 (0x10), will flag, clean session.
+        let bytes = [
+            0x10, 19, 0, 4, b'M', b'Q', b'T', b'T', 4, 0x16, 0, 60, 0, 1, b'a', 0, 1, b'w', 0, 1,
+            b'x',
+        ];
+        assert_eq!(encode(c.clone()).unwrap(), bytes);
+        assert_eq!(
+            decode(Protocol::V311, &bytes, None),
+            Ok(Packet::Connect(Box::new(c)))
+        );
+        let empty = Connect {
+            protocol: Protocol::V311,
+            clean_start: false,
+            ..Connect::default()
+        };
+        assert_eq!(encode(empty).unwrap_err().rule, "[MQTT-3.1.3-7]");
+        // The protocol name must be "MQTT" (3.1's "MQIsdp" is not).
+        let mqisdp = [
+            0x10, 14, 0, 6, b'M', b'Q', b'I', b's', b'd', b'p', 3, 0x02, 0, 60, 0, 0,
+        ];
+        assert_eq!(
+            decode(Protocol::V311, &mqisdp, None).unwrap_err().rule,
+            "[MQTT-3.1.2-1]"
+        );
+    }
+
+    #[test]
+    fn will_flags_in_5_have_their_own_tags() {
+        // Will QoS 1 without the Will Flag, then Will QoS 3 with it.
+        let mut v5 = vec![
+            0x10,
+            14,
+            0,
+            4,
+            b'M',
+            b'Q',
+            b'T',
+            b'T',
+            5,
+            0x02 | 0x08,
+            0,
+            60,
+            0,
+            0,
+            1,
+            b'a',
+        ];
+        assert_eq!(
+            decode(Protocol::V5, &v5, None).unwrap_err().rule,
+            "[MQTT-3.1.2-11]"
+        );
+        v5[9] = 0x02 | 0x04 | 0x18;
+        assert_eq!(
+            decode(Protocol::V5, &v5, None).unwrap_err().rule,
+            "[MQTT-3.1.2-12]"
+        );
+    }
 }

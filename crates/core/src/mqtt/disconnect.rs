@@ -60,7 +60,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn byte_literals() {
+    fn disconnect_byte_literals() {
         assert_eq!(
             Packet::Disconnect(Disconnect::default())
                 .encode(Protocol::V311)
@@ -94,7 +94,7 @@ mod tests {
     }
 
     #[test]
-    fn rules() {
+    fn disconnect_rules() {
         // 3.1.1 DISCONNECT has nothing after the fixed header.
         assert_eq!(
             decode(Protocol::V311, &[0xE0, 1, 0], None)

@@ -11,6 +11,7 @@
 mod ack;
 pub mod client;
 pub mod coding;
+pub mod conformance;
 mod connack;
 mod connect;
 pub mod decoder;

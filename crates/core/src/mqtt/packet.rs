@@ -562,6 +562,14 @@ mod tests {
             (Protocol::V5, vec![0x60, 2, 0, 1], "[MQTT-2.1.3-1]"),
             (Protocol::V311, vec![0x80, 2, 0, 1], "[MQTT-2.2.2-1]"),
             (Protocol::V5, vec![0xD1, 0], "[MQTT-2.1.3-1]"),
+            (Protocol::V5, vec![0xA0, 4, 0, 1, 0, 0], "[MQTT-2.1.3-1]"),
+            (
+                Protocol::V311,
+                vec![0xA3, 5, 0, 1, 0, 1, b'a'],
+                "[MQTT-2.2.2-1]",
+            ),
+            (Protocol::V5, vec![0xE1, 0], "[MQTT-2.1.3-1]"),
+            (Protocol::V5, vec![0xF2, 0], "[MQTT-2.1.3-1]"),
         ] {
             let e = decode(p, &bytes, None).unwrap_err();
             assert_eq!(

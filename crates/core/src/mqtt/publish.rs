@@ -277,4 +277,30 @@ mod tests {
             .contains("65,535"));
         assert!(bad("a", QoS::ExactlyOnce, 9, true).is_ok());
     }
+
+    #[test]
+    fn string_properties_must_be_utf8_mqtt_1_5_7_1() {
+        // A User Property whose value is C3 28 (ill-formed), a Content Type FF.
+        let pair = [0x30, 12, 0, 1, b't', 8, 0x26, 0, 1, b'k', 0, 2, 0xC3, 0x28];
+        assert_eq!(
+            publish(Protocol::V5, &pair).unwrap_err().rule,
+            "[MQTT-1.5.4-1]"
+        );
+        let ct = [0x30, 8, 0, 1, b't', 4, 0x03, 0, 1, 0xFF];
+        assert_eq!(publish(Protocol::V5, &ct).unwrap_err().offset, 9);
+        let rt = [0x30, 8, 0, 1, b't', 4, 0x08, 0, 1, 0xFF];
+        assert_eq!(
+            publish(Protocol::V5, &rt).unwrap_err().kind,
+            ErrorKind::Malformed
+        );
+        // And a topic with U+0000 is refused before it is sent.
+        let null = Publish {
+            topic: "a\0b".into(),
+            ..Publish::default()
+        };
+        assert_eq!(
+            Packet::Publish(null).encode(Protocol::V5).unwrap_err().rule,
+            "[MQTT-1.5.4-2]"
+        );
+    }
 }

@@ -342,4 +342,26 @@ mod tests {
             .what
             .contains("one per topic filter"));
     }
+
+    #[test]
+    fn a_subscribe_without_filters_is_not_sent() {
+        let none = Subscribe {
+            packet_id: 1,
+            ..Subscribe::default()
+        };
+        assert_eq!(
+            Packet::Subscribe(none.clone())
+                .encode(Protocol::V311)
+                .unwrap_err()
+                .rule,
+            "[MQTT-3.8.3-3]"
+        );
+        assert_eq!(
+            Packet::Subscribe(none)
+                .encode(Protocol::V5)
+                .unwrap_err()
+                .rule,
+            "[MQTT-3.8.3-2]"
+        );
+    }
 }

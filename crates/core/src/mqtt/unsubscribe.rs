@@ -130,7 +130,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn byte_literals() {
+    fn unsubscribe_byte_literals() {
         let u = Unsubscribe {
             packet_id: 2,
             filters: vec!["a/#".into()],
@@ -160,7 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn rules() {
+    fn unsubscribe_rules() {
         assert_eq!(
             decode(Protocol::V5, &[0xA2, 3, 0, 2, 0], None)
                 .unwrap_err()
@@ -172,5 +172,20 @@ mod tests {
         assert!(decode(Protocol::V5, &[0xB0, 3, 0, 2, 0], None).is_err());
         // UNSUBSCRIBE flags must be 0010.
         assert!(decode(Protocol::V5, &[0xA0, 3, 0, 2, 0], None).is_err());
+    }
+
+    #[test]
+    fn an_unsubscribe_without_filters_is_not_sent() {
+        let none = Unsubscribe {
+            packet_id: 2,
+            ..Unsubscribe::default()
+        };
+        assert_eq!(
+            Packet::Unsubscribe(none)
+                .encode(Protocol::V311)
+                .unwrap_err()
+                .rule,
+            "[MQTT-3.10.3-2]"
+        );
     }
 }

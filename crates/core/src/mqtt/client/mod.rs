@@ -374,6 +374,20 @@ impl Client {
                 "[MQTT-3.2.2-11]",
             ));
         }
+        if m.properties.topic_alias.is_some() {
+            // Sending aliases is not implemented: never more than the broker
+            // allows, which by default is none ([MQTT-3.2.2-18]).
+            return Err(EncodeError::new(
+                "this client does not send Topic Aliases",
+                "[MQTT-3.2.2-18]",
+            ));
+        }
+        if !m.properties.subscription_identifiers.is_empty() {
+            return Err(EncodeError::new(
+                "a PUBLISH from a client carries no Subscription Identifier",
+                "[MQTT-3.3.4-6]",
+            ));
+        }
         if m.retain && !self.limits.retain_available {
             return Err(EncodeError::new(
                 "the broker does not support retained messages (Retain Available 0)",
@@ -648,7 +662,10 @@ impl Client {
             Packet::Auth(_) => self.violation(
                 ErrorKind::ProtocolError,
                 "AUTH, but this client asked for no enhanced authentication",
-                Rule::both("[MQTT-4.12.0-6]"),
+                Rule {
+                    v311: "§2.2.1",
+                    v5: "[MQTT-4.12.0-6]",
+                },
                 now_ms,
             ),
             // Client-only types were refused above.
@@ -720,7 +737,10 @@ impl Client {
                 return self.violation(
                     ErrorKind::TopicAliasInvalid,
                     format!("Topic Alias {alias} is above the {TOPIC_ALIAS_MAXIMUM} this client declared"),
-                    Rule::both("[MQTT-3.3.2-10]"),
+                    Rule {
+                        v311: "",
+                        v5: "[MQTT-3.3.2-10]",
+                    },
                     now_ms,
                 );
             }

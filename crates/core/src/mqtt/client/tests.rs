@@ -347,6 +347,114 @@ fn auth_without_an_authentication_method_is_refused_mqtt_4_12_0_6() {
     let mut c = connected(Protocol::V5, true);
     c.receive(&[0xF0, 0], 2000);
     closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-4.12.0-6]");
+    // The client answers with DISCONNECT, never AUTH ([MQTT-4.12.0-7]).
+    assert!(sent(&mut c).iter().all(|p| p[0] >> 4 != 15));
+}
+
+#[test]
+fn connect_is_the_first_packet_mqtt_3_1_0_1() {
+    let mut c = Client::new(options(Protocol::V5, true));
+    assert!(c.publish(message("a", QoS::AtMostOnce), 0).is_err());
+    assert!(c
+        .subscribe(
+            vec![Subscription {
+                filter: "a".into(),
+                ..Subscription::default()
+            }],
+            0
+        )
+        .is_err());
+    assert!(sent(&mut c).is_empty());
+    c.connect(0).unwrap();
+    assert_eq!(sent(&mut c)[0][0], 0x10);
+    // Waiting for CONNACK: still nothing else goes out.
+    assert!(c.publish(message("a", QoS::AtMostOnce), 1).is_err());
+    assert!(sent(&mut c).is_empty());
+}
+
+#[test]
+fn clean_start_discards_the_session_mqtt_3_1_2_4() {
+    let mut c = connected(Protocol::V311, false);
+    c.publish(message("a", QoS::AtLeastOnce), 2000).unwrap();
+    c.receive(&[0x34, 6, 0, 1, b'q', 0, 5, b'x'], 2001); // QoS 2 in, no PUBREL yet
+    c.connection_lost(2010, "test");
+    let mut c = Client {
+        options: options(Protocol::V311, true),
+        ..c
+    };
+    c.connect(3000).unwrap();
+    sent(&mut c);
+    c.receive(&[0x20, 2, 0, 0], 3010);
+    assert!(matches!(
+        events(&mut c).last(),
+        Some(Event::Connected {
+            lost_in_flight: 1,
+            ..
+        })
+    ));
+    assert!(sent(&mut c).is_empty());
+    // The QoS 2 id 5 is forgotten too: the same id is a new message again.
+    c.receive(&[0x34, 6, 0, 1, b'q', 0, 5, b'y'], 3020);
+    assert!(matches!(&events(&mut c)[..], [Event::Message(m)] if m.payload == b"y"));
+}
+
+#[test]
+fn an_identifier_is_a_new_message_again_after_puback_and_pubcomp_mqtt_4_3_2_5() {
+    let mut c = connected(Protocol::V5, true);
+    let q1 = [0x32, 7, 0, 1, b'a', 0, 4, 0, b'x'];
+    c.receive(&q1, 2000);
+    c.receive(&q1, 2001);
+    let q2 = [0x34, 7, 0, 1, b'a', 0, 5, 0, b'x'];
+    c.receive(&q2, 2002);
+    c.receive(&[0x62, 2, 0, 5], 2003);
+    c.receive(&q2, 2004);
+    let delivered = events(&mut c)
+        .into_iter()
+        .filter(|e| matches!(e, Event::Message(_)))
+        .count();
+    assert_eq!(delivered, 4);
+}
+
+#[test]
+fn the_client_sends_neither_topic_aliases_nor_subscription_identifiers() {
+    let mut c = connected(Protocol::V5, true);
+    let mut m = message("a", QoS::AtMostOnce);
+    m.properties.topic_alias = Some(1);
+    assert_eq!(c.publish(m, 2000).unwrap_err().rule, "[MQTT-3.2.2-18]");
+    let mut m = message("a", QoS::AtMostOnce);
+    m.properties.subscription_identifiers = vec![1];
+    assert_eq!(c.publish(m, 2000).unwrap_err().rule, "[MQTT-3.3.4-6]");
+    // A Response Topic with a wildcard is refused ([MQTT-3.3.2-14]).
+    let mut m = message("a", QoS::AtMostOnce);
+    m.properties.response_topic = Some("replies/#".into());
+    assert!(c
+        .publish(m, 2000)
+        .unwrap_err()
+        .what
+        .contains("Response Topic"));
+    // No Local on a shared subscription ([MQTT-3.8.3-4]).
+    let shared = Subscription {
+        filter: "$share/g/a".into(),
+        no_local: true,
+        ..Subscription::default()
+    };
+    assert_eq!(
+        c.subscribe(vec![shared], 2000).unwrap_err().rule,
+        "[MQTT-3.8.3-4]"
+    );
+    assert!(sent(&mut c).is_empty());
+    // With properties that are allowed, the message goes out with them.
+    let mut m = message("a", QoS::AtMostOnce);
+    m.properties.content_type = Some("text/plain".into());
+    m.properties.user_properties = vec![("k".into(), "v".into())];
+    c.publish(m, 2000).unwrap();
+    assert_eq!(
+        sent(&mut c),
+        [vec![
+            0x30, 25, 0, 1, b'a', 20, 0x03, 0, 10, b't', b'e', b'x', b't', b'/', b'p', b'l', b'a',
+            b'i', b'n', 0x26, 0, 1, b'k', 0, 1, b'v', b'x'
+        ]]
+    );
 }
 
 #[test]
