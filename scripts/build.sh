@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The binaries in src/bin/, one per widget slug, and the gallery.
-BINS=(gallery capacity reason-codes backoff tls-timeout broker-cost qos debug battery live exercises)
+BINS=(gallery capacity reason-codes backoff tls-timeout broker-cost qos debug battery live packets exercises)
 
 # One cargo run compiles the shared library once and links the binaries in parallel;
 # the trunk runs below then find them built.

@@ -4,6 +4,7 @@
 
 mod app;
 mod components;
+mod inspector;
 mod live;
 mod panic_banner;
 mod url_state;

@@ -11,8 +11,9 @@
 use crate::yield_now::{now_ms as now_f64, Yielder, SLICE_MS};
 use gloo_timers::callback::Timeout;
 use mqtt_lab_core::backoff::{Jitter, Policy};
+use mqtt_lab_core::mqtt::client::wire::WireEntry;
 use mqtt_lab_core::mqtt::client::Message;
-use mqtt_lab_core::mqtt::{Client, Event, Options, Subscription};
+use mqtt_lab_core::mqtt::{Client, Event, Options, Protocol, Subscription};
 use mqtt_lab_core::reconnect::{self, Next};
 use mqtt_lab_core::rng::Rng;
 use std::cell::RefCell;
@@ -100,6 +101,8 @@ struct Runtime {
 
 thread_local! {
     static RUNTIME: RefCell<Option<Runtime>> = const { RefCell::new(None) };
+    /// Which `start` the runtime came from: views of the wire log reset when it changes.
+    static SESSION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 fn now_ms() -> u64 {
@@ -390,6 +393,7 @@ async fn pump() {
 /// Connects (replacing any previous connection).
 pub fn start(url: &str, options: Options, seed: u64, handler: Handler) {
     stop();
+    SESSION.with(|s| s.set(s.get() + 1));
     RUNTIME.with(|cell| {
         if let Ok(mut guard) = cell.try_borrow_mut() {
             *guard = Some(Runtime {
@@ -461,4 +465,49 @@ pub fn subscribe(filters: Vec<Subscription>) -> Result<u16, String> {
 
 pub fn unsubscribe(filters: Vec<String>) -> Result<u16, String> {
     act(|c, now| c.unsubscribe(filters, now))
+}
+
+/// A view of the wire log: the session it belongs to, the entries after
+/// `seq`, and how many entries the log dropped to stay bounded.
+pub struct WireUpdate {
+    pub session: u64,
+    pub protocol: Protocol,
+    pub entries: Vec<WireEntry>,
+    pub dropped: u64,
+}
+
+pub fn wire_since(seq: u64) -> Option<WireUpdate> {
+    let session = SESSION.with(|s| s.get());
+    with_runtime(|rt, _| {
+        let w = rt.client.wire();
+        Some(WireUpdate {
+            session,
+            protocol: rt.client.protocol(),
+            entries: w.since(seq).cloned().collect(),
+            dropped: w.dropped(),
+        })
+    })
+}
+
+/// One entry of the wire log, while the log still holds it.
+pub fn wire_entry(seq: u64) -> Option<WireEntry> {
+    with_runtime(|rt, _| {
+        rt.client
+            .wire()
+            .entries()
+            .iter()
+            .find(|e| e.seq == seq)
+            .cloned()
+    })
+}
+
+/// The session so far as an MQTT Lab session file (JSON).
+pub fn export() -> Option<String> {
+    with_runtime(|rt, _| {
+        let entries: Vec<WireEntry> = rt.client.wire().entries().iter().cloned().collect();
+        Some(mqtt_lab_core::inspect::export(
+            rt.client.protocol(),
+            &entries,
+        ))
+    })
 }

@@ -8,6 +8,7 @@ mod capacity;
 mod debug;
 mod exercises;
 mod live;
+mod packets;
 mod qos;
 mod reason_codes;
 mod tls_timeout;
@@ -40,6 +41,9 @@ pub fn battery() -> AnyView {
 }
 pub fn live() -> AnyView {
     view! { <live::Live /> }.into_any()
+}
+pub fn packets() -> AnyView {
+    view! { <packets::Packets /> }.into_any()
 }
 pub fn exercises() -> AnyView {
     view! { <exercises::Exercises /> }.into_any()

@@ -13,6 +13,7 @@ pub mod debug;
 pub mod exercises;
 pub mod fields;
 pub mod format;
+pub mod inspect;
 pub mod live;
 pub mod mqtt;
 pub mod qos;

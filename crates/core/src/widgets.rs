@@ -69,6 +69,12 @@ pub const ALL: &[WidgetInfo] = &[
     },
     WidgetInfo {
         built: true,
+        slug: "packets",
+        title: "Packet inspector",
+        blurb: "Paste MQTT bytes in hex, or open a saved session: every packet field by field.",
+    },
+    WidgetInfo {
+        built: true,
         slug: "exercises",
         title: "Knowledge checks",
         blurb: "Order the steps, match the concepts, find the bug, label the flow.",

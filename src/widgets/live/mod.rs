@@ -11,7 +11,9 @@ use mqtt_lab_core::mqtt::packet::{describe_code, PacketType};
 use mqtt_lab_core::mqtt::{Event, LastWill, Options, Protocol, QoS, Subscription};
 use std::rc::Rc;
 
+mod inspector;
 mod log;
+use inspector::LiveInspector;
 use log::{LogEntry, MessageLog, MessageLogView};
 
 #[derive(Clone, PartialEq)]
@@ -239,12 +241,17 @@ pub fn Live() -> impl IntoView {
         log.add(rows);
     };
 
-    let handler: Rc<dyn Fn(Notice)> = Rc::new(move |n: Notice| match n {
-        Notice::Status(s, text) => {
-            status.set(s);
-            status_text.set(text);
+    // The packet inspector looks at the wire log after every notice.
+    let wire_tick = RwSignal::new(0u64);
+    let handler: Rc<dyn Fn(Notice)> = Rc::new(move |n: Notice| {
+        match n {
+            Notice::Status(s, text) => {
+                status.set(s);
+                status_text.set(text);
+            }
+            Notice::Events(batch) => on_events(batch),
         }
-        Notice::Events(batch) => on_events(batch),
+        wire_tick.update(|t| *t += 1);
     });
     let handler = StoredValue::new_local(handler);
 
@@ -463,6 +470,7 @@ pub fn Live() -> impl IntoView {
             <p class="rtt-result" role="status">{rtt_result}</p>
         </section>
         <MessageLogView log=log />
+        <LiveInspector tick=wire_tick />
         <Prose html=EXPLAIN />
     }
 }

@@ -111,7 +111,7 @@ impl<'a, 't> Reader<'a, 't> {
         start: usize,
         name: &'static str,
         section: Sec,
-        value: impl FnOnce() -> String,
+        value: &dyn Fn() -> String,
     ) {
         let (end, depth, protocol) = (self.pos, self.depth, self.protocol);
         if let Some(t) = self.trace.as_deref_mut() {
@@ -144,7 +144,7 @@ impl<'a, 't> Reader<'a, 't> {
         })
     }
 
-    pub fn close_group(&mut self, group: Option<usize>, value: impl FnOnce() -> String) {
+    pub fn close_group(&mut self, group: Option<usize>, value: &dyn Fn() -> String) {
         self.depth = self.depth.saturating_sub(1);
         let end = self.pos;
         if let (Some(t), Some(i)) = (self.trace.as_deref_mut(), group) {
@@ -264,21 +264,21 @@ impl<'a, 't> Reader<'a, 't> {
     pub fn u16_field(&mut self, name: &'static str, sec: Sec) -> Result<u16, DecodeError> {
         let start = self.pos;
         let v = self.u16(name)?;
-        self.mark(start, name, sec, || v.to_string());
+        self.mark(start, name, sec, &|| v.to_string());
         Ok(v)
     }
 
     pub fn utf8_field(&mut self, name: &'static str, sec: Sec) -> Result<&'a str, DecodeError> {
         let start = self.pos;
         let v = self.utf8(name)?;
-        self.mark(start, name, sec, || quote(v));
+        self.mark(start, name, sec, &|| quote(v));
         Ok(v)
     }
 
     pub fn binary_field(&mut self, name: &'static str, sec: Sec) -> Result<&'a [u8], DecodeError> {
         let start = self.pos;
         let v = self.binary(name)?;
-        self.mark(start, name, sec, || show_bytes(v));
+        self.mark(start, name, sec, &|| show_bytes(v));
         Ok(v)
     }
 }

@@ -63,7 +63,7 @@ impl Connack {
             ));
         }
         let session_present = flags & 1 == 1;
-        r.mark(at, "Session Present", FLAGS, || (flags & 1).to_string());
+        r.mark(at, "Session Present", FLAGS, &|| (flags & 1).to_string());
         let code = packet::reason_code(r, PacketType::Connack, CODE)?;
         if code != 0 && session_present {
             return Err(r.error_at(

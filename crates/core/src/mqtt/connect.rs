@@ -65,7 +65,7 @@ impl Connect {
     pub(crate) fn read(r: &mut Reader) -> Result<Connect, DecodeError> {
         let start = r.pos();
         let name = r.utf8("the Protocol Name")?;
-        r.mark(start, "Protocol Name", PROTOCOL_NAME, || {
+        r.mark(start, "Protocol Name", PROTOCOL_NAME, &|| {
             coding::quote(name)
         });
         if name != "MQTT" {
@@ -94,7 +94,7 @@ impl Connect {
                 ))
             }
         };
-        r.mark(level_at, "Protocol Level", PROTOCOL_LEVEL, || {
+        r.mark(level_at, "Protocol Level", PROTOCOL_LEVEL, &|| {
             format!("{level} ({})", r_label(level))
         });
         let p = r.protocol;
@@ -142,7 +142,7 @@ impl Connect {
                 PASSWORD_NEEDS_USER,
             ));
         }
-        r.mark(flags_at, "Connect Flags", FLAGS, || {
+        r.mark(flags_at, "Connect Flags", FLAGS, &|| {
             format!(
                 "user name {}, password {}, will retain {}, will QoS {}, will {}, clean {} {}",
                 u8::from(has_user),
@@ -200,7 +200,7 @@ impl Connect {
             let at = r.pos();
             let pw = r.binary("the Password")?;
             // Never shown: a password in a shared inspector is a leak.
-            r.mark(at, "Password", PASSWORD, || {
+            r.mark(at, "Password", PASSWORD, &|| {
                 format!("({} bytes, hidden)", pw.len())
             });
             Some(pw.to_vec())
@@ -282,6 +282,21 @@ impl Connect {
         }
         Ok(b)
     }
+}
+
+/// A CONNECT's bytes with the password replaced by `*` (its length kept),
+/// so that neither the packet inspector nor an exported session shows it.
+pub fn redact_password(p: Protocol, raw: &[u8]) -> Vec<u8> {
+    let mut out = raw.to_vec();
+    let mut fields = Vec::new();
+    let _ = super::packet::decode(p, raw, Some(&mut fields));
+    if let Some(f) = fields.iter().find(|f| f.name == "Password") {
+        // The two length bytes stay; the password's own bytes go.
+        for b in out.iter_mut().take(f.end).skip(f.start + 2) {
+            *b = b'*';
+        }
+    }
+    out
 }
 
 fn r_label(level: u8) -> &'static str {

@@ -13,7 +13,7 @@ pub mod client;
 pub mod coding;
 pub mod conformance;
 mod connack;
-mod connect;
+pub mod connect;
 pub mod decoder;
 mod disconnect;
 pub mod error;

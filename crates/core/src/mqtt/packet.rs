@@ -396,7 +396,7 @@ pub fn decode(
                 },
             )
         })?;
-    r.mark(0, "Packet Type", TYPE, || format!("{kind} ({})", t.name()));
+    r.mark(0, "Packet Type", TYPE, &|| format!("{kind} ({})", t.name()));
     if let Some(required) = t.required_flags() {
         if flags != required {
             return Err(r.error_at(
@@ -409,9 +409,9 @@ pub fn decode(
                 RESERVED_FLAGS,
             ));
         }
-        r.mark(0, "Flags", FLAGS, || format!("{flags:04b} (reserved)"));
+        r.mark(0, "Flags", FLAGS, &|| format!("{flags:04b} (reserved)"));
     } else {
-        r.mark(0, "Flags", FLAGS, || {
+        r.mark(0, "Flags", FLAGS, &|| {
             format!(
                 "DUP={} QoS={} RETAIN={}",
                 flags >> 3,
@@ -421,7 +421,7 @@ pub fn decode(
         });
     }
     let len = r.varint("the Remaining Length")? as usize;
-    r.mark(1, "Remaining Length", REMAINING_LENGTH, || len.to_string());
+    r.mark(1, "Remaining Length", REMAINING_LENGTH, &|| len.to_string());
     if len != r.remaining() {
         return Err(r.error(
             ErrorKind::Malformed,
@@ -520,7 +520,7 @@ pub(crate) fn reason_code(r: &mut Reader, t: PacketType, sec: Sec) -> Result<u8,
             },
         ));
     }
-    r.mark(start, reason_code_name(p), sec, || {
+    r.mark(start, reason_code_name(p), sec, &|| {
         describe_code(p, t, code)
     });
     Ok(code)

@@ -86,7 +86,7 @@ impl Publish {
         }
         let at = r.pos();
         let payload = r.rest();
-        r.mark(at, "Payload", PAYLOAD, || coding::show_bytes(payload));
+        r.mark(at, "Payload", PAYLOAD, &|| coding::show_bytes(payload));
         Ok(Publish {
             dup,
             qos,

@@ -117,7 +117,7 @@ impl Subscribe {
                     "Requested QoS"
                 },
                 OPTIONS,
-                || {
+                &|| {
                     if p == Protocol::V5 {
                         format!(
                             "QoS {}, No Local {}, Retain As Published {}, Retain Handling {}",
@@ -132,7 +132,7 @@ impl Subscribe {
                 },
             );
             let shown = coding::quote(&s.filter);
-            r.close_group(group, || shown);
+            r.close_group(group, &|| shown.clone());
             filters.push(s);
         }
         if filters.is_empty() {

@@ -285,8 +285,14 @@ impl Client {
                 ));
             }
         }
-        self.wire
-            .push(now_ms, Dir::Sent, &bytes, packet.summary(), None);
+        if matches!(packet, Packet::Connect(c) if c.password.is_some()) {
+            let shown = super::connect::redact_password(self.options.protocol, &bytes);
+            self.wire
+                .push(now_ms, Dir::Sent, &shown, packet.summary(), None);
+        } else {
+            self.wire
+                .push(now_ms, Dir::Sent, &bytes, packet.summary(), None);
+        }
         self.last_sent_ms = now_ms;
         self.transmit.push_back(bytes);
         Ok(())

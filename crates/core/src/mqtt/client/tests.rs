@@ -663,6 +663,21 @@ fn nothing_is_sent_after_our_disconnect_mqtt_3_14_4_1() {
 }
 
 #[test]
+fn the_wire_log_never_holds_the_password() {
+    let mut c = Client::new(Options {
+        username: Some("u".into()),
+        password: Some(b"hunter22".to_vec()),
+        ..options(Protocol::V311, true)
+    });
+    c.connect(0).unwrap();
+    let on_wire = sent(&mut c).remove(0);
+    assert!(on_wire.ends_with(b"hunter22"));
+    let logged = &c.wire().entries()[0].raw;
+    assert_eq!(logged.len(), on_wire.len());
+    assert!(logged.ends_with(b"********"));
+}
+
+#[test]
 fn the_wire_log_records_both_directions_and_refusals() {
     let mut c = connected(Protocol::V5, true);
     c.receive(&[0x30, 3, 0, 1, b'#'], 2000);

@@ -1,0 +1,156 @@
+//! A sequence diagram: lanes side by side, time going down, one arrow per
+//! packet. It is an ordered list, so a screen reader reads the packets in
+//! order with their direction and time in words; each row draws its arrow in
+//! SVG (hidden from assistive technology, never the only carrier of
+//! direction: the words say it too). Rows are keyed, so a live session adds
+//! rows without rebuilding the others. Arrow keys move between rows, Enter
+//! or a click selects one.
+
+use leptos::prelude::*;
+use mqtt_lab_core::inspect::{Arrow, Row};
+
+/// Lane positions as percentages of the row's width.
+fn lane_x(lane: usize, lanes: usize) -> f64 {
+    if lanes <= 1 {
+        return 50.0;
+    }
+    8.0 + 84.0 * lane as f64 / (lanes - 1) as f64
+}
+
+/// The row's drawing as SVG markup: the lanes, and the arrow, a cut arrow
+/// (stopping halfway with a cross) or a note band. Markup, not views: a
+/// diagram has hundreds of rows and this keeps each one to one element.
+fn arrow_markup(arrow: Arrow, lanes: usize, cut: bool) -> String {
+    let mut m: String = (0..lanes)
+        .map(|l| {
+            let x = lane_x(l, lanes);
+            format!(r#"<line class="lane" x1="{x}%" x2="{x}%" y1="0" y2="100%"/>"#)
+        })
+        .collect();
+    match arrow {
+        Arrow::Between(a, b) => {
+            let (x1, x2) = (lane_x(a, lanes), lane_x(b, lanes));
+            let end = if cut { (x1 + x2) / 2.0 } else { x2 };
+            let head = if cut {
+                r#"<path class="cut-mark" d="M-6,-6 L6,6 M-6,6 L6,-6"/>"#
+            } else if x2 > x1 {
+                r#"<polygon class="head" points="0,0 -9,-5 -9,5"/>"#
+            } else {
+                r#"<polygon class="head" points="0,0 9,-5 9,5"/>"#
+            };
+            m.push_str(&format!(
+                r#"<line class="shaft" x1="{x1}%" x2="{end}%" y1="30" y2="30"/><svg x="{end}%" y="30" overflow="visible">{head}</svg>"#
+            ));
+        }
+        Arrow::Either => {
+            let (x1, x2) = (lane_x(0, lanes), lane_x(lanes - 1, lanes));
+            m.push_str(&format!(
+                r#"<line class="shaft either" x1="{x1}%" x2="{x2}%" y1="30" y2="30"/>"#
+            ));
+        }
+        Arrow::Note => {
+            m.push_str(r#"<rect class="note-band" x="2%" width="96%" y="20" height="16" rx="4"/>"#)
+        }
+    }
+    m
+}
+
+/// One diagram. `rows` are in time order; `selected` holds the key of the
+/// selected row; `cut` marks the keys of packets a connection drop cuts.
+#[component]
+pub fn SequenceDiagram(
+    /// Names of the lanes, left to right ("client", "broker").
+    lanes: &'static [&'static str],
+    #[prop(into)] rows: Signal<Vec<Row>>,
+    selected: RwSignal<Option<u64>>,
+    /// Accessible name of the list.
+    label: &'static str,
+    /// Rows dropped from the start to keep the diagram bounded.
+    #[prop(into, optional)]
+    dropped: Signal<u64>,
+) -> impl IntoView {
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // Arrow keys move the focus between rows (Home/End to the ends).
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let key = ev.key();
+        if !["ArrowDown", "ArrowUp", "Home", "End"].contains(&key.as_str()) {
+            return;
+        }
+        let Some(ol) = list.get() else { return };
+        let Ok(buttons) = ol.query_selector_all("button.seq-row") else {
+            return;
+        };
+        let n = buttons.length();
+        if n == 0 {
+            return;
+        }
+        let active = document().active_element();
+        let current = (0..n).find(|&i| {
+            buttons
+                .item(i)
+                .zip(active.as_ref())
+                .is_some_and(|(b, a)| js_sys::Object::is(b.as_ref(), a.as_ref()))
+        });
+        let next = match (key.as_str(), current) {
+            ("Home", _) => 0,
+            ("End", _) => n - 1,
+            ("ArrowDown", Some(i)) => (i + 1).min(n - 1),
+            ("ArrowUp", Some(i)) => i.saturating_sub(1),
+            _ => 0,
+        };
+        if let Some(b) = buttons.item(next) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = b.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+                ev.prevent_default();
+            }
+        }
+    };
+    let header = lanes
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let left = format!("left: {}%", lane_x(i, lanes.len()));
+            view! { <span class="lane-name" style=left>{*name}</span> }
+        })
+        .collect_view();
+    view! {
+        <div class="seq">
+            <div class="seq-lanes" aria-hidden="true">{header}</div>
+            {move || (dropped.get() > 0).then(|| view! {
+                <p class="seq-dropped">{format!("{} earlier packets not shown", dropped.get())}</p>
+            })}
+            <ol class="seq-list" aria-label=label node_ref=list on:keydown=on_key>
+                <For each=move || rows.get() key=|r| (r.key, r.badge.clone(), r.refused) let:row>
+                    {
+                        let key = row.key;
+                        let text = row.text(lanes);
+                        let is_note = row.arrow == Arrow::Note;
+                        let badge = row.badge.clone();
+                        view! {
+                            <li class="seq-item" class:seq-note=is_note class:refused=row.refused>
+                                <button
+                                    type="button"
+                                    class="seq-row"
+                                    aria-pressed=move || if selected.get() == Some(key) { "true" } else { "false" }
+                                    aria-label=text
+                                    on:click=move |_| selected.set(Some(key))
+                                >
+                                    <span class="seq-time">{row.when()}</span>
+                                    <span class="seq-draw">
+                                        <svg class="seq-svg" aria-hidden="true" width="100%" height="40" focusable="false"
+                                            inner_html=arrow_markup(row.arrow, lanes.len(), row.refused && !is_note)></svg>
+                                        <span class="seq-label">
+                                            {row.label.clone()}
+                                            {badge.map(|b| view! { <span class="badge">{b}</span> })}
+                                        </span>
+                                    </span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+        </div>
+    }
+}
