@@ -129,7 +129,7 @@ pub fn PacketDetail(#[prop(into)] packet: Signal<Option<Opened>>) -> impl IntoVi
                                 <tbody>{rows}</tbody>
                             </table>
                         </div>
-                        <div class="hex-view" role="img" aria-label=format!("The packet's {} bytes in hex; the chosen field's bytes are highlighted", o.raw.len())>
+                        <div class="hex-view" role="region" tabindex="0" aria-label=format!("The packet's {} bytes in hex, the chosen field's highlighted", o.raw.len())>
                             <div inner_html=hex></div>
                             {more.map(|m| view! { <p class="hint">{m}</p> })}
                         </div>

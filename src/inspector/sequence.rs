@@ -124,7 +124,8 @@ pub fn SequenceDiagram(
                 <For each=move || rows.get() key=|r| (r.key, r.badge.clone(), r.refused) let:row>
                     {
                         let key = row.key;
-                        let text = row.text(lanes);
+                        // The direction in words, for screen readers; the arrow shows it.
+                        let direction = row.direction(lanes);
                         let is_note = row.arrow == Arrow::Note;
                         let badge = row.badge.clone();
                         view! {
@@ -133,16 +134,16 @@ pub fn SequenceDiagram(
                                     type="button"
                                     class="seq-row"
                                     aria-pressed=move || if selected.get() == Some(key) { "true" } else { "false" }
-                                    aria-label=text
                                     on:click=move |_| selected.set(Some(key))
                                 >
                                     <span class="seq-time">{row.when()}</span>
+                                    <span class="visually-hidden">{format!(", {direction}: ")}</span>
                                     <span class="seq-draw">
                                         <svg class="seq-svg" aria-hidden="true" width="100%" height="40" focusable="false"
                                             inner_html=arrow_markup(row.arrow, lanes.len(), row.refused && !is_note)></svg>
                                         <span class="seq-label">
                                             {row.label.clone()}
-                                            {badge.map(|b| view! { <span class="badge">{b}</span> })}
+                                            {badge.map(|b| view! { " " <span class="badge"><span class="visually-hidden">"("</span>{b}<span class="visually-hidden">")"</span></span> })}
                                         </span>
                                     </span>
                                 </button>

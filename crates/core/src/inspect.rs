@@ -189,7 +189,13 @@ pub struct Row {
 impl Row {
     /// For people and screen readers: direction and time in words.
     pub fn text(&self, lanes: &[&str]) -> String {
-        let dir = match self.arrow {
+        let badge = self.badge.as_ref().map(|b| format!(" ({b})")).unwrap_or_default();
+        format!("{}, {}: {}{badge}", self.when(), self.direction(lanes), self.label)
+    }
+
+    /// "client → broker", "either direction" or "note".
+    pub fn direction(&self, lanes: &[&str]) -> String {
+        match self.arrow {
             Arrow::Between(a, b) => format!(
                 "{} → {}",
                 lanes.get(a).copied().unwrap_or("?"),
@@ -197,13 +203,7 @@ impl Row {
             ),
             Arrow::Either => "either direction".into(),
             Arrow::Note => "note".into(),
-        };
-        let badge = self
-            .badge
-            .as_ref()
-            .map(|b| format!(" ({b})"))
-            .unwrap_or_default();
-        format!("{}, {dir}: {}{badge}", self.when(), self.label)
+        }
     }
 
     /// "12 ms", or "#3" for a row without a time.
@@ -284,6 +284,97 @@ pub fn dump_rows(p: Protocol, packets: &[Explained]) -> Vec<Row> {
             }
         })
         .collect()
+}
+
+/// A received message's MQTT 5 properties for people, one (name, value)
+/// pair each: user properties, content type, payload format, response
+/// topic, correlation data, message expiry, subscription identifiers, and
+/// the topic alias it came with (already resolved to the topic).
+pub fn message_properties(p: &crate::mqtt::Publish) -> Vec<(&'static str, String)> {
+    let pr = &p.properties;
+    let mut out = Vec::new();
+    for (k, v) in &pr.user_properties {
+        out.push((
+            "User Property",
+            format!("{} = {}", coding::quote(k), coding::quote(v)),
+        ));
+    }
+    if let Some(c) = &pr.content_type {
+        out.push(("Content Type", coding::quote(c)));
+    }
+    if let Some(f) = pr.payload_format_indicator {
+        out.push((
+            "Payload Format",
+            if f == 1 {
+                "UTF-8 text".into()
+            } else {
+                "bytes".into()
+            },
+        ));
+    }
+    if let Some(t) = &pr.response_topic {
+        out.push(("Response Topic", coding::quote(t)));
+    }
+    if let Some(d) = &pr.correlation_data {
+        out.push(("Correlation Data", coding::show_bytes(d)));
+    }
+    if let Some(e) = pr.message_expiry_interval {
+        out.push(("Message Expiry", format!("{e} s left")));
+    }
+    if !pr.subscription_identifiers.is_empty() {
+        let ids: Vec<String> = pr
+            .subscription_identifiers
+            .iter()
+            .map(u32::to_string)
+            .collect();
+        out.push(("Subscription Identifiers", ids.join(", ")));
+    }
+    if let Some(a) = pr.topic_alias {
+        out.push(("Topic Alias", format!("{a} → {}", coding::quote(&p.topic))));
+    }
+    out
+}
+
+/// The properties a learner sets on a message to publish, from the form's
+/// text: user properties one `name=value` per line, content type, expiry in
+/// seconds (empty: none), response topic, correlation data (as text).
+pub fn publish_properties(
+    user: &str,
+    content_type: &str,
+    expiry_s: &str,
+    response_topic: &str,
+    correlation: &str,
+) -> Result<crate::mqtt::Properties, String> {
+    let mut pr = crate::mqtt::Properties::default();
+    for (n, line) in user
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let (k, v) = line
+            .split_once('=')
+            .ok_or_else(|| format!("user property line {} needs name=value", n + 1))?;
+        pr.user_properties
+            .push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let text = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    pr.content_type = text(content_type);
+    pr.response_topic = text(response_topic);
+    pr.correlation_data = text(correlation).map(String::into_bytes);
+    if let Some(e) = text(expiry_s) {
+        pr.message_expiry_interval = Some(e.parse::<u32>().map_err(|_| {
+            format!(
+                "message expiry “{}” is not a whole number of seconds (0 to 4,294,967,295)",
+                short(&e)
+            )
+        })?);
+    }
+    if let Some(t) = &pr.response_topic {
+        crate::mqtt::topic::check_name(t).map_err(|why| format!("the response topic {why}"))?;
+    }
+    pr.check(crate::mqtt::properties::Context::Publish)
+        .map_err(|e| e.to_string())?;
+    Ok(pr)
 }
 
 /// A session file, as read by the browser's JSON parser: what crossed the
@@ -427,6 +518,70 @@ pub fn import(file: SessionFile) -> Result<(Protocol, Vec<WireEntry>), String> {
 mod tests {
     use super::*;
     use crate::mqtt::ErrorKind;
+
+    #[test]
+    fn message_properties_for_people() {
+        use crate::mqtt::{Properties, Publish};
+        let p = Publish {
+            topic: "a/b".into(),
+            properties: Properties {
+                user_properties: vec![("unit".into(), "°C".into())],
+                content_type: Some("application/json".into()),
+                payload_format_indicator: Some(1),
+                message_expiry_interval: Some(30),
+                subscription_identifiers: vec![7],
+                topic_alias: Some(3),
+                ..Properties::default()
+            },
+            ..Publish::default()
+        };
+        let shown: Vec<String> = message_properties(&p)
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "User Property: \"unit\" = \"°C\"",
+                "Content Type: \"application/json\"",
+                "Payload Format: UTF-8 text",
+                "Message Expiry: 30 s left",
+                "Subscription Identifiers: 7",
+                "Topic Alias: 3 → \"a/b\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn publish_properties_from_the_form() {
+        let pr = publish_properties(
+            "unit=C\n\n site = lab 2 ",
+            "text/plain",
+            "60",
+            "replies/me",
+            "req-1",
+        )
+        .unwrap();
+        assert_eq!(
+            pr.user_properties,
+            [("unit".into(), "C".into()), ("site".into(), "lab 2".into())]
+        );
+        assert_eq!(pr.message_expiry_interval, Some(60));
+        assert_eq!(pr.correlation_data.as_deref(), Some(&b"req-1"[..]));
+        assert!(publish_properties("novalue", "", "", "", "")
+            .unwrap_err()
+            .contains("line 1"));
+        assert!(publish_properties("", "", "-1", "", "")
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(publish_properties("", "", "", "replies/#", "")
+            .unwrap_err()
+            .contains("wildcard"));
+        assert_eq!(
+            publish_properties("", "", "", "", "").unwrap(),
+            crate::mqtt::Properties::default()
+        );
+    }
 
     #[test]
     fn hex_in_the_forms_people_paste() {

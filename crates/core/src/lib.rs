@@ -21,4 +21,5 @@ pub mod reason_codes;
 pub mod reconnect;
 pub mod rng;
 pub mod tls_timeout;
+pub mod topic_tree;
 pub mod widgets;

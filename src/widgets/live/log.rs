@@ -21,6 +21,8 @@ pub struct LogEntry {
     /// At most [`PAYLOAD_SHOWN`] bytes.
     pub payload: Vec<u8>,
     pub size: usize,
+    /// MQTT 5 properties for people (name, value).
+    pub props: Vec<(&'static str, String)>,
 }
 
 impl LogEntry {
@@ -33,6 +35,7 @@ impl LogEntry {
             dup: p.dup,
             payload: p.payload[..p.payload.len().min(PAYLOAD_SHOWN)].to_vec(),
             size: p.payload.len(),
+            props: mqtt_lab_core::inspect::message_properties(p),
         }
     }
 }
@@ -121,7 +124,7 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
             </div>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">
                 <table class="log-table">
-                    <thead><tr><th scope="col" class="left">"Topic"</th><th scope="col">"QoS"</th><th scope="col">"Retain"</th><th scope="col">"Dup"</th><th scope="col" class="left">"Payload"</th></tr></thead>
+                    <thead><tr><th scope="col" class="left">"Topic"</th><th scope="col">"QoS"</th><th scope="col">"Retain"</th><th scope="col">"Dup"</th><th scope="col" class="left">"Payload"</th><th scope="col" class="left">"Properties (MQTT 5)"</th></tr></thead>
                     <tbody>
                         <For
                             each=move || rows.get().into_iter().rev()
@@ -140,6 +143,9 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
                                     }
                                     text
                                 }</pre></td>
+                                <td class="left props">{
+                                    m.props.iter().map(|(k, v)| view! { <div><span class="prop-name">{*k}</span>" "<code>{v.clone()}</code></div> }).collect_view()
+                                }</td>
                             </tr>
                         </For>
                     </tbody>

@@ -13,13 +13,18 @@ use std::rc::Rc;
 
 mod inspector;
 mod log;
+mod mqtt5;
+mod topics;
 use inspector::LiveInspector;
 use log::{LogEntry, MessageLog, MessageLogView};
+use mqtt5::{PublishProps, PublishPropsForm, SubOptions, SubOptionsForm};
+use mqtt_lab_core::topic_tree::TopicTree;
+use topics::TopicsView;
 
 #[derive(Clone, PartialEq)]
 struct SubscriptionRow {
-    filter: String,
-    qos: u8,
+    /// What was asked (filter, QoS and the MQTT 5 options), renewed on reconnect.
+    sub: Subscription,
     packet_id: Option<u16>,
     granted: Option<u8>,
 }
@@ -121,26 +126,28 @@ pub fn Live() -> impl IntoView {
     let rtt_topic = move || format!("mqtt-lab/rtt/{}", effective_id());
     let qos_of = |q: u8| QoS::from_u8(q).unwrap_or_default();
 
+    let sub_options = SubOptions::new();
+    let publish_props = PublishProps::new();
+    let tree = RwSignal::new(TopicTree::default());
+    let v5 = Signal::derive(move || version.get() != "3");
+    let subscribe_with = move |sub: Subscription| {
+        let result = live::subscribe(vec![sub.clone()]);
+        action_error.set(result.as_ref().err().cloned());
+        subs.update(|s| {
+            s.retain(|x| x.sub.filter != sub.filter);
+            s.push(SubscriptionRow {
+                sub,
+                packet_id: result.ok(),
+                granted: None,
+            });
+        });
+    };
     let subscribe_to = move |filter: String, q: u8| {
-        let row = SubscriptionRow {
-            filter: filter.clone(),
-            qos: q,
-            packet_id: None,
-            granted: None,
-        };
-        let result = live::subscribe(vec![Subscription {
+        subscribe_with(Subscription {
             filter,
             qos: qos_of(q),
             ..Subscription::default()
-        }]);
-        action_error.set(result.as_ref().err().cloned());
-        subs.update(|s| {
-            s.retain(|x| x.filter != row.filter);
-            s.push(SubscriptionRow {
-                packet_id: result.ok(),
-                ..row
-            });
-        });
+        })
     };
 
     // Events come in batches (one per slice of decoding): counters, the log
@@ -172,7 +179,7 @@ pub fn Live() -> impl IntoView {
                     status_text.set(text);
                     // Subscriptions belong to the session: renew them on every connect.
                     for s in subs.get_untracked() {
-                        subscribe_to(s.filter, s.qos);
+                        subscribe_with(s.sub);
                     }
                     if watch_sys.get_untracked() {
                         subscribe_to("$SYS/broker/clients/connected".into(), 0);
@@ -209,6 +216,11 @@ pub fn Live() -> impl IntoView {
         let rtt_topic = rtt_topic();
         let mut rows = Vec::with_capacity(messages.len().min(log::LOG_MAX));
         let skip = messages.len().saturating_sub(log::LOG_MAX);
+        tree.update(|t| {
+            for m in &messages {
+                t.add(&m.topic, m.retain);
+            }
+        });
         rtt.update(|r| {
             for (i, m) in messages.iter().enumerate() {
                 if m.topic == "$SYS/broker/clients/connected" {
@@ -307,15 +319,50 @@ pub fn Live() -> impl IntoView {
         handler.with_value(|h| live::start(&broker_url.get_untracked(), options, seed, h.clone()));
     };
 
-    let publish = move |topic: String, payload: Vec<u8>, q: u8, retain: bool| {
+    let publish = move |topic: String, payload: Vec<u8>, q: u8, retain: bool, properties| {
         let r = live::publish(Message {
             topic,
             payload,
             qos: qos_of(q),
             retain,
-            ..Message::default()
+            properties,
         });
         action_error.set(r.err());
+    };
+    let publish_form = move |_| {
+        let properties = if v5.get_untracked() {
+            match publish_props.properties() {
+                Ok(p) => p,
+                Err(e) => {
+                    action_error.set(Some(e));
+                    return;
+                }
+            }
+        } else {
+            Default::default()
+        };
+        publish(
+            topic.get_untracked(),
+            payload.get_untracked().into_bytes(),
+            qos.get_untracked().parse().unwrap_or(0),
+            retain.get_untracked(),
+            properties,
+        );
+    };
+    let subscribe_form = move |_| {
+        let o = sub_options;
+        let v5 = v5.get_untracked();
+        subscribe_with(Subscription {
+            filter: topic.get_untracked(),
+            qos: qos_of(qos.get_untracked().parse().unwrap_or(0)),
+            no_local: v5 && o.no_local.get_untracked(),
+            retain_as_published: v5 && o.retain_as_published.get_untracked(),
+            retain_handling: if v5 {
+                o.retain_handling.get_untracked()
+            } else {
+                0
+            },
+        })
     };
 
     let run_round_trip = move |_| {
@@ -338,6 +385,7 @@ pub fn Live() -> impl IntoView {
                 core_live::round_trip_payload(run, i).into_bytes(),
                 q,
                 false,
+                Default::default(),
             );
         }
     };
@@ -353,20 +401,32 @@ pub fn Live() -> impl IntoView {
         subs.get()
             .into_iter()
             .map(|s| {
-                let filter = s.filter.clone();
+                let filter = s.sub.filter.clone();
+                let asked = s.sub.qos.as_u8();
+                let mut options = Vec::new();
+                if s.sub.no_local {
+                    options.push("No Local".to_string());
+                }
+                if s.sub.retain_as_published {
+                    options.push("Retain As Published".to_string());
+                }
+                if s.sub.retain_handling > 0 {
+                    options.push(format!("Retain Handling {}", s.sub.retain_handling));
+                }
+                let options = if options.is_empty() { String::new() } else { format!(" ({})", options.join(", ")) };
                 let granted = match s.granted {
                     None if s.packet_id.is_none() => "not sent".to_string(),
                     None => "waiting for SUBACK".to_string(),
                     Some(c) if c >= 0x80 => format!("refused ({})", describe_code(protocol(), PacketType::Suback, c)),
-                    Some(g) if g < s.qos => format!("QoS {g}: downgraded from {}", s.qos),
+                    Some(g) if g < asked => format!("QoS {g}: downgraded from {asked}"),
                     Some(g) => format!("QoS {g}"),
                 };
                 view! {
-                    <li><code>{s.filter.clone()}</code> " — asked QoS " {s.qos} ", granted " {granted} " "
+                    <li><code>{filter.clone()}</code> {options} " — asked QoS " {asked} ", granted " {granted} " "
                         <button type="button" class="small secondary" on:click=move |_| {
                             action_error.set(live::unsubscribe(vec![filter.clone()]).err());
                             let f = filter.clone();
-                            subs.update(|x| x.retain(|y| y.filter != f));
+                            subs.update(|x| x.retain(|y| y.sub.filter != f));
                         }>"Unsubscribe"</button>
                     </li>
                 }
@@ -448,8 +508,9 @@ pub fn Live() -> impl IntoView {
             <TextField key="topic" label="Topic" text=topic />
             <Choice spec=&core_live::QOS selected=qos />
             <label class="check"><input type="checkbox" prop:checked=move || watch_sys.get() on:change=move |ev| watch_sys.set(event_target_checked(&ev)) />" Watch $SYS/broker/clients/connected on connect"</label>
+            <SubOptionsForm options=sub_options v5=v5 />
             <div class="exercise-actions">
-                <button type="button" disabled=move || !connected() on:click=move |_| subscribe_to(topic.get_untracked(), qos.get_untracked().parse().unwrap_or(0))>"Subscribe"</button>
+                <button type="button" disabled=move || !connected() on:click=subscribe_form>"Subscribe"</button>
             </div>
             <ul class="subs">{sub_rows}</ul>
             <p class="field-error" role="alert">{move || action_error.get()}</p>
@@ -458,9 +519,9 @@ pub fn Live() -> impl IntoView {
                 <input id="live-payload" class="text" type="text" prop:value=move || payload.get() on:input=move |ev| payload.set(event_target_value(&ev)) />
             </div>
             <label class="check"><input type="checkbox" prop:checked=move || retain.get() on:change=move |ev| retain.set(event_target_checked(&ev)) />" Retain"</label>
+            <PublishPropsForm props=publish_props v5=v5 />
             <div class="exercise-actions">
-                <button type="button" disabled=move || !connected()
-                    on:click=move |_| publish(topic.get_untracked(), payload.get_untracked().into_bytes(), qos.get_untracked().parse().unwrap_or(0), retain.get_untracked())>"Publish"</button>
+                <button type="button" disabled=move || !connected() on:click=publish_form>"Publish"</button>
             </div>
             <h2>"Round trip"</h2>
             <NumberField input=round_trip_n />
@@ -470,13 +531,14 @@ pub fn Live() -> impl IntoView {
             <p class="rtt-result" role="status">{rtt_result}</p>
         </section>
         <MessageLogView log=log />
+        <TopicsView tree=tree />
         <LiveInspector tick=wire_tick />
         <Prose html=EXPLAIN />
     }
 }
 
 const EXPLAIN: &str = r#"<section class="explain"><h2>How it works</h2>
-<p>The page speaks MQTT itself: a sans-I/O MQTT 3.1.1 and 5.0 client in the core crate turns your actions into packets and the broker's bytes into events, over a WebSocket with the subprotocol <code>mqtt</code>. Keepalive pings run on a one-second timer; a lost connection is retried with full-jitter exponential backoff from 1 s up to 16 s (the backoff widget's code). A refusal that retrying cannot fix (bad credentials, not authorised, banned) stops the retries. Incoming packets larger than 256 KiB, or malformed ones, end the connection with a message instead of breaking the page; payloads are always shown as text, never as markup.</p>
+<p>The page speaks MQTT itself: a sans-I/O MQTT 3.1.1 and 5.0 client in the core crate turns your actions into packets and the broker's bytes into events, over a WebSocket with the subprotocol <code>mqtt</code>. Keepalive pings go out exactly when the keepalive is due (the client tells the page when to wake it); a lost connection is retried with full-jitter exponential backoff from 1 s up to 16 s (the backoff widget's code). A refusal that retrying cannot fix (bad credentials, not authorised, banned) stops the retries. Incoming packets larger than 256 KiB, or malformed ones, end the connection with a message instead of breaking the page; payloads are always shown as text, never as markup.</p>
 <p>Try it with mosquitto on your machine: add <code>listener 9001</code> and <code>protocol websockets</code> to a config file, start <code>mosquitto -c that.conf</code>, and connect to <code>ws://127.0.0.1:9001</code>.</p>
 <h2>Link to this state</h2>
 <p>Parameters: <code>url</code>, <code>v</code> (3 or 5), <code>client_id</code>, <code>topic</code>, <code>qos</code>. Credentials never go in the address, and connecting always takes a click.</p>
