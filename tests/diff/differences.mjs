@@ -6,7 +6,7 @@
 // entry that stops being needed fails too). README.md explains each one.
 
 import { canonical, fromMp, mpGenerate, mpOne, mpStream } from './neutral.mjs'
-import { propertyAllowed, remainingLength } from './gen.mjs'
+import { CODES, propertyAllowed, remainingLength } from './gen.mjs'
 import { compareOne, compareStream, compareValid } from './compare.mjs'
 
 const what = (d) => d.error?.what || ''
@@ -114,18 +114,6 @@ function propertyValueAt (b, at) {
   return { value, ok: ok(value) }
 }
 
-// Reason codes each packet may carry (5.0 §3.x.2.1 tables; 3.1.1 §3.9.3).
-const REASON_CODES = {
-  connack: [0x00, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8C, 0x90, 0x95, 0x97, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9F],
-  puback: [0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99],
-  pubrec: [0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99],
-  pubrel: [0x00, 0x92],
-  pubcomp: [0x00, 0x92],
-  suback: [0x00, 0x01, 0x02, 0x80, 0x83, 0x87, 0x8F, 0x91, 0x97, 0x9E, 0xA1, 0xA2],
-  unsuback: [0x00, 0x11, 0x80, 0x83, 0x87, 0x8F, 0x91],
-  disconnect: [0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2],
-  auth: [0x00, 0x18, 0x19]
-}
 const TYPE_NAMES = [null, 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth']
 
 /** The order of user properties after a trip through a JavaScript object (mqtt-packet's form). */
@@ -315,7 +303,7 @@ export const DIFFERENCES = [
     check: (d) => {
       const b = bytesOf(d)
       const cmd = TYPE_NAMES[b[0] >> 4]
-      return (REASON_CODES[cmd] && !REASON_CODES[cmd].includes(b[d.error.offset])) || 'the code is in the packet\'s table'
+      return (CODES[cmd] && !CODES[cmd].includes(b[d.error.offset])) || 'the code is in the packet\'s table'
     },
     example: { v: 5, hex: '2003001000' }
   },
