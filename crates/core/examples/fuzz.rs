@@ -31,6 +31,7 @@
 //!   client takes under 50 ms (best of 5), and 4 MiB about four times that.
 
 use mqtt_lab_core::mqtt::client::{Client, Event, Message, Options, MAX_PACKET};
+use mqtt_lab_core::mqtt::coding::put_varint;
 use mqtt_lab_core::mqtt::decoder::Decoder;
 use mqtt_lab_core::mqtt::{
     decode, Ack, Connack, Connect, Disconnect, LastWill, Packet, PacketType, Properties, Protocol,
@@ -563,20 +564,6 @@ fn valid_bytes(r: &mut R, p: Protocol) -> Vec<u8> {
 }
 
 // ---------- mutations ----------
-
-fn put_varint(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let mut b = (n % 128) as u8;
-        n /= 128;
-        if n > 0 {
-            b |= 0x80;
-        }
-        out.push(b);
-        if n == 0 {
-            break;
-        }
-    }
-}
 
 /// The packet's fixed-header length (type byte and the Remaining Length's bytes).
 fn header_len(b: &[u8]) -> usize {
