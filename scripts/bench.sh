@@ -40,3 +40,10 @@ echo
 echo "| measurement | median (ms) | throughput |"
 echo "| --- | ---: | ---: |"
 cargo test -q --release -p mqtt-lab-core --locked -- --ignored --nocapture bench_ 2>/dev/null | grep '^|' || true
+echo
+echo "## Core, native: fuzzing and linear time (crates/core/examples/fuzz.rs, release build)"
+echo
+cargo build -q --release -p mqtt-lab-core --examples --locked
+echo '```'
+target/release/examples/fuzz
+echo '```'

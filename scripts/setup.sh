@@ -47,10 +47,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION\$"; then
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-# --- wasm-opt and the browser-test packages from npm, pinned in package-lock.json
+# --- wasm-opt, the browser-test packages and mqtt-packet (the differential test's other
+# codec) from npm, pinned in package-lock.json
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
-   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci (binaryen $BINARYEN_VERSION, playwright-core, axe-core)"
+   || [ ! -d node_modules/mqtt-packet ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci (binaryen $BINARYEN_VERSION, playwright-core, axe-core, mqtt-packet)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

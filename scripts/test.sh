@@ -19,6 +19,15 @@ cargo clippy --workspace --target wasm32-unknown-unknown --bins --locked -- -D w
 step "core unit and property tests"
 cargo test -p mqtt-lab-core --locked
 
+# One native release build of the core's two test tools (crates/core/examples): about 40 s
+# cold on 2 cores (32 s of CPU), seconds when warm.
+step "release build of codec_json and fuzz (crates/core/examples)"
+cargo build --release -p mqtt-lab-core --examples --locked
+step "differential test of the codec against mqtt-packet (tests/diff, about 10 s)"
+node tests/diff/diff.mjs
+step "fuzz: 1,000,000 inputs over the decoder and the client, and linear time (about 10 s)"
+target/release/examples/fuzz
+
 step "release build (one bundle per widget: scripts/build.sh)"
 scripts/build.sh
 

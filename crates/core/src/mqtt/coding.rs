@@ -354,7 +354,7 @@ pub(crate) fn varint_len(n: usize) -> usize {
 }
 
 /// Writes a variable byte integer; callers keep `n` within [`VARINT_MAX`].
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: usize) {
+pub fn put_varint(out: &mut Vec<u8>, mut n: usize) {
     loop {
         let mut byte = (n % 128) as u8;
         n /= 128;

@@ -136,8 +136,9 @@ impl Decoder {
     }
 
     fn complete_partial(&mut self, input: &mut &[u8]) -> Option<Result<Decoded, Failure>> {
-        // Complete the header first (at most five bytes), then the packet.
-        while packet::header(&self.partial).ok()?.is_none() {
+        // Complete the header first (at most five bytes), then the packet. A
+        // header that turns out malformed is reported by `size` below.
+        while let Ok(None) = packet::header(&self.partial) {
             let (&b, rest) = input.split_first()?;
             self.partial.push(b);
             *input = rest;
@@ -245,6 +246,24 @@ mod tests {
         let mut d = Decoder::new(Protocol::V311, 1024);
         let got = all(&mut d, &[0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]);
         assert_eq!(got[0].clone().unwrap_err().kind, ErrorKind::Malformed);
+    }
+
+    #[test]
+    fn a_malformed_remaining_length_split_across_frames_is_refused() {
+        // Found by the fuzzer (crates/core/examples/fuzz.rs): a Remaining
+        // Length that became too long or non-minimal only with the next frame
+        // stalled the decoder silently (no error, nothing decoded any more).
+        for (first, second) in [
+            (&[0x30, 0x80][..], &[0x80, 0x80, 0x80, 0xD0, 0x00][..]),
+            (&[0xD0, 0x80][..], &[0x00, 0xD0, 0x00][..]),
+        ] {
+            let mut d = Decoder::new(Protocol::V5, 1024);
+            assert!(all(&mut d, first).is_empty());
+            let got = all(&mut d, second);
+            assert_eq!(got.len(), 1, "{got:?}");
+            assert_eq!(got[0].clone().unwrap_err().kind, ErrorKind::Malformed);
+            assert_eq!(d.buffered(), 0);
+        }
     }
 
     #[test]

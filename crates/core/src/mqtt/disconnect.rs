@@ -1,5 +1,8 @@
 //! DISCONNECT (§3.14) and AUTH (§3.15, MQTT 5 only): a reason code and
-//! properties, both left out when they are 0 and empty.
+//! properties, both left out when they are 0 and empty. DISCONNECT may also
+//! leave out the Property Length alone (§3.14.2.2.1: "If the Remaining Length
+//! is less than 2, a value of 0 is used"); AUTH may not (§3.15.2.1 allows
+//! leaving out both, §3.15.2.2.1 has no such default).
 
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError};
@@ -29,9 +32,9 @@ impl Disconnect {
             let (ctx, sec) = parts(t);
             if !r.is_empty() {
                 d.code = packet::reason_code(r, t, sec)?;
-            }
-            if !r.is_empty() {
-                d.properties = Properties::read(r, ctx)?;
+                if !r.is_empty() || t == PacketType::Auth {
+                    d.properties = Properties::read(r, ctx)?;
+                }
             }
         }
         Ok(d)
@@ -44,9 +47,9 @@ impl Disconnect {
             self.properties.check(ctx)?;
             if self.code != 0 || !self.properties.is_empty() {
                 b.push(self.code);
-            }
-            if !self.properties.is_empty() {
-                self.properties.write(&mut b);
+                if !self.properties.is_empty() || t == PacketType::Auth {
+                    self.properties.write(&mut b);
+                }
             }
         }
         Ok(b)
@@ -94,6 +97,49 @@ mod tests {
     }
 
     #[test]
+    fn auth_keeps_its_property_length_unless_both_are_left_out() {
+        // Found by the differential test (tests/diff): we wrote F0 01 18,
+        // which mosquitto's handle__auth reads as malformed (it reads the
+        // Property Length after the code) and mqtt-packet writes as F0 02 18 00.
+        let cont = Disconnect {
+            code: 0x18,
+            ..Disconnect::default()
+        };
+        assert_eq!(
+            Packet::Auth(cont.clone()).encode(Protocol::V5).unwrap(),
+            [0xF0, 2, 0x18, 0]
+        );
+        assert_eq!(
+            decode(Protocol::V5, &[0xF0, 2, 0x18, 0], None),
+            Ok(Packet::Auth(cont))
+        );
+        let e = decode(Protocol::V5, &[0xF0, 1, 0x18], None).unwrap_err();
+        assert_eq!((e.kind, e.offset), (ErrorKind::Malformed, 3));
+        // Remaining Length 0: Success, no properties (§3.15.2.1).
+        assert_eq!(
+            Packet::Auth(Disconnect::default())
+                .encode(Protocol::V5)
+                .unwrap(),
+            [0xF0, 0]
+        );
+        // DISCONNECT may end after its code (§3.14.2.2.1).
+        let taken_over = Disconnect {
+            code: 0x8E,
+            ..Disconnect::default()
+        };
+        assert_eq!(
+            Packet::Disconnect(taken_over.clone())
+                .encode(Protocol::V5)
+                .unwrap(),
+            [0xE0, 1, 0x8E]
+        );
+        assert_eq!(
+            decode(Protocol::V5, &[0xE0, 1, 0x8E], None),
+            Ok(Packet::Disconnect(taken_over))
+        );
+    }
+
+    #[test]
     fn disconnect_rules() {
         // 3.1.1 DISCONNECT has nothing after the fixed header.
         assert_eq!(
@@ -104,8 +150,8 @@ mod tests {
         );
         // 0x18 is an AUTH code, not a DISCONNECT code; and the reverse.
         assert!(decode(Protocol::V5, &[0xE0, 1, 0x18], None).is_err());
-        assert!(decode(Protocol::V5, &[0xF0, 1, 0x18], None).is_ok());
-        assert!(decode(Protocol::V5, &[0xF0, 1, 0x8E], None).is_err());
+        assert!(decode(Protocol::V5, &[0xF0, 2, 0x18, 0], None).is_ok());
+        assert!(decode(Protocol::V5, &[0xF0, 2, 0x8E, 0], None).is_err());
         // Session Expiry Interval is allowed in DISCONNECT, Topic Alias is not.
         assert!(decode(Protocol::V5, &[0xE0, 7, 0, 5, 0x11, 0, 0, 0, 1], None).is_ok());
         assert!(decode(Protocol::V5, &[0xE0, 5, 0, 3, 0x23, 0, 1], None).is_err());

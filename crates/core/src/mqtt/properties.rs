@@ -238,11 +238,15 @@ impl Value<'_> {
 }
 
 impl Valid {
-    fn accepts(self, v: &Value) -> bool {
+    fn accepts(self, kind: Kind, v: &Value) -> bool {
         match (self, v) {
             (Any, _) => true,
             (ZeroOrOne, Value::Int(n)) => *n <= 1,
-            (NonZero, Value::Int(n)) => *n > 0 && (*n as usize) <= coding::VARINT_MAX,
+            // A Variable Byte Integer holds at most 268,435,455 (§1.5.5); a Four
+            // Byte Integer all its range (Maximum Packet Size: only 0 is refused).
+            (NonZero, Value::Int(n)) => {
+                *n > 0 && (kind != Var || (*n as usize) <= coding::VARINT_MAX)
+            }
             (TopicName, Value::Str(t)) => !t.is_empty() && !t.contains(['+', '#']),
             _ => false,
         }
@@ -428,7 +432,7 @@ impl Properties {
                 ));
             }
             let v = read_value(r, d)?;
-            if !d.valid.accepts(&v) {
+            if !d.valid.accepts(d.kind, &v) {
                 return Err(fail(
                     r,
                     format!("{} = {} is not an allowed value", d.name, v.show()),
@@ -473,7 +477,7 @@ impl Properties {
                     format!("{} is not allowed in {}", d.name, ctx.name()),
                     "§2.2.2.2",
                 ))
-            } else if !d.valid.accepts(&v) {
+            } else if !d.valid.accepts(d.kind, &v) {
                 Err(EncodeError::new(
                     format!("{} = {} is not an allowed value", d.name, v.show()),
                     "§2.2.2.2",
@@ -517,6 +521,7 @@ impl Properties {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mqtt::packet::{decode, Packet};
 
     #[test]
     fn the_table_is_table_2_4() {
@@ -537,5 +542,30 @@ mod tests {
             p.each(&mut |id, x| seen.push((id, x.show())));
             assert_eq!(seen, [(d.id, v.show())], "{}", d.name);
         }
+    }
+
+    #[test]
+    fn a_maximum_packet_size_above_the_largest_packet_is_allowed() {
+        // Found by the differential test and the fuzzer: any non-zero Maximum
+        // Packet Size is valid (5.0 §3.2.2.3.6: only 0 or twice is a Protocol
+        // Error); 268,435,460, the largest packet with its header, is what a
+        // server says for "no limit". Was refused above 268,435,455.
+        let bytes = [0x20, 8, 0, 0, 5, 0x27, 0x10, 0, 0, 4];
+        let Ok(Packet::Connack(c)) = decode(Protocol::V5, &bytes, None) else {
+            panic!("refused")
+        };
+        assert_eq!(c.properties.maximum_packet_size, Some(268_435_460));
+        assert_eq!(Packet::Connack(c).encode(Protocol::V5).unwrap(), bytes);
+        let most = Properties {
+            maximum_packet_size: Some(u32::MAX),
+            ..Properties::default()
+        };
+        assert!(most.check(Context::Connect).is_ok());
+        // A Subscription Identifier is a Variable Byte Integer: 268,435,455 at most.
+        let mut sub = Properties::default();
+        sub.subscription_identifiers.push(268_435_455);
+        assert!(sub.check(Context::Publish).is_ok());
+        sub.subscription_identifiers[0] = 268_435_456;
+        assert!(sub.check(Context::Publish).is_err());
     }
 }

@@ -262,6 +262,11 @@ impl Client {
         self.session.waiting()
     }
 
+    /// Bytes held for a packet whose end has not arrived (at most [`MAX_PACKET`]).
+    pub fn buffered(&self) -> usize {
+        self.decoder.buffered()
+    }
+
     pub fn wire(&self) -> &WireLog {
         &self.wire
     }
