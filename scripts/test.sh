@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test: formatting, clippy on native and
-# wasm32, the core's unit and property tests, and the browser end-to-end tests
-# against the release build served from 127.0.0.1 under a sub-path.
+# wasm32, the core's unit and property tests, the snippet suite (tests/snippets:
+# every generated snippet run against paho-mqtt and mosquitto), and the browser
+# end-to-end tests against the release build served from 127.0.0.1 under a sub-path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -18,6 +19,10 @@ cargo clippy --workspace --target wasm32-unknown-unknown --bins --locked -- -D w
 
 step "core unit and property tests"
 cargo test -p mqtt-lab-core --locked
+
+step "snippet suite: every generated snippet and every Oracle claim against paho-mqtt and mosquitto"
+cargo build -q --locked -p mqtt-lab-core --example write_snippets
+SNIPPET_WRITER=target/debug/examples/write_snippets .venv/bin/python tests/snippets/run.py
 
 step "release build (one bundle per widget: scripts/build.sh)"
 scripts/build.sh

@@ -301,7 +301,9 @@ pub mod snippets {
              # Over the limit, mosquitto closes the new socket as soon as it accepts it\n\
              # (src/net.c), before the TLS handshake and before any CONNACK; its log says\n\
              # \"Client connection from ... denied: max_connections exceeded.\"\n\
-             # paho-mqtt then calls on_connect_fail, not on_connect or on_disconnect.\n",
+             # paho-mqtt then calls on_connect_fail, not on_connect or on_disconnect.\n\
+             # Use mosquitto 2.0.12 or later: 2.0.11 miscounts, and lets one more client in\n\
+             # for every client that has connected and gone.\n",
             req = number(o.required_connections as f64, 0),
             limit = o.recommended_limit,
             listener = t.listener(t.tls_port),
@@ -378,7 +380,9 @@ pub mod snippets {
              \x20   # no CONNACK, so no reason code. paho calls this and retries with backoff.\n\
              \x20   print(\"Connection failed before any CONNACK; retrying with backoff.\")\n\
              \n\
-             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
+             # MQTT 5: on 3.1.1 only 133, 134, 135 and 136 can arrive (return codes 2-5).\n\
+             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\",\n\
+             \x20                    protocol=mqtt.MQTTv5)\n\
              client.on_connect = on_connect\n\
              client.on_connect_fail = on_connect_fail\n\
              client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\

@@ -148,7 +148,11 @@ pub const REGISTRY: &[Entry] = &[
     Entry {
         id: "capacity.mosquitto-conf",
         widget: "capacity",
-        claims: &["mosquitto-max-connections", "paho-connect-fail-tls"],
+        claims: &[
+            "mosquitto-max-connections",
+            "mosquitto-max-connections-2011",
+            "paho-connect-fail-tls",
+        ],
         cases: grids::capacity_conf,
     },
     Entry {
