@@ -581,7 +581,7 @@ pub mod snippets {
             format!("if reason_code == {value}:  # 0x{value:02X}, \"{name}\" in paho-mqtt");
         let handle = |indent: &str, stop: &str| -> String {
             let body = if !code.is_failure() {
-                format!("print(f\"ok: {{reason_code}}\")")
+                "print(f\"ok: {reason_code}\")".to_string()
             } else {
                 match code.retry {
                     Retry::No => format!(

@@ -10,11 +10,26 @@ fn sources() -> Vec<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
     for dir in [root.join("src"), root.join("../../src/widgets")] {
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
+        // The directory's .rs files and those of its subdirectories (a widget
+        // may be a module directory, like live/).
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-            .collect();
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() && !dir.ends_with("src") {
+                files.extend(
+                    std::fs::read_dir(&path)
+                        .unwrap()
+                        .flatten()
+                        .map(|e| e.path()),
+                );
+            } else {
+                files.push(path);
+            }
+        }
+        files.retain(|p| p.extension().is_some_and(|x| x == "rs"));
         files.sort();
         for f in files {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();
@@ -195,7 +210,7 @@ fn texts() -> Vec<(String, String)> {
 /// Texts that name a library as a thing to run, not for how it behaves;
 /// each is reviewed here.
 const NAMES_ONLY: &[&str] = &[
-    // The live widget's introduction (src/widgets/live.rs, outside EXPLAIN).
+    // The live widget's introduction (src/widgets/live/mod.rs, outside EXPLAIN).
     "Connect this page to a real broker (your own, a classroom one, or mosquitto on your laptop)",
 ];
 
