@@ -240,6 +240,9 @@ pub fn life_curve(i: &Inputs) -> Vec<(f64, f64)> {
 pub mod snippets {
     use crate::snippets::Target;
 
+    /// The sensor reading the programs publish: a stand-in for a driver.
+    const READ_MOISTURE: &str = "def read_moisture():\n    return \"45\"  # stands for your sensor driver\n\n";
+
     /// A paho-mqtt 2.x program for each network-loop strategy, complete and
     /// runnable: the sensor reading is a stand-in function.
     pub fn python(strategy: &str, t: &Target) -> String {
@@ -271,9 +274,7 @@ pub mod snippets {
                 "# Your own main loop: wake, publish, disconnect, power down.\n\
                  import paho.mqtt.client as mqtt\n\
                  \n\
-                 def read_moisture():\n\
-                 \x20   return \"45\"  # stands for your sensor driver\n\
-                 \n\
+                 {READ_MOISTURE}\
                  client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
                  {connect}\
                  \n\
@@ -291,9 +292,7 @@ pub mod snippets {
                  import time\n\
                  import paho.mqtt.client as mqtt\n\
                  \n\
-                 def read_moisture():\n\
-                 \x20   return \"45\"  # stands for your sensor driver\n\
-                 \n\
+                 {READ_MOISTURE}\
                  client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
                  {connect}\
                  client.loop_start()  # runs loop_forever() in a background thread\n\
