@@ -241,7 +241,8 @@ pub mod snippets {
     use crate::snippets::Target;
 
     /// The sensor reading the programs publish: a stand-in for a driver.
-    const READ_MOISTURE: &str = "def read_moisture():\n    return \"45\"  # stands for your sensor driver\n\n";
+    const READ_MOISTURE: &str =
+        "def read_moisture():\n    return \"45\"  # stands for your sensor driver\n\n";
 
     /// A paho-mqtt 2.x program for each network-loop strategy, complete and
     /// runnable: the sensor reading is a stand-in function.
