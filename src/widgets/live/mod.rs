@@ -479,7 +479,7 @@ const EXPLAIN: &str = r#"<section class="explain"><h2>How it works</h2>
 <p>The page speaks MQTT itself: a sans-I/O MQTT 3.1.1 and 5.0 client in the core crate turns your actions into packets and the broker's bytes into events, over a WebSocket with the subprotocol <code>mqtt</code>. Keepalive pings run on a one-second timer; a lost connection is retried with full-jitter exponential backoff from 1 s up to 16 s (the backoff widget's code). A refusal that retrying cannot fix (bad credentials, not authorised, banned) stops the retries. Incoming packets larger than 256 KiB, or malformed ones, end the connection with a message instead of breaking the page; payloads are always shown as text, never as markup.</p>
 <h2>A broker on your machine</h2>
 <p>With mosquitto 2.0 (Debian 12 and Ubuntu 22.04 ship 2.0.11, whose quirks this recipe covers [[mosquitto-websockets-alone]]), save this as <code>mqtt-lab.conf</code>, run <code>mosquitto -c mqtt-lab.conf -v</code>, and connect to <code>ws://127.0.0.1:9001</code>:</p>
-<pre tabindex="0"><code># mqtt-lab.conf: a broker for trying MQTT Lab on this machine
+<pre tabindex="0" style="overflow-x:auto"><code># mqtt-lab.conf: a broker for trying MQTT Lab on this machine
 # MQTT over TCP, from this machine only
 listener 1883 127.0.0.1
 # MQTT over WebSocket for the page: ws://127.0.0.1:9001
