@@ -18,6 +18,11 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=
 command -v mosquitto_pub >/dev/null || need_apt+=(mosquitto-clients)
 command -v brotli >/dev/null || need_apt+=(brotli)
 command -v gzip >/dev/null || need_apt+=(gzip)
+# The snippet suite: openssl for test certificates, g++ for the Arduino
+# syntax check, python3-venv for paho-mqtt.
+command -v openssl >/dev/null || need_apt+=(openssl)
+command -v g++ >/dev/null || need_apt+=(g++)
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -53,6 +58,14 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
    || [ ! -d node_modules/mqtt-packet ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci (binaryen $BINARYEN_VERSION, playwright-core, axe-core, mqtt-packet)"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# --- paho-mqtt for the snippet suite, pinned, in a venv of this checkout (.venv, gitignored)
+PAHO_VERSION=2.2.0             # the newest 2.x on PyPI; claims name 2.1 where it differs
+if ! .venv/bin/python -c "import paho.mqtt as m, sys; sys.exit(m.__version__ != '$PAHO_VERSION')" 2>/dev/null; then
+  log "python venv .venv with paho-mqtt $PAHO_VERSION"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "paho-mqtt==$PAHO_VERSION"
 fi
 
 # Trunk finds the tools by these variables; versions must match Trunk.toml's [tools].

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test: formatting, clippy on native and
-# wasm32, the core's unit and property tests, and the browser end-to-end tests
-# against the release build served from 127.0.0.1 under a sub-path.
+# wasm32, the core's unit and property tests, the snippet suite (tests/snippets:
+# every generated snippet run against paho-mqtt and mosquitto), and the browser
+# end-to-end tests against the release build served from 127.0.0.1 under a sub-path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -19,14 +20,16 @@ cargo clippy --workspace --target wasm32-unknown-unknown --bins --locked -- -D w
 step "core unit and property tests"
 cargo test -p mqtt-lab-core --locked
 
-# One native release build of the core's two test tools (crates/core/examples): about 40 s
-# cold on 2 cores (32 s of CPU), seconds when warm.
-step "release build of codec_json and fuzz (crates/core/examples)"
+# One native release build of the core's test tools (crates/core/examples: codec_json, fuzz,
+# write_snippets): about 40 s cold on 2 cores, seconds when warm.
+step "release build of the core's test tools (crates/core/examples)"
 cargo build --release -p mqtt-lab-core --examples --locked
 step "differential test of the codec against mqtt-packet (tests/diff, about 10 s)"
 node tests/diff/diff.mjs
 step "fuzz: 1,000,000 inputs over the decoder and the client, and linear time (about 10 s)"
 target/release/examples/fuzz
+step "snippet suite: every generated snippet and every Oracle claim against paho-mqtt and mosquitto"
+SNIPPET_WRITER=target/release/examples/write_snippets .venv/bin/python tests/snippets/run.py
 
 step "release build (one bundle per widget: scripts/build.sh)"
 scripts/build.sh

@@ -14,7 +14,7 @@ pub use callout::Callout;
 pub use chart::{BarChart, BarRow, Chart, HLine, LineChart, Marker, Series, Table, Tone};
 pub use choice::Choice;
 pub use number_field::{NumberField, NumberInput};
-pub use prose::Prose;
+pub use prose::{Prose, Sourced};
 pub use result::{ResultOutput, Results};
 pub use snippet::CodeSnippet;
 pub use state::{last_valid, values};

@@ -5,6 +5,7 @@ use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::battery::{self, Inputs, Outputs};
 use mqtt_lab_core::format::{fixed, number, plain};
+use mqtt_lab_core::snippets::Target;
 
 #[component]
 pub fn Battery() -> impl IntoView {
@@ -91,7 +92,7 @@ pub fn Battery() -> impl IntoView {
 
     view! {
         <p class="intro">
-            "Which paho network loop to use, and what really decides battery life: not the loop function, but whether the device sleeps between messages."
+            "Which network loop to use, and what really decides battery life: not the loop function, but whether the device sleeps between messages."
         </p>
         <div class="widget-grid">
             <section class="inputs" aria-label="Inputs">
@@ -120,7 +121,7 @@ pub fn Battery() -> impl IntoView {
         <Chart caption="Battery life against how often the device wakes to publish, with the always-awake figure for comparison." summary=summary chart=chart table=table />
         <Prose html=EXPLAIN />
         <div class="snippets">
-            <CodeSnippet title="This network loop" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || battery::snippets::python(strategy.get()).to_string()) />
+            <CodeSnippet title="This network loop" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || battery::snippets::python(strategy.get(), &Target::display())) />
         </div>
         <Prose html=HELP />
     }
@@ -130,7 +131,7 @@ const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
 <p>Battery life = capacity ÷ average current. For a device that wakes every <em>T</em> seconds, works for <em>t</em> seconds at the awake current and sleeps the rest: average = (awake mA × t + sleep mA × (T − t)) ÷ T, and life = usable capacity ÷ average. Usable capacity is the rated capacity less 20 % by default: a regulator stops below its dropout voltage before the cell's rated cut-off, and cells self-discharge a few percent a month (an assumption; set yours). Example values: an ESP32 draws about 100 mA receiving and up to 240 mA transmitting on Wi-Fi, and about 10 µA in deep sleep with the RTC timer (Espressif, ESP32 datasheet); a wake-up with Wi-Fi, a TLS handshake and a publish takes seconds.</p>
 <aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Two corrections to the chapter</p><div class="callout-body">
 <p><strong>The arithmetic.</strong> 3000 mAh ÷ 180 mA is 16.7 hours, not 16; and 150 h ÷ 16.7 h is 9.0×, not 9.4×.</p>
-<p><strong>The contrast.</strong> The chapter says loop_forever() means “continuous CPU” and loop_start() is “event-driven”. In paho-mqtt 2.x, loop_start() starts a thread that runs loop_forever() (client.py, loop_start: “this will call loop_forever in a thread”), and both wait in select() with a timeout instead of spinning the CPU. Neither saves power over the other. What drains a battery is the device staying awake: a busy main loop, the radio without power saving, waking too often. Sleeping between messages (a manual loop(), then deep sleep) is what turns hours into months.</p></div></aside>
+<p><strong>The contrast.</strong> The chapter says loop_forever() means “continuous CPU” and loop_start() is “event-driven”. In paho-mqtt 2.x, loop_start() starts a thread that runs loop_forever(), and both wait in select() with a timeout instead of spinning the CPU [[paho-loop-start-thread]]. Neither saves power over the other. What drains a battery is the device staying awake: a busy main loop, the radio without power saving, waking too often. Sleeping between messages (a manual loop(), then deep sleep) is what turns hours into months.</p></div></aside>
 </section>"#;
 
 const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>

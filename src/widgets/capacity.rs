@@ -4,6 +4,7 @@ use crate::components::*;
 use leptos::prelude::*;
 use mqtt_lab_core::capacity::{self, snippets, Inputs, Outputs};
 use mqtt_lab_core::format::{number, plain};
+use mqtt_lab_core::snippets::Target;
 
 #[component]
 pub fn Capacity() -> impl IntoView {
@@ -116,29 +117,30 @@ pub fn Capacity() -> impl IntoView {
             </p>
         </section>
         <Callout title="Correction: $SYS/broker/clients/maximum is not the limit">
-            <p>
-                "The chapter's monitor reads "<code>"$SYS/broker/clients/maximum"</code>" as the broker's connection limit. In mosquitto it is the largest number of clients seen connected at the same time (mosquitto(8), BROKER STATUS). The configured "<code>"max_connections"</code>" is not published under $SYS: give it to your monitor yourself, as the snippet below does."
-            </p>
+            <Prose html=SYS_MAXIMUM />
         </Callout>
         <Callout title="Correction: 149 is not “connection rate exceeded”">
-            <p>
-                "The chapter's on_connect treats reason code 149 as a rate limit. In MQTT 5.0, 149 (0x95) is Packet too large; Connection rate exceeded is 159 (0x9F) (OASIS MQTT 5.0, §2.4, Table 2-6). And the chapter's “default of 1,024” is not a broker setting: mosquitto's max_connections defaults to −1 (no limit of its own), and the usual 1,024 is the process's default open-file limit."
-            </p>
+            <Prose html=RATE_CODE />
         </Callout>
         <div class="snippets">
-            <CodeSnippet title="Broker limit" lang="mosquitto.conf" code=Signal::derive(move || snippets::mosquitto_conf(&out())) />
-            <CodeSnippet title="Open-file limit" lang="systemd / shell" code=Signal::derive(move || snippets::file_limit(&out())) />
-            <CodeSnippet title="Handle refusals by reason code" lang="Python, paho-mqtt 2.x" code=snippets::on_connect() />
-            <CodeSnippet title="Monitor connected clients" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || snippets::monitor(&out(), state.get().0.alert_pct)) />
+            <CodeSnippet title="Broker limit" lang="mosquitto.conf" code=Signal::derive(move || snippets::mosquitto_conf(&out(), &Target::display())) />
+            <CodeSnippet title="Open-file limit, systemd" lang="systemd drop-in" code=Signal::derive(move || snippets::file_limit(&out()).0) />
+            <CodeSnippet title="Open-file limit, shell" lang="shell" code=Signal::derive(move || snippets::file_limit(&out()).1) />
+            <CodeSnippet title="Handle refusals by reason code" lang="Python, paho-mqtt 2.x" code=snippets::on_connect(&Target::display()) />
+            <CodeSnippet title="Monitor connected clients" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || snippets::monitor(&out(), state.get().0.alert_pct, &Target::display())) />
         </div>
         <section class="help">
             <h2>"Link to this state"</h2>
-            <p>
-                "The address bar always holds the current inputs. Parameters: "<code>"devices"</code>", "<code>"backend"</code>", "<code>"monitoring"</code>", "<code>"alert"</code>" (percent), "<code>"session_kib"</code>". Sources: OASIS MQTT 5.0 §2.4; mosquitto.conf(5) and mosquitto(8); mosquitto's src/net_mosq.c for the refusal at accept."
-            </p>
+            <Prose html=HELP />
         </section>
     }
 }
+
+const SYS_MAXIMUM: &str = r#"<p>The chapter's monitor reads <code>$SYS/broker/clients/maximum</code> as the broker's connection limit. In mosquitto it is the largest number of clients seen connected at the same time, and the configured <code>max_connections</code> is not published under $SYS [[mosquitto-sys-maximum]]: give it to your monitor yourself, as the snippet below does.</p>"#;
+
+const RATE_CODE: &str = r#"<p>The chapter's on_connect treats reason code 149 as a rate limit. In MQTT 5.0, 149 (0x95) is Packet too large; Connection rate exceeded is 159 (0x9F) (OASIS MQTT 5.0, §2.4, Table 2-6). And the chapter's “default of 1,024” is not a broker setting: mosquitto's max_connections defaults to −1 (no limit of its own), and the usual 1,024 is the process's default open-file limit. Over max_connections, mosquitto closes the new socket before any CONNACK, even before the TLS handshake [[mosquitto-max-connections]]: paho-mqtt then calls on_connect_fail, not on_connect or on_disconnect [[paho-connect-fail-tls]]. Use mosquitto 2.0.12 or later for a limit that holds: 2.0.11, Debian 12's version, miscounts, and after N clients have connected and gone the limit lets N more in [[mosquitto-max-connections-2011]].</p>"#;
+
+const HELP: &str = r#"<p>The address bar always holds the current inputs. Parameters: <code>devices</code>, <code>backend</code>, <code>monitoring</code>, <code>alert</code> (percent), <code>session_kib</code>. Sources: OASIS MQTT 5.0 §2.4; mosquitto.conf(5) and mosquitto(8); mosquitto's src/net.c for the refusal at accept [[mosquitto-max-connections]].</p>"#;
 
 const ZERO: Outputs = Outputs {
     required_connections: 0,

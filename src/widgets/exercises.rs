@@ -297,7 +297,7 @@ pub fn Exercises() -> impl IntoView {
                         <fieldset class="choice"><legend>"Which line is wrong?"</legend><div class="code-lines">{lines}</div></fieldset>
                         <fieldset class="choice"><legend>"The fix"</legend><div class="fix-options">{fixes}</div></fieldset>
                         {move || shown(2).then(|| view! {
-                            <p class="why">{if challenge_right(i) { "Right. " } else { "Not yet. " }} {c.explanation} " " <a href=c.learn_more>"Learn more"</a></p>
+                            <p class="why">{if challenge_right(i) { "Right. " } else { "Not yet. " }} <Sourced text=c.explanation /> " " <a href=c.learn_more>"Learn more"</a></p>
                         })}
                     </article>
                 }

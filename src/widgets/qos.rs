@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mqtt_lab_core::format::{fixed, number, plain};
 use mqtt_lab_core::qos::{self, Inputs, Outputs, Simulation};
+use mqtt_lab_core::snippets::Target;
 
 /// Messages simulated between clock checks.
 const CHECK_EVERY: u64 = 2000;
@@ -203,7 +204,7 @@ pub fn Qos() -> impl IntoView {
             </div>
         }
     };
-    let snippet = Signal::derive(move || qos::snippets::python(&state.get().0));
+    let snippet = Signal::derive(move || qos::snippets::python(&state.get().0, &Target::display()));
 
     view! {
         <p class="intro">
@@ -310,8 +311,8 @@ fn Sequence(title: &'static str, qos: u8, from: &'static str, to: &'static str) 
 }
 
 const EXPLAIN: &str = r#"<section class="explain"><h2>How MQTT really loses messages</h2>
-<p>MQTT runs over TCP, and TCP already retransmits lost packets: a message is not lost because one IP packet was. It is lost when the <em>connection</em> drops while the message is in flight. QoS 0 is then gone. QoS 1 and 2 are resent after the reconnect (MQTT-4.4.0-1), but only if the session survives on the side that must resend: the publisher's client for the first hop, the broker for the second. With a clean session, nothing is resent. The broker delivers to a subscriber at the lower of the published QoS and the subscription's granted QoS (MQTT-3.8.4-6 in 3.1.1, MQTT-3.8.4-8 in 5.0): a QoS 1 publisher gets nothing from its QoS 1 once the subscriber asked for QoS 0.</p>
-<p>The model: on each hop every packet of the exchange is cut with the probability you set; a cut ends the attempt; with a persistent session the sender resumes after reconnecting, at most the number of reconnects you allow. A QoS 1 receiver delivers every PUBLISH it gets, so a cut PUBACK means a duplicate; a QoS 2 receiver delivers once and discards the resends. Delivery per hop is 1 − p for QoS 0 or a clean session and 1 − p<sup>r+1</sup> for QoS 1 and 2 with a persistent session; end to end it is the product. Extra copies made on the first hop are forwarded and counted as duplicates; that they could also make up for a loss on the second hop is ignored, an effect of order p² (about 0.2 points at 5 %). The model figures are exact for these rules; the simulation draws the same rules message by message with your seed, and the two agree within a few standard errors.</p>
+<p>MQTT runs over TCP, and TCP already retransmits lost packets: a message is not lost because one IP packet was. It is lost when the <em>connection</em> drops while the message is in flight. QoS 0 is then gone. QoS 1 and 2 are resent after the reconnect (MQTT-4.4.0-1) by the side that must resend, if it still has the message. On the second hop that is the broker, and it keeps the message only for a subscriber whose session persists: with a clean session the broker resends nothing. On the first hop it is the publisher's client: paho-mqtt 2.x resends its unacknowledged QoS 1 and 2 messages whenever the same Client object reconnects, clean session or not, and loses them only when the process ends [[paho-resend-on-reconnect]]. The broker delivers to a subscriber at the lower of the published QoS and the subscription's granted QoS (MQTT-3.8.4-6 in 3.1.1, MQTT-3.8.4-8 in 5.0): a QoS 1 publisher gets nothing from its QoS 1 once the subscriber asked for QoS 0.</p>
+<p>The model: on each hop every packet of the exchange is cut with the probability you set; a cut ends the attempt; the publisher resends after reconnecting, and so does the broker when the subscriber's session persists, at most the number of reconnects you allow (the publishing process is taken to stay up). A QoS 1 receiver delivers every PUBLISH it gets, so a cut PUBACK means a duplicate; a QoS 2 receiver delivers once and discards the resends. Delivery per hop is 1 − p for QoS 0 and for the broker's hop with a clean session, and 1 − p<sup>r+1</sup> otherwise; end to end it is the product. Extra copies made on the first hop are forwarded and counted as duplicates; that they could also make up for a loss on the second hop is ignored, an effect of order p² (about 0.2 points at 5 %). The model figures are exact for these rules; the simulation draws the same rules message by message with your seed, and the two agree within a few standard errors.</p>
 <aside class="callout" aria-label="The chapter's loss model"><p class="callout-title">The chapter's “5 % packet loss” is not how MQTT loses messages</p><div class="callout-body"><p>The chapter's example is right that a QoS 1 publisher with a QoS 0 subscriber delivers about 95 %, and right to match QoS on both sides. But it models loss as per-packet loss, which TCP hides. What you set here is the share of messages caught in flight by a connection drop, which is what QoS levels and sessions protect against.</p></div></aside>
 </section>"#;
 

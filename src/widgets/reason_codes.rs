@@ -4,6 +4,7 @@ use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::reason_codes::{self as rc, Code, Packet, Version};
+use mqtt_lab_core::snippets::Target;
 
 fn check_code(text: &str) -> Result<(), String> {
     rc::parse_code(text).map(|_| ())
@@ -76,20 +77,20 @@ pub fn ReasonCodes() -> impl IntoView {
             };
             let paho = (v() == Version::V311 && c.appears_in(Packet::Connack)).then(|| {
                 let v5 = rc::paho_v5_equivalent(c.value);
-                let name = rc::find(Version::V5, v5).map(|x| x.name()).unwrap_or_default();
+                let name = rc::paho_name(v5, Packet::Connack).unwrap_or_default();
                 format!(
-                    "paho-mqtt 2.x turns return code {} into MQTT 5 reason code {} ({}) before it calls a VERSION2 on_connect: compare with {} or with \"{}\", not with {}.",
-                    c.value, v5, name, v5, name, c.value
+                    "paho-mqtt 2.x turns return code {} into MQTT 5 reason code {} before it calls a VERSION2 on_connect [[paho-v311-connack]]: compare with {}, not with {}. A comparison with a string only matches paho's own spelling, \"{}\", exactly [[paho-reasoncode-names]].",
+                    c.value, v5, v5, c.value, name
                 )
             });
             view! {
                 <dl class="detail">
                     <dt>"Name"</dt><dd>{names}</dd>
-                    <dt>"Meaning"</dt><dd>{c.meaning}</dd>
-                    <dt>"Likely cause"</dt><dd>{c.cause}</dd>
-                    <dt>"What the client should do"</dt><dd>{c.action}</dd>
+                    <dt>"Meaning"</dt><dd><Sourced text=c.meaning /></dd>
+                    <dt>"Likely cause"</dt><dd><Sourced text=c.cause /></dd>
+                    <dt>"What the client should do"</dt><dd><Sourced text=c.action /></dd>
                 </dl>
-                {paho.map(|t| view! { <p class="note">{t}</p> })}
+                {paho.map(|t| view! { <p class="note"><Sourced text=t /></p> })}
                 {c.spec_note.map(|t| view! { <p class="note">{t}</p> })}
                 {c.erratum.map(|t| view! {
                     <aside class="callout" aria-label="Correction to the chapter">
@@ -101,7 +102,7 @@ pub fn ReasonCodes() -> impl IntoView {
         })
     };
     let snippet = Signal::derive(move || match selected() {
-        Some(c) => rc::paho_snippet(v(), c, packet_filter()),
+        Some(c) => rc::snippets::paho(v(), c, packet_filter(), &Target::display()),
         None => "# Choose a code to generate its handler.\n".to_string(),
     });
 
@@ -156,7 +157,7 @@ pub fn ReasonCodes() -> impl IntoView {
 const EXPLAIN: &str = r#"<section class="explain"><h2>Reading the table</h2>
 <p>Every code from OASIS MQTT Version 5.0, §2.4, Table 2-6, with the packets the table allows it in; and MQTT 3.1.1's CONNACK return codes 0–5 (§3.2.2.3; 6–255 are reserved) and the SUBACK failure code 0x80 (§3.9.3). In MQTT 5.0, codes below 0x80 are successes and 0x80 and above are failures. “Retry” says whether an automatic reconnect or resend should try again: <em>no</em> (nothing failed, or it cannot work until something changes), <em>yes</em> (now), or <em>with-backoff</em> (later, with jitter, because the broker is overloaded or limiting).</p>
 <aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Corrections to the chapter's explorer</p><div class="callout-body">
-<p>149 (0x95) is <strong>Packet too large</strong>, not “Connection Rate Exceeded”: the connection-rate limit is 159 (0x9F), so the chapter's <code>reason_code == 149</code> check for a rate limit never fires for one and backs off on an oversized packet instead. 162 (0xA2, Wildcard Subscriptions not supported) is not a CONNACK code: it only appears in SUBACK and DISCONNECT, so on_connect never sees it. Source: OASIS MQTT 5.0, Table 2-6; paho-mqtt's reasoncodes.py agrees.</p></div></aside>
+<p>149 (0x95) is <strong>Packet too large</strong>, not “Connection Rate Exceeded”: the connection-rate limit is 159 (0x9F), so the chapter's <code>reason_code == 149</code> check for a rate limit never fires for one and backs off on an oversized packet instead. 162 (0xA2, Wildcard Subscriptions not supported) is not a CONNACK code: it only appears in SUBACK and DISCONNECT, so on_connect never sees it. Source: OASIS MQTT 5.0, Table 2-6; paho-mqtt's reasoncodes.py agrees [[paho-reasoncode-names]].</p></div></aside>
 <h2>Link to this state</h2>
 <p>Parameters: <code>v</code> (3 or 5), <code>code</code> (decimal, or hex with 0x), <code>packet</code> (all, connack, puback, pubrec, pubrel, pubcomp, suback, unsuback, disconnect, auth), <code>q</code> (search words).</p>
 </section>"#;

@@ -4,6 +4,7 @@ use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::format::{fixed, number, plain};
+use mqtt_lab_core::snippets::Target;
 use mqtt_lab_core::tls_timeout::{self as tls, snippets, Inputs, Outputs, PHASES};
 
 const PHASE_TONES: [Tone; 6] = [
@@ -182,9 +183,9 @@ pub fn TlsTimeout() -> impl IntoView {
                         value=Signal::derive(move || out().keepalive_s.to_string()) text=Signal::derive(move || format!("{} s", out().keepalive_s)) />
                 </Results>
                 <p class="note">
-                    "Keepalive: paho-mqtt uses the keepalive as the socket timeout of the TLS handshake (client.py, _ssl_wrap_socket), so it must exceed the slowest handshake; and the broker drops a client it has not heard from for 1.5 × keepalive. Hence at least the connect timeout, and not below paho's default of 60 s."
+                    <Sourced text="Keepalive: paho-mqtt 2.0 and 2.1 use the keepalive as the socket timeout of the TLS handshake (2.2 uses connect_timeout) [[paho-tls-handshake-timeout]], so it must exceed the slowest handshake; and the broker drops a client it has not heard from for 1.5 × keepalive. Hence at least the connect timeout, and not below paho's default of 60 s." />
                 </p>
-                <p class="note">{source}</p>
+                <p class="note"><Sourced text=source() /></p>
                 <p class="note">{chapter_vs}</p>
                 <p class="note">{kex_note}</p>
             </div>
@@ -192,9 +193,9 @@ pub fn TlsTimeout() -> impl IntoView {
         <Chart caption="Where the time goes, expected and worst case, with the recommended timeout." summary=summary chart=chart table=table />
         <Prose html=EXPLAIN />
         <div class="snippets">
-            <CodeSnippet title="paho-mqtt client" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || state.with(|(i, o)| snippets::paho(i, o))) />
-            <CodeSnippet title="ESP32 with PubSubClient" lang="Arduino (arduino-esp32)" code=Signal::derive(move || snippets::esp32(&out())) />
-            <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out())) />
+            <CodeSnippet title="paho-mqtt client" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || state.with(|(i, o)| snippets::paho(i, o, &Target::display()))) />
+            <CodeSnippet title="ESP32 with PubSubClient" lang="Arduino (arduino-esp32)" code=Signal::derive(move || snippets::esp32(&out(), &Target::display())) />
+            <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out(), &Target::display())) />
         </div>
         <Prose html=HELP />
     }
@@ -202,10 +203,10 @@ pub fn TlsTimeout() -> impl IntoView {
 
 const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
 <p>A connection is a chain of phases: Wi-Fi (re)association; a DNS lookup (one round trip, none when cached); the TCP handshake (one round trip); the TLS handshake (TLS 1.2 needs two round trips for a full handshake, TLS 1.3 one, a resumed session one; RFC 5246 §7.3 and RFC 8446 §2) plus the device's own crypto time; MQTT CONNECT and CONNACK (one round trip); and the broker's delay when it is busy. The expected case takes your values, the device's typical crypto time and half the broker delay; the worst case doubles the round trips and the Wi-Fi time, takes the slowest published crypto time and the whole broker delay. The recommended timeout is the worst case times the safety factor, rounded up to whole seconds.</p>
-<p>A resumed session skips the key exchange and the certificate checks: we take its crypto time as 20 % of a full handshake's, from the esp8266 Arduino core's measurement that BearSSL sessions made reconnections about 80 % faster (esp8266/Arduino issue 5110, PR 5160). The chapter says 40–60 %.</p>
+<p>A resumed session skips the key exchange and the certificate checks: we take its crypto time as 20 % of a full handshake's, from the esp8266 Arduino core's measurement that BearSSL sessions made reconnections about 80 % faster [[esp8266-session]]. The chapter says 40–60 %.</p>
 <aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Corrections to the chapter</p><div class="callout-body">
-<p><strong>Units.</strong> The chapter's ESP32 code calls <code>espClient.setTimeout(60000)</code> “for 60 seconds”. In arduino-esp32 1.x and 2.x, <code>WiFiClient::setTimeout(uint32_t seconds)</code> takes seconds, so that asks for 60,000 s, almost 17 hours (arduino-esp32 issue 3732); 3.x changed it to Stream's milliseconds (PR 6676). Set the TLS part with <code>setHandshakeTimeout(seconds)</code>, whose unit never changed. PubSubClient's <code>setSocketTimeout</code> and <code>setKeepAlive</code> take seconds; the ESP8266 core's <code>setTimeout</code> takes milliseconds.</p>
-<p><strong>Handshake time.</strong> The chapter's ESP32 figure of ~800 ms is below the published measurements (1.2–2.5 s). <strong>Resumption in Python.</strong> The chapter says leaving <code>OP_NO_TICKET</code> unset enables faster reconnects with paho: CPython only resumes when a saved session is passed to <code>wrap_socket(session=…)</code>, and paho does not, so its reconnects are full handshakes. <strong>paho's timeout.</strong> Instead of the chapter's <code>client._sock.settimeout(60.0)</code> on a private attribute, paho 2.x has <code>client.connect_timeout</code> (seconds, default 5.0) for the TCP connect, and uses the keepalive as the handshake's timeout.</p></div></aside>
+<p><strong>Units, by version and class.</strong> The chapter's ESP32 code calls <code>espClient.setTimeout(60000)</code> “for 60 seconds” on a <code>WiFiClientSecure</code>. In arduino-esp32 1.x and 2.x, <code>WiFiClient::setTimeout(uint32_t seconds)</code> takes seconds, so on a <code>WiFiClient</code> that asks for 60,000 s, almost 17 hours [[esp32-wificlient-settimeout]]. But <code>WiFiClientSecure</code>'s own <code>setTimeout</code>, the chapter's class, was <code>{ return 0; }</code> until PR 6562 (2022): it did nothing at all, and took seconds after it [[esp32-secure-settimeout-noop]]. In 3.x it is Stream's, in milliseconds [[esp32-settimeout-3x]]. Set the TLS part with <code>setHandshakeTimeout(seconds)</code>, whose unit never changed [[esp32-handshake-timeout]]. PubSubClient 2.8's <code>setSocketTimeout</code> and <code>setKeepAlive</code> take seconds [[pubsubclient-socket-timeout]] [[pubsubclient-keepalive]]. The esp8266 core's BearSSL <code>WiFiClientSecure</code> has no TLS timeout to set: the handshake gets a fixed 15 s and later reads and writes 5 s, and <code>setTimeout</code> (milliseconds) reaches neither [[esp8266-bearssl-timeouts]].</p>
+<p><strong>Handshake time.</strong> The chapter's ESP32 figure of ~800 ms is below the published measurements (1.2–2.5 s). <strong>Resumption in Python.</strong> The chapter says leaving <code>OP_NO_TICKET</code> unset enables faster reconnects with paho: CPython only resumes when a saved session is passed to <code>wrap_socket(session=…)</code> [[cpython-tls-session]], and paho-mqtt does not pass one, so its reconnects are full handshakes [[paho-no-tls-resumption]]. <strong>paho's timeout.</strong> Instead of the chapter's <code>client._sock.settimeout(60.0)</code> on a private attribute, paho-mqtt 2.x has <code>client.connect_timeout</code> (seconds, default 5.0) for the TCP connect; the TLS handshake's timeout is the keepalive in 2.0 and 2.1 and connect_timeout in 2.2 [[paho-tls-handshake-timeout]]. The snippet sets both.</p></div></aside>
 </section>"#;
 
 const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>

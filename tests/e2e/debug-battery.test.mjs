@@ -57,7 +57,7 @@ test('battery: 3000 mAh at 180 mA and 20 mA give 16.7 h, 150 h and 9.0', async (
   await typeInto(page, 'Awake time per wake-up (s)', '6');
   await page.waitForFunction(() => document.querySelector('output[name="average-ma"]').dataset.value === '2.4098');
   await page.getByLabel('loop() in your own loop').check();
-  await page.waitForFunction(() => document.querySelector('.snippet pre').innerText.includes('deep_sleep'));
+  await page.waitForFunction(() => document.querySelector('.snippet pre').innerText.includes('enters deep sleep'));
   assert.equal(params(page).get('strategy'), 'loop');
   assert.deepEqual(errors, []);
   await context.close();

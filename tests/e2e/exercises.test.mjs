@@ -12,7 +12,7 @@ const W = { waitFor: 'output[name="score"]' };
 // The right orders, by the start of each step's text (the page does not expose them).
 const EXPECTED = [
   ['Check the connection', 'Verify the message flow', 'Validate the topics', 'Test the payloads'],
-  ['Create a CA', 'Add a listener', 'Create users', 'Write an ACL', 'Restart mosquitto'],
+  ['Create a CA', 'Add a listener', 'Create users', 'Write an ACL', 'Restart the broker'],
 ];
 
 // Sort a list with the keyboard alone: focus a "Move up" button and press Enter.

@@ -27,8 +27,10 @@ test('matching QoS 1 with a persistent session and 5 retries delivers above 99.9
   const { page, errors, context } = await open(browser, '?w=qos&pub=1&sub=1&loss_pct=5&session=persistent&retries=5', W);
   assert.ok(Number(await value(page, 'delivery-pct')) > 99.99);
   assert.ok(Number(await value(page, 'duplicate-pct')) > 0);
-  await page.getByLabel('Clean (nothing resent)').check();
-  await page.waitForFunction(() => Math.abs(Number(document.querySelector('output[name="delivery-pct"]').dataset.value) - 90.25) < 1e-6);
+  await page.getByLabel('Clean (the broker resends nothing)').check();
+  // Clean: the broker resends nothing to the subscriber (95 %), but paho's
+  // publisher still resends after reconnecting (1 − 0.05^6): issue 13, point 9.
+  await page.waitForFunction(() => Math.abs(Number(document.querySelector('output[name="delivery-pct"]').dataset.value) - 94.999998515625) < 1e-6);
   assert.equal(params(page).get('session'), 'clean');
   assert.deepEqual(errors, []);
   await context.close();

@@ -40,11 +40,16 @@ test('162 filtered to CONNACK is explained as not a CONNACK code', async () => {
   await context.close();
 });
 
-test('MQTT 3.1.1: return code 3 and paho\'s conversion to 136', async () => {
+test('MQTT 3.1.1: return code 3 is a refusal, paho\'s conversion to 136, with its source', async () => {
   const { page, errors, context } = await open(browser, '?w=reason-codes&v=3&code=3', W);
   assert.equal(await value(page, 'code-name'), 'Connection Refused, Server unavailable');
-  assert.match(await page.locator('.note').first().innerText(), /reason code 136 \(Server unavailable\)/);
-  assert.match(await page.locator('.snippet pre').innerText(), /if reason_code == 136:/);
+  // Issue 13, point 1: every 3.1.1 return code but 0 is "Connection Refused".
+  assert.equal(await value(page, 'code-kind'), 'failure');
+  const note = page.locator('.note').first();
+  assert.match(await note.innerText(), /reason code 136 before it calls a VERSION2 on_connect/);
+  assert.match(await note.innerText(), /"Server unavailable"/);
+  assert.match(await note.locator('a.source').first().getAttribute('href'), /^https:\/\/github\.com\/eclipse\/paho\.mqtt\.python\/blob\/v2\.1\.0\//);
+  assert.match(await page.locator('.snippet pre').innerText(), /if reason_code == 136:  # 0x88, "Server unavailable" in paho-mqtt/);
   await typeInto(page, 'Code (decimal or 0x hex)', '7');
   await page.waitForFunction(() => document.querySelector('.problem').textContent.includes('6–255 are reserved'));
   assert.equal(await value(page, 'code-name'), '');

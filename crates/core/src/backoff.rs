@@ -455,21 +455,30 @@ pub fn simulate_fleet(
 pub mod snippets {
     use super::{Jitter, Policy};
     use crate::format::plain;
+    use crate::snippets::Target;
 
-    pub fn python(p: &Policy) -> String {
+    pub fn python(p: &Policy, t: &Target) -> String {
         if p.is_paho_builtin() {
             return format!(
                 "import paho.mqtt.client as mqtt\n\
                  \n\
+                 def on_connect(client, userdata, flags, reason_code, properties):\n\
+                 \x20   print(f\"on_connect: {{reason_code}}\")\n\
+                 \n\
                  client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
+                 client.on_connect = on_connect\n\
+                 client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
                  # paho's own reconnect: waits min_delay, doubles after each failure up to\n\
                  # max_delay, and starts over only after a successful CONNACK. No jitter:\n\
                  # after a broker restart, a whole fleet retries in step.\n\
-                 client.reconnect_delay_set(min_delay={}, max_delay={})\n\
-                 client.connect_async(\"broker.example.internal\", 8883)\n\
-                 client.loop_start()\n",
-                plain(p.base_s),
-                plain(p.cap_s)
+                 client.reconnect_delay_set(min_delay={min}, max_delay={max})\n\
+                 client.connect_async(\"{host}\", {port})\n\
+                 client.loop_forever(retry_first_connection=True)\n",
+                min = plain(p.base_s),
+                max = plain(p.cap_s),
+                ca = t.ca_file,
+                host = t.host,
+                port = t.tls_port,
             );
         }
         let next_delay = match p.jitter {
@@ -497,6 +506,7 @@ pub mod snippets {
              {next_delay}\
              \n\
              def on_connect(client, userdata, flags, reason_code, properties):\n\
+             \x20   print(f\"on_connect: {{reason_code}}\")\n\
              \x20   userdata[\"connected\"] = not reason_code.is_failure\n\
              \n\
              def on_disconnect(client, userdata, flags, reason_code, properties):\n\
@@ -507,11 +517,12 @@ pub mod snippets {
              \x20                    userdata=state, reconnect_on_failure=False)\n\
              client.on_connect = on_connect\n\
              client.on_disconnect = on_disconnect\n\
+             client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
              \n\
              attempt, delay = 0, BASE_S\n\
              while True:\n\
              \x20   try:\n\
-             \x20       client.connect(\"broker.example.internal\", 8883, keepalive=60)\n\
+             \x20       client.connect(\"{host}\", {port}, keepalive=60)\n\
              \x20       # Our own network loop: returns non-zero when the connection ends.\n\
              \x20       while client.loop(timeout=1.0) == mqtt.MQTT_ERR_SUCCESS:\n\
              \x20           if state[\"connected\"]:\n\
@@ -526,6 +537,9 @@ pub mod snippets {
             factor = plain(p.factor),
             cap = plain(p.cap_s),
             label = p.jitter.label(),
+            ca = t.ca_file,
+            host = t.host,
+            port = t.tls_port,
         )
     }
 }
@@ -583,9 +597,9 @@ mod tests {
     fn paho_equivalence() {
         assert!(policy(Jitter::None).is_paho_builtin());
         assert!(!policy(Jitter::Full).is_paho_builtin());
-        let s = snippets::python(&policy(Jitter::None));
+        let s = snippets::python(&policy(Jitter::None), &crate::snippets::Target::display());
         assert!(s.contains("client.reconnect_delay_set(min_delay=1, max_delay=120)"));
-        let s = snippets::python(&policy(Jitter::Equal));
+        let s = snippets::python(&policy(Jitter::Equal), &crate::snippets::Target::display());
         assert!(s.contains("BASE_S, FACTOR, CAP_S = 1, 2, 120"));
         assert!(s.contains("return ceiling / 2 + random.uniform(0, ceiling / 2)"));
         assert!(s.contains("reconnect_on_failure=False"));

@@ -238,58 +238,72 @@ pub fn life_curve(i: &Inputs) -> Vec<(f64, f64)> {
 }
 
 pub mod snippets {
-    /// A paho-mqtt 2.x program for each network-loop strategy.
-    pub fn python(strategy: &str) -> &'static str {
+    use crate::snippets::Target;
+
+    /// The sensor reading the programs publish: a stand-in for a driver.
+    const READ_MOISTURE: &str =
+        "def read_moisture():\n    return \"45\"  # stands for your sensor driver\n\n";
+
+    /// A paho-mqtt 2.x program for each network-loop strategy, complete and
+    /// runnable: the sensor reading is a stand-in function.
+    pub fn python(strategy: &str, t: &Target) -> String {
+        let connect = format!(
+            "# {port} is plain MQTT, unencrypted: in production use 8883 and client.tls_set().\n\
+             client.connect(\"{host}\", {port}, keepalive=60)\n",
+            host = t.host,
+            port = t.port
+        );
         match strategy {
-            "loop_forever" => LOOP_FOREVER,
-            "loop" => MANUAL_LOOP,
-            _ => LOOP_START,
+            "loop_forever" => format!(
+                "# A program that only does MQTT: a subscriber, a bridge, a logger.\n\
+                 import paho.mqtt.client as mqtt\n\
+                 \n\
+                 def on_connect(client, userdata, flags, reason_code, properties):\n\
+                 \x20   client.subscribe(\"farm/+/moisture\", qos=1)\n\
+                 \n\
+                 def on_message(client, userdata, msg):\n\
+                 \x20   print(msg.topic, msg.payload.decode(\"utf-8\", \"replace\"))\n\
+                 \n\
+                 client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"logger-1\")\n\
+                 client.on_connect = on_connect\n\
+                 client.on_message = on_message\n\
+                 {connect}\
+                 # Blocks here, waiting in select() (not spinning), and reconnects by itself.\n\
+                 client.loop_forever()\n"
+            ),
+            "loop" => format!(
+                "# Your own main loop: wake, publish, disconnect, power down.\n\
+                 import paho.mqtt.client as mqtt\n\
+                 \n\
+                 {READ_MOISTURE}\
+                 client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
+                 {connect}\
+                 \n\
+                 info = client.publish(\"farm/sensor01/moisture\", read_moisture(), qos=1)\n\
+                 while not info.is_published():\n\
+                 \x20   client.loop(timeout=0.1)  # process network traffic until the PUBACK arrives\n\
+                 client.disconnect()\n\
+                 client.loop(timeout=0.1)      # send the DISCONNECT\n\
+                 # Now power everything down until the next reading: the part that saves the\n\
+                 # battery. A microcontroller enters deep sleep; a Linux board exits and lets\n\
+                 # a timer (systemd timer, cron, an RTC wake-up) start this program again.\n"
+            ),
+            _ => format!(
+                "# A program whose main thread has other work: read sensors, drive a display.\n\
+                 import time\n\
+                 import paho.mqtt.client as mqtt\n\
+                 \n\
+                 {READ_MOISTURE}\
+                 client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
+                 {connect}\
+                 client.loop_start()  # runs loop_forever() in a background thread\n\
+                 \n\
+                 while True:\n\
+                 \x20   client.publish(\"farm/sensor01/moisture\", read_moisture(), qos=1)\n\
+                 \x20   time.sleep(60)  # the process sleeps, but the radio and CPU stay on\n"
+            ),
         }
     }
-
-    const LOOP_FOREVER: &str =
-        "# A program that only does MQTT: a subscriber, a bridge, a logger.\n\
-import paho.mqtt.client as mqtt\n\
-\n\
-def on_connect(client, userdata, flags, reason_code, properties):\n\
-\x20   client.subscribe(\"farm/+/moisture\", qos=1)\n\
-\n\
-def on_message(client, userdata, msg):\n\
-\x20   print(msg.topic, msg.payload.decode(\"utf-8\", \"replace\"))\n\
-\n\
-client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"logger-1\")\n\
-client.on_connect = on_connect\n\
-client.on_message = on_message\n\
-client.connect(\"broker.example.internal\", 1883)\n\
-# Blocks here, waiting in select() (not spinning), and reconnects by itself.\n\
-client.loop_forever()\n";
-
-    const LOOP_START: &str =
-        "# A program whose main thread has other work: read sensors, drive a display.\n\
-import time\n\
-import paho.mqtt.client as mqtt\n\
-\n\
-client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
-client.connect_async(\"broker.example.internal\", 1883)\n\
-client.loop_start()  # runs loop_forever() in a background thread\n\
-\n\
-while True:\n\
-\x20   client.publish(\"farm/sensor01/moisture\", read_moisture(), qos=1)\n\
-\x20   time.sleep(60)  # the process sleeps, but the radio and CPU stay on\n";
-
-    const MANUAL_LOOP: &str =
-        "# Your own main loop, for example one that puts the device to sleep.\n\
-import paho.mqtt.client as mqtt\n\
-\n\
-client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
-client.connect(\"broker.example.internal\", 1883, keepalive=60)\n\
-\n\
-info = client.publish(\"farm/sensor01/moisture\", read_moisture(), qos=1)\n\
-while not info.is_published():\n\
-\x20   client.loop(timeout=0.1)  # process network traffic until the PUBACK arrives\n\
-client.disconnect()\n\
-client.loop(timeout=0.1)      # send the DISCONNECT\n\
-deep_sleep(seconds=300)      # the part that saves the battery: everything off\n";
 }
 
 #[cfg(test)]
@@ -341,11 +355,12 @@ mod tests {
 
     #[test]
     fn snippets_per_strategy() {
-        assert!(snippets::python("loop_forever").contains("client.loop_forever()"));
-        assert!(snippets::python("loop_start").contains("client.loop_start()"));
-        assert!(snippets::python("loop").contains("client.loop(timeout=0.1)"));
+        let t = crate::snippets::Target::display();
+        assert!(snippets::python("loop_forever", &t).contains("client.loop_forever()"));
+        assert!(snippets::python("loop_start", &t).contains("client.loop_start()"));
+        assert!(snippets::python("loop", &t).contains("client.loop(timeout=0.1)"));
         for s in ["loop_forever", "loop_start", "loop"] {
-            assert!(snippets::python(s).contains("CallbackAPIVersion.VERSION2"));
+            assert!(snippets::python(s, &t).contains("CallbackAPIVersion.VERSION2"));
         }
     }
 

@@ -281,38 +281,70 @@ pub fn monthly_curves(i: &Inputs) -> Vec<(f64, f64, f64, f64, f64)> {
 }
 
 pub mod snippets {
-    /// A minimal secure mosquitto configuration (mosquitto.conf(5)).
-    pub const MOSQUITTO_CONF: &str = "# /etc/mosquitto/conf.d/secure.conf\n\
-per_listener_settings false\n\
-allow_anonymous false                    # no client without a user name\n\
-password_file /etc/mosquitto/passwd      # mosquitto_passwd -c /etc/mosquitto/passwd sensor-0042\n\
-acl_file /etc/mosquitto/acl\n\
-\n\
-listener 8883                            # MQTT over TLS\n\
-cafile /etc/mosquitto/certs/ca.crt\n\
-certfile /etc/mosquitto/certs/server.crt\n\
-keyfile /etc/mosquitto/certs/server.key\n\
-tls_version tlsv1.2                      # the oldest version accepted\n\
-\n\
-# /etc/mosquitto/acl: each device writes only under its own client id\n\
-# pattern write devices/%c/#\n\
-# pattern read devices/%c/commands/#\n\
-# user dashboard\n\
-# topic read devices/#\n";
+    use crate::snippets::Target;
+
+    /// A minimal secure mosquitto configuration (mosquitto.conf(5)). Every
+    /// comment has a line of its own: mosquitto treats only a # at the start
+    /// of a line as a comment, and 2.0.11 refuses to start when a comment
+    /// follows an option.
+    pub fn mosquitto_conf(t: &Target) -> String {
+        format!(
+            "# /etc/mosquitto/conf.d/secure.conf\n\
+             per_listener_settings false\n\
+             # No client without a user name and password:\n\
+             allow_anonymous false\n\
+             # Users: mosquitto_passwd -c {passwd} sensor-0042\n\
+             password_file {passwd}\n\
+             acl_file {acl}\n\
+             \n\
+             # MQTT over TLS, TLS 1.2 at least\n\
+             {listener}\n\
+             cafile {ca}\n\
+             certfile {cert}\n\
+             keyfile {key}\n\
+             tls_version tlsv1.2\n\
+             \n\
+             # {acl}: each device writes only under its own client id\n\
+             # pattern write devices/%c/#\n\
+             # pattern read devices/%c/commands/#\n\
+             # user dashboard\n\
+             # topic read devices/#\n",
+            passwd = t.password_file,
+            acl = t.acl_file,
+            listener = t.listener(t.tls_port),
+            ca = t.broker_ca_file,
+            cert = t.broker_cert_file,
+            key = t.broker_key_file,
+        )
+    }
 
     /// The matching paho-mqtt 2.x client: TLS with certificate and host-name
     /// checks, a user name, and the password from the environment.
-    pub const PAHO_CLIENT: &str = "import os\n\
-import ssl\n\
-import paho.mqtt.client as mqtt\n\
-\n\
-client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
-client.username_pw_set(\"sensor-0042\", os.environ[\"MQTT_PASSWORD\"])  # never in the code\n\
-# Verifies the broker's certificate and host name; keeps TLS session tickets.\n\
-context = ssl.create_default_context(cafile=\"/etc/mqtt/ca.crt\")\n\
-client.tls_set_context(context)\n\
-client.connect(\"mqtt.example.internal\", 8883, keepalive=60)\n\
-client.loop_forever()\n";
+    pub fn paho_client(t: &Target) -> String {
+        format!(
+            "import os\n\
+             import ssl\n\
+             import paho.mqtt.client as mqtt\n\
+             \n\
+             def on_connect(client, userdata, flags, reason_code, properties):\n\
+             \x20   print(f\"on_connect: {{reason_code}}\")\n\
+             \x20   if not reason_code.is_failure:\n\
+             \x20       client.publish(\"devices/sensor-0042/moisture\", \"45\", qos=1)\n\
+             \n\
+             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
+             client.on_connect = on_connect\n\
+             client.username_pw_set(\"sensor-0042\", os.environ[\"MQTT_PASSWORD\"])  # never in the code\n\
+             # Verifies the broker's certificate and host name. Every reconnect is a full\n\
+             # TLS handshake: paho does not resume TLS sessions.\n\
+             context = ssl.create_default_context(cafile=\"{ca}\")\n\
+             client.tls_set_context(context)\n\
+             client.connect(\"{host}\", {port}, keepalive=60)\n\
+             client.loop_forever()\n",
+            ca = t.ca_file,
+            host = t.host,
+            port = t.tls_port,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -363,10 +395,13 @@ mod tests {
 
     #[test]
     fn snippets_are_secure() {
-        assert!(snippets::MOSQUITTO_CONF.contains("allow_anonymous false"));
-        assert!(snippets::MOSQUITTO_CONF.contains("listener 8883"));
-        assert!(snippets::PAHO_CLIENT.contains("CallbackAPIVersion.VERSION2"));
-        assert!(snippets::PAHO_CLIENT.contains("os.environ[\"MQTT_PASSWORD\"]"));
+        let t = crate::snippets::Target::display();
+        let conf = snippets::mosquitto_conf(&t);
+        assert!(conf.contains("\nallow_anonymous false\n"));
+        assert!(conf.contains("\nlistener 8883\ncafile /etc/mosquitto/certs/ca.crt\n"));
+        let client = snippets::paho_client(&t);
+        assert!(client.contains("CallbackAPIVersion.VERSION2"));
+        assert!(client.contains("os.environ[\"MQTT_PASSWORD\"]"));
     }
 
     proptest! {

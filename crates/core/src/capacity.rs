@@ -273,80 +273,131 @@ mod tests {
 pub mod snippets {
     use super::Outputs;
     use crate::format::number;
+    use crate::snippets::Target;
 
-    /// mosquitto.conf: `max_connections` is set per listener (mosquitto.conf(5),
-    /// "max_connections count"; the default -1 means no limit of mosquitto's
-    /// own, so the process's open-file limit is what stops it, typically 1024).
-    pub fn mosquitto_conf(o: &Outputs) -> String {
+    /// The most open files Linux allows one process unless fs.nr_open is
+    /// raised (its default, include/uapi/linux/fs.h: 1024 * 1024).
+    pub const NR_OPEN_DEFAULT: u64 = 1_048_576;
+
+    /// mosquitto.conf: a TLS listener with `max_connections` (per listener,
+    /// mosquitto.conf(5); the default -1 means no limit of mosquitto's own, so
+    /// the process's open-file limit is what stops it, typically 1024).
+    /// Comments stand on lines of their own: mosquitto reads a # after an
+    /// option as part of its value.
+    pub fn mosquitto_conf(o: &Outputs, t: &Target) -> String {
         format!(
             "# mosquitto.conf: sized by MQTT Lab for {req} expected connections\n\
              # ({limit} x alert fraction = {req}: at the expected load you are at the alert line).\n\
-             listener 8883\n\
+             per_listener_settings false\n\
+             allow_anonymous false\n\
+             password_file {passwd}\n\
+             \n\
+             # MQTT over TLS\n\
+             {listener}\n\
+             cafile {ca}\n\
+             certfile {cert}\n\
+             keyfile {key}\n\
              max_connections {limit}\n\
-             # Over the limit, mosquitto closes the new socket before any CONNACK\n\
-             # (log: \"Client connection from ... denied: max_connections exceeded.\"),\n\
-             # so the client sees a dropped connection, not a reason code.\n",
+             # Over the limit, mosquitto closes the new socket as soon as it accepts it\n\
+             # (src/net.c), before the TLS handshake and before any CONNACK; its log says\n\
+             # \"Client connection from ... denied: max_connections exceeded.\"\n\
+             # paho-mqtt then calls on_connect_fail, not on_connect or on_disconnect.\n\
+             # Use mosquitto 2.0.12 or later: 2.0.11 miscounts, and lets one more client in\n\
+             # for every client that has connected and gone.\n",
             req = number(o.required_connections as f64, 0),
             limit = o.recommended_limit,
+            listener = t.listener(t.tls_port),
+            passwd = t.password_file,
+            ca = t.broker_ca_file,
+            cert = t.broker_cert_file,
+            key = t.broker_key_file,
         )
     }
 
-    /// The broker's open-file limit: one descriptor per connection plus the reserve.
-    pub fn file_limit(o: &Outputs) -> String {
-        format!(
-            "# One file descriptor per client connection, plus {reserve} for listeners,\n\
+    /// The broker's open-file limit, one descriptor per connection plus the
+    /// reserve: a systemd drop-in and the same for a broker started from a shell.
+    pub fn file_limit(o: &Outputs) -> (String, String) {
+        let over = if o.file_descriptors > NR_OPEN_DEFAULT {
+            format!(
+                "# {fds} is above Linux's default per-process maximum (fs.nr_open = {max}):\n\
+                 # raise it first (sysctl -w fs.nr_open={fds}), or split the fleet across brokers.\n",
+                fds = o.file_descriptors,
+                max = NR_OPEN_DEFAULT
+            )
+        } else {
+            String::new()
+        };
+        let unit = format!(
+            "# /etc/systemd/system/mosquitto.service.d/limits.conf\n\
+             # One file descriptor per client connection, plus {reserve} for listeners,\n\
              # log, persistence and bridges: {limit} + {reserve} = {fds}.\n\
-             \n\
-             # systemd: /etc/systemd/system/mosquitto.service.d/limits.conf\n\
+             {over}\
              [Service]\n\
              LimitNOFILE={fds}\n\
-             \n\
-             # then: systemctl daemon-reload && systemctl restart mosquitto\n\
-             # or, for a broker started from a shell:\n\
-             # ulimit -n {fds} && mosquitto -c /etc/mosquitto/mosquitto.conf\n",
+             # then: systemctl daemon-reload && systemctl restart mosquitto\n",
             reserve = super::RESERVED_FILE_DESCRIPTORS,
             limit = o.recommended_limit,
             fds = o.file_descriptors,
-        )
+        );
+        let shell = format!(
+            "# A broker started from a shell: raise the open-file limit first.\n\
+             {over}\
+             ulimit -n {fds}\n\
+             mosquitto -c /etc/mosquitto/mosquitto.conf\n",
+            fds = o.file_descriptors,
+        );
+        (unit, shell)
     }
 
     /// paho-mqtt 2.x on_connect that tells refusals that retrying fixes from
     /// those it does not. Codes: OASIS MQTT 5.0 Table 2-6; paho converts MQTT
     /// 3.1.1 return codes to these before calling a VERSION2 on_connect.
-    pub fn on_connect() -> String {
-        "import paho.mqtt.client as mqtt\n\
-         \n\
-         # Refusals that retrying cannot fix: the configuration must change.\n\
-         FATAL = (133, 134, 135, 138, 140)  # client id not valid, bad user name or password,\n\
-         \x20                                  # not authorized, banned, bad authentication method\n\
-         # Refusals that mean \"too many, too fast\": retry, with backoff and jitter.\n\
-         BUSY = (136, 137, 151, 159)  # server unavailable, server busy, quota exceeded,\n\
-         \x20                            # connection rate exceeded (159 = 0x9F, not 149)\n\
-         \n\
-         def on_connect(client, userdata, flags, reason_code, properties):\n\
-         \x20   if not reason_code.is_failure:\n\
-         \x20       client.subscribe(\"fleet/+/telemetry\", qos=1)\n\
-         \x20   elif reason_code in FATAL:\n\
-         \x20       print(f\"Refused: {reason_code}. Fix the configuration; not retrying.\")\n\
-         \x20       client.disconnect()  # stops loop_start()'s automatic reconnect\n\
-         \x20   elif reason_code in BUSY:\n\
-         \x20       print(f\"Broker at capacity: {reason_code}. Retrying with backoff.\")\n\
-         \x20   else:\n\
-         \x20       print(f\"Refused: {reason_code}\")\n\
-         \n\
-         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
-         client.on_connect = on_connect\n\
-         client.reconnect_delay_set(min_delay=1, max_delay=120)\n\
-         client.connect_async(\"broker.example.internal\", 8883)\n\
-         client.loop_start()\n\
-         # A broker at max_connections (mosquitto) closes the socket without a\n\
-         # CONNACK: on_connect is not called, on_disconnect is, and the loop retries.\n"
-            .to_string()
+    pub fn on_connect(t: &Target) -> String {
+        format!(
+            "import paho.mqtt.client as mqtt\n\
+             \n\
+             # Refusals that retrying cannot fix: the configuration must change.\n\
+             FATAL = (133, 134, 135, 138, 140)  # client id not valid, bad user name or password,\n\
+             \x20                                  # not authorized, banned, bad authentication method\n\
+             # Refusals that mean \"too many, too fast\": retry, with backoff and jitter.\n\
+             BUSY = (136, 137, 151, 159)  # server unavailable, server busy, quota exceeded,\n\
+             \x20                            # connection rate exceeded (159 = 0x9F, not 149)\n\
+             \n\
+             def on_connect(client, userdata, flags, reason_code, properties):\n\
+             \x20   if not reason_code.is_failure:\n\
+             \x20       print(f\"Connected: {{reason_code}}\")\n\
+             \x20       client.subscribe(\"fleet/+/telemetry\", qos=1)\n\
+             \x20   elif reason_code in FATAL:\n\
+             \x20       print(f\"Refused: {{reason_code}}. Fix the configuration; not retrying.\")\n\
+             \x20       client.disconnect()  # ends loop_forever() and its automatic reconnect\n\
+             \x20   elif reason_code in BUSY:\n\
+             \x20       print(f\"Broker at capacity: {{reason_code}}. Retrying with backoff.\")\n\
+             \x20   else:\n\
+             \x20       print(f\"Refused: {{reason_code}}\")\n\
+             \n\
+             def on_connect_fail(client, userdata):\n\
+             \x20   # A mosquitto at max_connections closes the socket before the TLS handshake:\n\
+             \x20   # no CONNACK, so no reason code. paho calls this and retries with backoff.\n\
+             \x20   print(\"Connection failed before any CONNACK; retrying with backoff.\")\n\
+             \n\
+             # MQTT 5: on 3.1.1 only 133, 134, 135 and 136 can arrive (return codes 2-5).\n\
+             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\",\n\
+             \x20                    protocol=mqtt.MQTTv5)\n\
+             client.on_connect = on_connect\n\
+             client.on_connect_fail = on_connect_fail\n\
+             client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
+             client.reconnect_delay_set(min_delay=1, max_delay=120)\n\
+             client.connect_async(\"{host}\", {port})\n\
+             client.loop_forever(retry_first_connection=True)\n",
+            ca = t.ca_file,
+            host = t.host,
+            port = t.tls_port,
+        )
     }
 
     /// Capacity monitoring on `$SYS/broker/clients/connected` against the
     /// configured limit, which the broker does not publish.
-    pub fn monitor(o: &Outputs, alert_pct: f64) -> String {
+    pub fn monitor(o: &Outputs, alert_pct: f64, t: &Target) -> String {
         format!(
             "import paho.mqtt.client as mqtt\n\
              \n\
@@ -363,16 +414,21 @@ pub mod snippets {
              def on_message(client, userdata, msg):\n\
              \x20   connected = int(msg.payload)\n\
              \x20   usage = connected / LIMIT\n\
+             \x20   print(f\"{{connected}}/{{LIMIT}} connections ({{usage:.0%}})\")\n\
              \x20   if usage >= ALERT_AT:\n\
-             \x20       print(f\"WARNING: {{connected}}/{{LIMIT}} connections ({{usage:.0%}})\")\n\
+             \x20       print(\"WARNING: at the alert threshold\")\n\
              \n\
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"capacity-monitor\")\n\
              client.on_connect = on_connect\n\
              client.on_message = on_message\n\
-             client.connect(\"broker.example.internal\", 1883)\n\
+             client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
+             client.connect(\"{host}\", {port})\n\
              client.loop_forever()\n",
             limit = o.recommended_limit,
             alert = alert_pct / 100.0,
+            ca = t.ca_file,
+            host = t.host,
+            port = t.tls_port,
         )
     }
 
@@ -384,13 +440,15 @@ pub mod snippets {
         #[test]
         fn snippets_carry_the_computed_numbers() {
             let o = compute(&Inputs::default()).unwrap();
-            let conf = mosquitto_conf(&o);
+            let t = Target::display();
+            let conf = mosquitto_conf(&o, &t);
             assert!(conf.contains("max_connections 1520\n"), "{conf}");
             assert!(conf.contains("1,216 expected"));
-            let fds = file_limit(&o);
-            assert!(fds.contains("LimitNOFILE=1584\n"), "{fds}");
-            assert!(fds.contains("ulimit -n 1584 "));
-            let mon = monitor(&o, 80.0);
+            let (unit, shell) = file_limit(&o);
+            assert!(unit.contains("LimitNOFILE=1584\n"), "{unit}");
+            assert!(shell.contains("ulimit -n 1584\n"));
+            assert!(!unit.contains("nr_open"));
+            let mon = monitor(&o, 80.0, &t);
             assert!(mon.contains("LIMIT = 1520 "));
             assert!(mon.contains("ALERT_AT = 0.80 "));
             assert!(mon.contains("{connected}/{LIMIT}"));
@@ -398,7 +456,7 @@ pub mod snippets {
 
         #[test]
         fn on_connect_uses_the_right_rate_code() {
-            let s = on_connect();
+            let s = on_connect(&Target::display());
             assert!(s.contains("CallbackAPIVersion.VERSION2"));
             assert!(s.contains("BUSY = (136, 137, 151, 159)"));
             assert_eq!(s.matches("149").count(), 1);

@@ -68,7 +68,7 @@ pub const ORDERINGS: [Ordering; 2] = [
                 "Authorisation builds on the users you created.",
             ),
             (
-                "Restart mosquitto and test with mosquitto_sub --cafile over 8883",
+                "Restart the broker and test with mosquitto_sub --cafile over 8883",
                 "Test last, once everything is in place.",
             ),
         ],
@@ -120,7 +120,7 @@ pub const CHALLENGES: [Challenge; 7] = [
         faulty: 5,
         fixes: &["Replace the sleep loop with client.loop_forever()", "Subscribe with qos=0", "Use port 8883"],
         correct_fix: 0,
-        explanation: "No network loop runs: paho never reads the socket, so on_message never fires and no keepalive is sent.",
+        explanation: "No network loop runs: paho-mqtt never reads the socket, so on_message never fires and no keepalive is sent [[paho-network-loop]].",
         learn_more: "?w=debug&symptom=no-messages&loop=no",
     },
     Challenge {
@@ -213,7 +213,7 @@ pub const CHALLENGES: [Challenge; 7] = [
             "mqttClient.setSocketTimeout(60000);",
         ],
         correct_fix: 0,
-        explanation: "In arduino-esp32 1.x and 2.x, setTimeout takes seconds: 60000 is almost 17 hours. setHandshakeTimeout takes seconds in every version.",
+        explanation: "What setTimeout does on WiFiClientSecure depends on the arduino-esp32 version: nothing at all in 1.x and 2.x until PR 6562 (2022) [[esp32-secure-settimeout-noop]], seconds after it (60000 is almost 17 hours), milliseconds in 3.x [[esp32-settimeout-3x]]. setHandshakeTimeout takes seconds in every version [[esp32-handshake-timeout]].",
         learn_more: "?w=tls-timeout",
     },
 ];

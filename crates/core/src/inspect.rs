@@ -189,8 +189,17 @@ pub struct Row {
 impl Row {
     /// For people and screen readers: direction and time in words.
     pub fn text(&self, lanes: &[&str]) -> String {
-        let badge = self.badge.as_ref().map(|b| format!(" ({b})")).unwrap_or_default();
-        format!("{}, {}: {}{badge}", self.when(), self.direction(lanes), self.label)
+        let badge = self
+            .badge
+            .as_ref()
+            .map(|b| format!(" ({b})"))
+            .unwrap_or_default();
+        format!(
+            "{}, {}: {}{badge}",
+            self.when(),
+            self.direction(lanes),
+            self.label
+        )
     }
 
     /// "client → broker", "either direction" or "note".

@@ -103,12 +103,22 @@ pub fn is_local(host: &str) -> bool {
 }
 
 /// Plain-language warnings for a URL, and whether the browser will refuse it.
+///
+/// From an https page, browsers block ws:// as mixed content, except to a
+/// loopback host: the Mixed Content specification (§4.3) lets a "potentially
+/// trustworthy" URL through, and loopback (127.0.0.0/8, ::1, localhost) is
+/// one (Secure Contexts §3.2). Chromium and Firefox follow it; Safari has
+/// refused such connections, so it is a warning, not a refusal.
 pub fn warnings(url: &WsUrl, page_is_https: bool) -> (Option<String>, Vec<String>) {
-    let blocked = (page_is_https && !url.secure).then(|| {
+    let local = is_local(&url.host);
+    let blocked = (page_is_https && !url.secure && !local).then(|| {
         "This page was loaded over https, and browsers refuse an unencrypted ws:// connection from it (mixed content). Use wss://, or open MQTT Lab over http on your own machine.".to_string()
     });
     let mut w = Vec::new();
-    if !url.secure && !is_local(&url.host) {
+    if page_is_https && !url.secure && local {
+        w.push("This page is https and the broker is on this machine over ws://: Chromium and Firefox allow that, because loopback addresses count as potentially trustworthy; Safari may refuse it. If the connection fails at once, use wss:// or open MQTT Lab over http.".to_string());
+    }
+    if !url.secure && !local {
         w.push(format!("ws:// to {} is unencrypted: anyone on the path can read your user name, password and messages. Use wss://.", url.host));
     }
     if PUBLIC_BROKERS
@@ -118,6 +128,32 @@ pub fn warnings(url: &WsUrl, page_is_https: bool) -> (Option<String>, Vec<String
         w.push(format!("{} is a public test broker: anyone can subscribe to every topic and read what you publish, and publish to yours. Never send real data there.", url.host));
     }
     (blocked, w)
+}
+
+/// The local broker for this widget: a recipe tested in CI by starting
+/// mosquitto 2.0.11 with it and connecting over WebSocket and TCP.
+pub mod snippets {
+    use crate::snippets::Target;
+
+    /// mosquitto.conf for a broker on this machine that the page can reach
+    /// at ws://127.0.0.1:{ws_port}. mosquitto 2.0 needs all three parts: from
+    /// 2.0, a listener without a password file refuses every client unless
+    /// `allow_anonymous true`; and 2.0.11 will not start with websockets
+    /// listeners alone ("Unable to start any listening sockets").
+    pub fn local_broker(t: &Target) -> String {
+        format!(
+            "# mqtt-lab.conf: a broker for trying MQTT Lab on this machine\n\
+             # MQTT over TCP, from this machine only\n\
+             listener {port} 127.0.0.1\n\
+             # MQTT over WebSocket for the page: ws://127.0.0.1:{ws}\n\
+             listener {ws} 127.0.0.1\n\
+             protocol websockets\n\
+             # No user names or passwords: for your own machine only\n\
+             allow_anonymous true\n",
+            port = t.port,
+            ws = t.ws_port
+        )
+    }
 }
 
 /// A readable rendering of a payload: text when it is UTF-8 without control
@@ -209,5 +245,43 @@ mod tests {
         assert_eq!(blocked, None);
         assert_eq!(w.len(), 1);
         assert_eq!(hex(&[0, 255, 16]), "00 ff 10");
+    }
+
+    /// Issue 13, point 10: browsers allow ws:// to loopback from an https
+    /// page, so it is a warning, not a refusal.
+    #[test]
+    fn loopback_ws_from_an_https_page_is_warned_about_not_refused() {
+        for url in [
+            "ws://127.0.0.1:9001",
+            "ws://localhost:9001",
+            "ws://[::1]:9001",
+            "ws://127.1.2.3:9001",
+        ] {
+            let (blocked, w) = warnings(&parse_ws_url(url).unwrap(), true);
+            assert_eq!(blocked, None, "{url}");
+            assert_eq!(w.len(), 1, "{url}");
+            assert!(w[0].contains("Chromium and Firefox allow that"), "{url}");
+        }
+        let (blocked, _) = warnings(&parse_ws_url("ws://192.168.1.10:9001").unwrap(), true);
+        assert!(blocked.is_some());
+    }
+
+    /// Issue 13, point 6: the recipe is in the widget's text exactly as the
+    /// suite tests it, with what it opens.
+    #[test]
+    fn the_widget_shows_the_tested_local_broker_recipe() {
+        let conf = snippets::local_broker(&crate::snippets::Target::display());
+        assert!(
+            conf.contains("listener 1883 127.0.0.1\n")
+                && conf.contains("listener 9001 127.0.0.1\nprotocol websockets\n")
+        );
+        assert!(conf.contains("\nallow_anonymous true\n"));
+        let widget = include_str!("../../../src/widgets/live/mod.rs");
+        let explain = &widget[widget.find("const EXPLAIN").unwrap()..];
+        assert!(
+            explain.contains(&conf),
+            "src/widgets/live/mod.rs's EXPLAIN must contain:\n{conf}"
+        );
+        assert!(explain.contains("every network interface"));
     }
 }

@@ -9,8 +9,10 @@
 //!
 //! Model, per hop: every packet of the exchange is cut by a connection drop
 //! with probability p; a cut ends the attempt; with a persistent session the
-//! sender resumes after reconnecting, for at most `retries` reconnects; with a
-//! clean session nothing is resent. QoS 1 receivers deliver every PUBLISH
+//! sender resumes after reconnecting, for at most `retries` reconnects. The
+//! broker resends to the subscriber only when the subscriber's session
+//! persists; the publisher (paho-mqtt) resends whenever its Client object
+//! reconnects, whatever the session setting (`Inputs::hop_in`). QoS 1 receivers deliver every PUBLISH
 //! they get (a resend after a cut PUBACK is a duplicate, MQTT-4.3.2-2); QoS 2
 //! receivers deliver the first PUBLISH and discard resends until PUBREL.
 //! Effective QoS to the subscriber = min(published QoS, granted subscription
@@ -121,7 +123,7 @@ pub const SESSION: ChoiceSpec = ChoiceSpec {
     label: "Session",
     options: &[
         ("persistent", "Persistent (resend after reconnect)"),
-        ("clean", "Clean (nothing resent)"),
+        ("clean", "Clean (the broker resends nothing)"),
     ],
     default: "persistent",
 };
@@ -167,11 +169,16 @@ impl Inputs {
         self.pub_qos.min(self.sub_qos)
     }
 
+    /// Publisher → broker. paho-mqtt resends unacknowledged QoS 1 and 2
+    /// messages whenever the same Client object reconnects, whatever the
+    /// session setting (client.py, `_messages_reconnect_reset_out`): on this
+    /// hop the session only matters if the publishing process restarts,
+    /// which the model does not include.
     fn hop_in(&self) -> Hop {
         Hop {
             qos: self.pub_qos,
             p: self.loss_in_pct / 100.0,
-            attempts: if self.persistent { self.retries + 1 } else { 1 },
+            attempts: self.retries + 1,
         }
     }
 
@@ -506,21 +513,39 @@ pub fn sequence(qos: u8) -> &'static [(bool, &'static str, &'static str)] {
 
 pub mod snippets {
     use super::Inputs;
+    use crate::snippets::Target;
 
-    pub fn python(i: &Inputs) -> String {
+    pub fn python(i: &Inputs, t: &Target) -> String {
         let q = i.pub_qos.max(i.sub_qos);
-        let (v5_session, v3_session) = if i.persistent {
+        let (session, session_note, v3_session) = if i.persistent {
             (
-                "clean_start=False,\n               properties=session_props)  # keep the session for an hour",
+                "clean_start=False,\n               properties=session_props",
+                "# MQTT 5: a session that outlives the connection, so the broker keeps\n\
+                 # QoS {q} messages for you while you are away and resends unacknowledged ones.\n",
                 "clean_session=False",
             )
         } else {
-            ("clean_start=True)", "clean_session=True")
+            (
+                "clean_start=True",
+                "# A clean start: the broker keeps nothing for you between connections.\n",
+                "clean_session=True",
+            )
+        };
+        let session_note = session_note.replace("{q}", &q.to_string());
+        let props = if i.persistent {
+            "session_props = Properties(PacketTypes.CONNECT)\n\
+             session_props.SessionExpiryInterval = 3600  # keep the session for an hour\n"
+        } else {
+            ""
+        };
+        let imports = if i.persistent {
+            "from paho.mqtt.packettypes import PacketTypes\nfrom paho.mqtt.properties import Properties\n"
+        } else {
+            ""
         };
         format!(
             "import paho.mqtt.client as mqtt\n\
-             from paho.mqtt.packettypes import PacketTypes\n\
-             from paho.mqtt.properties import Properties\n\
+             {imports}\
              \n\
              QOS = {q}  # the same on both sides: the broker delivers at min(publish, subscribe)\n\
              \n\
@@ -529,21 +554,29 @@ pub mod snippets {
              \x20       # Subscribe in on_connect, so the subscription survives reconnects.\n\
              \x20       client.subscribe(\"farm/+/moisture\", qos=QOS)\n\
              \n\
-             # MQTT 5: a session that outlives the connection, so the broker keeps\n\
-             # QoS {q} messages for you while you are away and resends unacknowledged ones.\n\
-             session_props = Properties(PacketTypes.CONNECT)\n\
-             session_props.SessionExpiryInterval = 3600\n\
+             def on_message(client, userdata, msg):\n\
+             \x20   print(f\"received {{msg.topic}} {{msg.payload.decode()}} at QoS {{msg.qos}}\")\n\
+             \n\
+             {session_note}\
+             {props}\
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"dashboard-1\",\n\
              \x20                    protocol=mqtt.MQTTv5)\n\
              client.on_connect = on_connect\n\
-             client.connect(\"broker.example.internal\", 8883, {v5_session}\n\
+             client.on_message = on_message\n\
+             client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
+             client.connect(\"{host}\", {port}, {session})\n\
              client.loop_start()\n\
              \n\
-             # The publisher: paho keeps unacknowledged QoS>0 messages in memory and\n\
-             # resends them after it reconnects (while the process lives).\n\
+             # The publisher: paho keeps unacknowledged QoS 1 and 2 messages in memory and\n\
+             # resends them when this Client object reconnects, clean start or not; they\n\
+             # are lost only if the process ends first.\n\
              info = client.publish(\"farm/sensor01/moisture\", \"45\", qos=QOS)\n\
+             info.wait_for_publish(timeout=10)\n\
              \n\
-             # MQTT 3.1.1 instead: mqtt.Client(..., {v3_session}) and connect(host, 8883)\n"
+             # MQTT 3.1.1 instead: mqtt.Client(..., {v3_session}) and connect(host, {port})\n",
+            ca = t.ca_file,
+            host = t.host,
+            port = t.tls_port,
         )
     }
 }
@@ -584,10 +617,16 @@ mod tests {
     }
 
     #[test]
-    fn a_clean_session_resends_nothing() {
+    fn a_clean_session_resends_only_on_the_publishers_hop() {
+        // The broker resends nothing to a clean-session subscriber (0.95), but
+        // paho's publisher resends after every reconnect (1 − 0.05^6).
         let o = analytic(&inputs(1, 1, 5.0, false, 5)).unwrap();
-        assert!((o.delivery_pct - 90.25).abs() < 1e-9); // 0.95 × 0.95
-        assert_eq!(o.duplicate_pct, 0.0);
+        assert!((o.delivery_pct / 100.0 - (1.0 - 0.05f64.powi(6)) * 0.95).abs() < 1e-12);
+        assert!(o.delivery_pct > 94.99 && o.delivery_pct < 95.0);
+        assert!((o.hop_in_pct / 100.0 - (1.0 - 0.05f64.powi(6))).abs() < 1e-12);
+        assert!((o.hop_out_pct - 95.0).abs() < 1e-9);
+        // Duplicates come from the publisher's resends only.
+        assert!(o.duplicate_pct > 0.0);
     }
 
     #[test]
@@ -656,7 +695,10 @@ mod tests {
         assert!((c[5].1 - 95.0).abs() < 0.01);
         assert_eq!(sequence(2).len(), 4);
         assert!(sequence(1)[1].2.contains("duplicate"));
-        let s = snippets::python(&inputs(1, 0, 5.0, true, 5));
+        let s = snippets::python(
+            &inputs(1, 0, 5.0, true, 5),
+            &crate::snippets::Target::display(),
+        );
         assert!(s.contains("QOS = 1"));
         assert!(s.contains("clean_start=False"));
     }

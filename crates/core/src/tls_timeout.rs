@@ -46,14 +46,14 @@ pub const PROFILES: &[Profile] = &[
         label: "ESP8266, 160 MHz (BearSSL)",
         crypto_ms: (2000.0, 5000.0),
         chapter_ms: None,
-        source: "Measured: 2–6 s per handshake at 160 MHz (esp8266/Arduino issues 6247 and 6397); the core's maintainer: “SSL negotiation can take 5 seconds even at 160MHz for some websites” (issue 4898), and recommends 160 MHz for TLS.",
+        source: "No published measurement of the ESP8266 as a TLS client that we found gives a range; 2–5 s is this model's assumption. The esp8266 core's maintainer: “SSL negotiation can take 5 seconds even at 160MHz for some websites” [[esp8266-handshake-5s]], and the core's documentation recommends 160 MHz for TLS [[esp8266-160mhz]]. The 2–6 s of esp8266/Arduino issues 6247 and 6397 were measured with the ESP8266 as a TLS server, which does more work than a client [[esp8266-issue-6247-server]].",
     },
     Profile {
         slug: "esp8266-80",
         label: "ESP8266, 80 MHz (BearSSL)",
         crypto_ms: (3500.0, 10000.0),
         chapter_ms: Some(3500.0),
-        source: "The chapter's 3.5 s as the typical figure; the slowest is the 160 MHz worst case (5 s) doubled for half the clock, a model assumption. At 80 MHz long handshakes can also trip the watchdog (esp8266/Arduino issue 4898).",
+        source: "The chapter's 3.5 s as the typical figure; the slowest is the 160 MHz worst case (5 s) doubled for half the clock, a model assumption. At 80 MHz long handshakes can also trip the watchdog [[esp8266-handshake-5s]].",
     },
     Profile {
         slug: "rpi",
@@ -296,89 +296,235 @@ pub fn compute(i: &Inputs) -> Result<Outputs, FieldError> {
         connect_ms,
         worst_case_ms,
         recommended_timeout_s: timeout_s,
-        // paho uses the keepalive as the socket timeout of the TLS handshake
-        // (client.py, _ssl_wrap_socket: ssl_sock.settimeout(self._keepalive)),
-        // and 60 s is paho's default keepalive: never below the timeout.
+        // paho-mqtt 2.0 and 2.1 use the keepalive as the socket timeout of the
+        // TLS handshake (client.py, _ssl_wrap_socket: settimeout(self._keepalive);
+        // 2.2 uses connect_timeout), and 60 s is paho's default keepalive:
+        // never below the timeout.
         keepalive_s: timeout_s.max(60),
         tls_round_trips: i.tls_round_trips(),
     })
 }
 
-pub mod snippets {
-    use super::{Inputs, Outputs};
+/// The unit of a timeout argument, per library, version and class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    Seconds,
+    Milliseconds,
+    /// The call does nothing.
+    Ignored,
+}
 
-    pub fn paho(i: &Inputs, o: &Outputs) -> String {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TimeoutUnit {
+    pub library: &'static str,
+    pub version: &'static str,
+    pub class: &'static str,
+    pub method: &'static str,
+    pub unit: Unit,
+    /// The claim in [`crate::claims`] that sources it.
+    pub claim: &'static str,
+}
+
+/// Every timeout setter the app's Arduino code calls or discusses.
+pub const TIMEOUT_UNITS: &[TimeoutUnit] = &[
+    TimeoutUnit {
+        library: "arduino-esp32",
+        version: "1.0.5 and later",
+        class: "WiFiClientSecure",
+        method: "setHandshakeTimeout",
+        unit: Unit::Seconds,
+        claim: "esp32-handshake-timeout",
+    },
+    TimeoutUnit {
+        library: "arduino-esp32",
+        version: "1.x, 2.x",
+        class: "WiFiClient",
+        method: "setTimeout",
+        unit: Unit::Seconds,
+        claim: "esp32-wificlient-settimeout",
+    },
+    TimeoutUnit {
+        library: "arduino-esp32",
+        version: "1.x, 2.x before PR 6562",
+        class: "WiFiClientSecure",
+        method: "setTimeout",
+        unit: Unit::Ignored,
+        claim: "esp32-secure-settimeout-noop",
+    },
+    TimeoutUnit {
+        library: "arduino-esp32",
+        version: "2.x after PR 6562",
+        class: "WiFiClientSecure",
+        method: "setTimeout",
+        unit: Unit::Seconds,
+        claim: "esp32-secure-settimeout-noop",
+    },
+    TimeoutUnit {
+        library: "arduino-esp32",
+        version: "3.x",
+        class: "WiFiClientSecure",
+        method: "setTimeout",
+        unit: Unit::Milliseconds,
+        claim: "esp32-settimeout-3x",
+    },
+    TimeoutUnit {
+        library: "esp8266 core",
+        version: "2.5.2 to 3.1.2",
+        class: "BearSSL::WiFiClientSecure",
+        method: "setTimeout",
+        unit: Unit::Milliseconds,
+        claim: "esp8266-bearssl-timeouts",
+    },
+    TimeoutUnit {
+        library: "PubSubClient",
+        version: "2.8",
+        class: "PubSubClient",
+        method: "setSocketTimeout",
+        unit: Unit::Seconds,
+        claim: "pubsubclient-socket-timeout",
+    },
+    TimeoutUnit {
+        library: "PubSubClient",
+        version: "2.8",
+        class: "PubSubClient",
+        method: "setKeepAlive",
+        unit: Unit::Seconds,
+        claim: "pubsubclient-keepalive",
+    },
+];
+
+/// BearSSL's fixed handshake timeout in the esp8266 core (2.5.2 to 3.1.2).
+pub const ESP8266_HANDSHAKE_MS: u64 = 15_000;
+
+pub mod snippets {
+    use super::{Inputs, Outputs, ESP8266_HANDSHAKE_MS};
+    use crate::snippets::Target;
+
+    pub fn paho(i: &Inputs, o: &Outputs, t: &Target) -> String {
         format!(
             "import ssl\n\
              import paho.mqtt.client as mqtt\n\
              \n\
-             context = ssl.create_default_context(cafile=\"/etc/mqtt/ca.crt\")\n\
+             def on_connect(client, userdata, flags, reason_code, properties):\n\
+             \x20   print(f\"on_connect: {{reason_code}}\")\n\
+             \n\
+             context = ssl.create_default_context(cafile=\"{ca}\")\n\
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"gateway-01\")\n\
+             client.on_connect = on_connect\n\
              client.tls_set_context(context)\n\
-             client.connect_timeout = {timeout}  # seconds, TCP connect (paho's default: 5.0)\n\
-             # paho also uses the keepalive as the TLS handshake's socket timeout,\n\
-             # so keep it above the worst handshake ({worst:.1} s here).\n\
-             client.connect(\"broker.example.internal\", 8883, keepalive={keepalive})\n\
-             client.loop_start()\n\
-             # Resumption: CPython resumes a TLS session only when a previous\n\
-             # SSLSession is passed to wrap_socket(session=...); OpenSSL keeps no\n\
-             # client-side session cache by default and paho does not pass one,\n\
-             # so every paho reconnect is a full handshake{resume_note}.\n",
+             # Seconds. Bounds the TCP connect, and in paho-mqtt 2.2 the TLS handshake\n\
+             # too (default 5.0).\n\
+             client.connect_timeout = {timeout}\n\
+             # paho-mqtt 2.0 and 2.1 give the TLS handshake the keepalive as its timeout\n\
+             # instead, so the keepalive stays above the worst case ({worst:.1} s) as well.\n\
+             # Resumption: CPython resumes a TLS session only when a previous SSLSession\n\
+             # is passed to wrap_socket(session=...), and paho does not pass one, so\n\
+             # every paho reconnect is a full handshake{resume_note}.\n\
+             client.connect(\"{host}\", {port}, keepalive={keepalive})\n\
+             client.loop_forever()\n",
+            ca = t.ca_file,
+            host = t.host,
+            port = t.tls_port,
             timeout = o.recommended_timeout_s,
             worst = o.worst_case_ms / 1000.0,
             keepalive = o.keepalive_s,
             resume_note = if i.resume {
-                " (the resumed figures above need a client that reuses sessions, as the ESP8266 snippet does)"
+                "\n# (the resumed figures above need a client that reuses sessions, as the\n# ESP8266 snippet does)"
             } else {
                 ""
             },
         )
     }
 
-    pub fn esp32(o: &Outputs) -> String {
+    /// The sketch's CA certificate, a placeholder the learner replaces.
+    const ROOT_CA: &str = "const char* root_ca =\n\
+         \x20 \"-----BEGIN CERTIFICATE-----\\n\"\n\
+         \x20 \"(your CA certificate, PEM)\\n\"\n\
+         \x20 \"-----END CERTIFICATE-----\\n\";\n";
+
+    fn arduino_loop() -> &'static str {
+        "\n\
+         void loop() {\n\
+         \x20 if (!mqtt.connected()) {\n\
+         \x20   mqtt.connect(\"sensor-0042\");\n\
+         \x20 }\n\
+         \x20 mqtt.loop();\n\
+         }\n"
+    }
+
+    /// arduino-esp32 with the chapter's class, WiFiClientSecure.
+    pub fn esp32(o: &Outputs, t: &Target) -> String {
         format!(
-            "#include <WiFiClientSecure.h>\n\
+            "#include <WiFi.h>\n\
+             #include <WiFiClientSecure.h>\n\
              #include <PubSubClient.h>\n\
              \n\
+             {ROOT_CA}\
              WiFiClientSecure net;\n\
              PubSubClient mqtt(net);\n\
              \n\
              void setup() {{\n\
              \x20 net.setCACert(root_ca);\n\
-             \x20 net.setHandshakeTimeout({timeout});  // seconds (arduino-esp32 ssl_client)\n\
-             \x20 // setTimeout's unit depends on the core: arduino-esp32 1.x/2.x take SECONDS\n\
-             \x20 // (setTimeout(60000) = 16.7 hours); 3.x use Stream's milliseconds.\n\
-             \x20 mqtt.setServer(\"broker.example.internal\", 8883);\n\
-             \x20 mqtt.setSocketTimeout({timeout});    // seconds (PubSubClient)\n\
-             \x20 mqtt.setKeepAlive({keepalive});       // seconds (PubSubClient)\n\
-             }}\n",
+             \x20 net.setHandshakeTimeout({timeout});  // seconds, in every arduino-esp32 version\n\
+             \x20 // Not setTimeout(): on WiFiClientSecure it did nothing in 1.x and 2.x\n\
+             \x20 // until PR 6562 (2022), took seconds after it, and takes Stream's\n\
+             \x20 // milliseconds in 3.x.\n\
+             \x20 mqtt.setServer(\"{host}\", {port});\n\
+             \x20 mqtt.setSocketTimeout({timeout});  // seconds (PubSubClient 2.8)\n\
+             \x20 mqtt.setKeepAlive({keepalive});  // seconds (PubSubClient 2.8)\n\
+             }}\n\
+             {loop}",
             timeout = o.recommended_timeout_s,
             keepalive = o.keepalive_s,
+            host = t.host,
+            port = t.tls_port,
+            loop = arduino_loop(),
         )
     }
 
-    pub fn esp8266(o: &Outputs) -> String {
+    /// The esp8266 core's BearSSL client, which has no configurable handshake timeout.
+    pub fn esp8266(o: &Outputs, t: &Target) -> String {
+        let fits = if o.worst_case_ms <= ESP8266_HANDSHAKE_MS as f64 {
+            format!(
+                "\x20 // The worst case here, {:.1} s, fits.\n",
+                o.worst_case_ms / 1000.0
+            )
+        } else {
+            format!(
+                "\x20 // The worst case here, {:.1} s, does not: expect failed handshakes\n\
+                 \x20 // on slow links, and retry them.\n",
+                o.worst_case_ms / 1000.0
+            )
+        };
         format!(
             "#include <ESP8266WiFi.h>\n\
              #include <PubSubClient.h>\n\
              \n\
+             {ROOT_CA}\
              BearSSL::WiFiClientSecure net;\n\
              BearSSL::Session session;  // kept across reconnects: resumed handshakes\n\
              BearSSL::X509List ca(root_ca);\n\
              PubSubClient mqtt(net);\n\
              \n\
              void setup() {{\n\
-             \x20 // Run TLS sketches at 160 MHz (esp8266 Arduino core's BearSSL docs).\n\
+             \x20 // Run TLS sketches at 160 MHz (the esp8266 core's BearSSL documentation).\n\
              \x20 net.setTrustAnchors(&ca);\n\
              \x20 net.setSession(&session);\n\
-             \x20 net.setTimeout({timeout_ms});  // MILLISECONDS here (Stream::setTimeout, default 15000)\n\
-             \x20 mqtt.setServer(\"broker.example.internal\", 8883);\n\
-             \x20 mqtt.setSocketTimeout({timeout});  // seconds (PubSubClient)\n\
-             \x20 mqtt.setKeepAlive({keepalive});     // seconds (PubSubClient)\n\
-             }}\n",
-            timeout_ms = o.recommended_timeout_s * 1000,
+             \x20 // No setTimeout() for TLS: BearSSL's WiFiClientSecure gives the handshake\n\
+             \x20 // a fixed {handshake_s} s and later reads and writes 5 s (esp8266 core 2.5.2\n\
+             \x20 // to 3.1.2), and setTimeout() reaches neither.\n\
+             {fits}\
+             \x20 mqtt.setServer(\"{host}\", {port});\n\
+             \x20 mqtt.setSocketTimeout({timeout});  // seconds (PubSubClient 2.8)\n\
+             \x20 mqtt.setKeepAlive({keepalive});  // seconds (PubSubClient 2.8)\n\
+             }}\n\
+             {loop}",
+            handshake_s = ESP8266_HANDSHAKE_MS / 1000,
             timeout = o.recommended_timeout_s,
             keepalive = o.keepalive_s,
+            host = t.host,
+            port = t.tls_port,
+            loop = arduino_loop(),
         )
     }
 }
@@ -459,15 +605,96 @@ mod tests {
         assert_eq!(o.worst_case_ms, 4.0 * 100.0 + 800.0);
     }
 
+    /// Every `object.method(N);  // unit` call of the Arduino snippets,
+    /// checked against [`TIMEOUT_UNITS`]: the class of the object from its
+    /// declaration, the unit in the comment, and N from the model.
     #[test]
-    fn snippets_use_the_right_units() {
+    fn arduino_timeout_arguments_have_the_units_of_the_table() {
+        let t = crate::snippets::Target::display();
+        for (n, i) in [Inputs::default(), esp8266_80()].into_iter().enumerate() {
+            let o = compute(&i).unwrap();
+            for code in [snippets::esp32(&o, &t), snippets::esp8266(&o, &t)] {
+                let mut checked = 0;
+                for line in code.lines() {
+                    let Some((call, comment)) = line.trim().split_once(";  // ") else {
+                        continue;
+                    };
+                    let Some((object, rest)) = call.split_once('.') else {
+                        continue;
+                    };
+                    let Some((method, arg)) = rest.split_once('(') else {
+                        continue;
+                    };
+                    if !method.ends_with("Timeout") && method != "setKeepAlive" {
+                        continue;
+                    }
+                    let class = code
+                        .lines()
+                        .find_map(|l| {
+                            l.strip_suffix(&format!(" {object};"))
+                                .or_else(|| l.split_once(&format!(" {object}(")).map(|(c, _)| c))
+                        })
+                        .unwrap_or_else(|| panic!("no declaration of {object}"));
+                    let row = TIMEOUT_UNITS
+                        .iter()
+                        .find(|r| r.class == class && r.method == method && r.unit != Unit::Ignored)
+                        .unwrap_or_else(|| panic!("{class}::{method} is not in TIMEOUT_UNITS"));
+                    assert!(crate::claims::find(row.claim).is_some(), "{}", row.claim);
+                    let value: u64 = arg.trim_end_matches(')').parse().unwrap();
+                    match row.unit {
+                        Unit::Seconds => {
+                            assert!(comment.starts_with("seconds"), "{line}");
+                            let expected = if method == "setKeepAlive" {
+                                o.keepalive_s
+                            } else {
+                                o.recommended_timeout_s
+                            };
+                            assert_eq!(value, expected, "case {n}: {line}");
+                        }
+                        Unit::Milliseconds => {
+                            assert!(comment.starts_with("milliseconds"), "{line}");
+                            assert_eq!(value, o.recommended_timeout_s * 1000, "{line}");
+                        }
+                        Unit::Ignored => unreachable!(),
+                    }
+                    checked += 1;
+                }
+                assert!(checked >= 2, "{code}");
+                // No call whose unit differs between versions of the class.
+                assert!(
+                    !code
+                        .lines()
+                        .any(|l| l.trim_start().starts_with("net.setTimeout(")),
+                    "{code}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn esp8266_snippet_says_whether_the_fixed_handshake_timeout_fits() {
+        let t = crate::snippets::Target::display();
+        let fits = compute(&Inputs::default()).unwrap();
+        assert!(snippets::esp8266(&fits, &t).contains("The worst case here, 3.5 s, fits."));
+        let slow = compute(&Inputs {
+            rtt_ms: 500.0,
+            load_ms: 2000.0,
+            ..esp8266_80()
+        })
+        .unwrap();
+        assert!(snippets::esp8266(&slow, &t).contains("The worst case here, 17.0 s, does not"));
+    }
+
+    #[test]
+    fn paho_snippet_sets_the_timeout_in_seconds_for_both_paho_versions() {
         let o = compute(&esp8266_80()).unwrap();
-        let t = o.recommended_timeout_s;
-        assert!(snippets::esp8266(&o)
-            .contains(&format!("net.setTimeout({});  // MILLISECONDS", t * 1000)));
-        assert!(snippets::esp32(&o).contains(&format!("net.setHandshakeTimeout({t});  // seconds")));
-        assert!(snippets::paho(&esp8266_80(), &o)
-            .contains(&format!("client.connect_timeout = {t}  # seconds")));
+        let s = snippets::paho(&esp8266_80(), &o, &crate::snippets::Target::display());
+        assert!(s.contains(&format!(
+            "client.connect_timeout = {}\n",
+            o.recommended_timeout_s
+        )));
+        assert!(s.contains(&format!("keepalive={})", o.keepalive_s)));
+        assert!(s.contains("paho-mqtt 2.2") && s.contains("2.0 and 2.1"));
     }
 
     fn any_inputs() -> impl Strategy<Value = Inputs> {

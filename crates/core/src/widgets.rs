@@ -59,7 +59,7 @@ pub const ALL: &[WidgetInfo] = &[
         built: true,
         slug: "battery",
         title: "Network loop and battery",
-        blurb: "Which paho network loop to use, and what really drains a battery.",
+        blurb: "Which network loop to use, and what really drains a battery.",
     },
     WidgetInfo {
         built: true,

@@ -539,7 +539,18 @@ pub fn Live() -> impl IntoView {
 
 const EXPLAIN: &str = r#"<section class="explain"><h2>How it works</h2>
 <p>The page speaks MQTT itself: a sans-I/O MQTT 3.1.1 and 5.0 client in the core crate turns your actions into packets and the broker's bytes into events, over a WebSocket with the subprotocol <code>mqtt</code>. Keepalive pings go out exactly when the keepalive is due (the client tells the page when to wake it); a lost connection is retried with full-jitter exponential backoff from 1 s up to 16 s (the backoff widget's code). A refusal that retrying cannot fix (bad credentials, not authorised, banned) stops the retries. Incoming packets larger than 256 KiB, or malformed ones, end the connection with a message instead of breaking the page; payloads are always shown as text, never as markup.</p>
-<p>Try it with mosquitto on your machine: add <code>listener 9001</code> and <code>protocol websockets</code> to a config file, start <code>mosquitto -c that.conf</code>, and connect to <code>ws://127.0.0.1:9001</code>.</p>
+<h2>A broker on your machine</h2>
+<p>With mosquitto 2.0 (Debian 12 and Ubuntu 22.04 ship 2.0.11, whose quirks this recipe covers [[mosquitto-websockets-alone]]), save this as <code>mqtt-lab.conf</code>, run <code>mosquitto -c mqtt-lab.conf -v</code>, and connect to <code>ws://127.0.0.1:9001</code>:</p>
+<pre tabindex="0" style="overflow-x:auto"><code># mqtt-lab.conf: a broker for trying MQTT Lab on this machine
+# MQTT over TCP, from this machine only
+listener 1883 127.0.0.1
+# MQTT over WebSocket for the page: ws://127.0.0.1:9001
+listener 9001 127.0.0.1
+protocol websockets
+# No user names or passwords: for your own machine only
+allow_anonymous true
+</code></pre>
+<p>All three parts are needed. From 2.0, once a listener is defined, mosquitto refuses every client without a password file unless <code>allow_anonymous true</code> is set (they get 135, Not authorized) [[mosquitto-anonymous-default]]; and 2.0.11 will not start with WebSocket listeners alone (“Unable to start any listening sockets”), so the TCP listener on 1883 is needed too [[mosquitto-websockets-alone]]. What it opens: port 1883 to this machine only, and port 9001, which mosquitto 2.0.11 opens on every network interface despite the 127.0.0.1 [[mosquitto-websockets-bind]]. Anyone who can reach your machine can use the broker without a password while it runs: stop it when you are done, or block 9001 in your firewall. If 1883 is taken by a broker running as a service, stop that one or put another port in the first listener line.</p>
 <h2>Link to this state</h2>
 <p>Parameters: <code>url</code>, <code>v</code> (3 or 5), <code>client_id</code>, <code>topic</code>, <code>qos</code>. Credentials never go in the address, and connecting always takes a click.</p>
 </section>"#;
