@@ -136,14 +136,14 @@ pub fn SequenceDiagram(
                                     aria-pressed=move || if selected.get() == Some(key) { "true" } else { "false" }
                                     on:click=move |_| selected.set(Some(key))
                                 >
-                                    <span class="seq-time">{row.when()}</span>
-                                    <span class="visually-hidden">{format!(", {direction}: ")}</span>
+                                    // Shown: the time; read: the time and the direction, one text.
+                                    <span class="seq-time"><span aria-hidden="true">{row.when()}</span><span class="visually-hidden">{format!("{}, {direction}:", row.when())}</span></span>
                                     <span class="seq-draw">
                                         <svg class="seq-svg" aria-hidden="true" width="100%" height="40" focusable="false"
                                             inner_html=arrow_markup(row.arrow, lanes.len(), row.refused && !is_note)></svg>
                                         <span class="seq-label">
                                             {row.label.clone()}
-                                            {badge.map(|b| view! { " " <span class="badge"><span class="visually-hidden">"("</span>{b}<span class="visually-hidden">")"</span></span> })}
+                                            {badge.map(|b| view! { " " <span class="badge" aria-hidden="true">{b.clone()}</span><span class="visually-hidden">{format!("({b})")}</span> })}
                                         </span>
                                     </span>
                                 </button>
