@@ -86,7 +86,7 @@ pub fn PacketDetail(#[prop(into)] packet: Signal<Option<Opened>>) -> impl IntoVi
                 .iter()
                 .map(|f| {
                     let (start, end) = (f.start, f.end);
-                    let indent = format!("padding-left: {}rem", 0.5 + f64::from(f.depth));
+                    let indent = format!("--depth: {}", f.depth);
                     let section = f.section;
                     let bytes = if end > start + 1 {
                         format!("{start}–{}", end - 1)
@@ -95,7 +95,7 @@ pub fn PacketDetail(#[prop(into)] packet: Signal<Option<Opened>>) -> impl IntoVi
                     };
                     view! {
                         <tr class:chosen=move || range.get() == Some((start, end))>
-                            <th scope="row" class="left" style=indent>
+                            <th scope="row" class="left indent" style=indent>
                                 <button type="button" class="link-button"
                                     aria-pressed=move || if range.get() == Some((start, end)) { "true" } else { "false" }
                                     on:click=move |_| range.set(Some((start, end.max(start + 1))))>{f.name}</button>

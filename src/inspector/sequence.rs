@@ -9,12 +9,18 @@
 use leptos::prelude::*;
 use mqtt_lab_core::inspect::{Arrow, Row};
 
-/// Lane positions as percentages of the row's width.
-fn lane_x(lane: usize, lanes: usize) -> f64 {
+/// Lane positions in tenths of a percent of the row's width (integers: the
+/// page then needs no float formatting).
+fn lane_x(lane: usize, lanes: usize) -> usize {
     if lanes <= 1 {
-        return 50.0;
+        return 500;
     }
-    8.0 + 84.0 * lane as f64 / (lanes - 1) as f64
+    80 + 840 * lane / (lanes - 1)
+}
+
+/// Tenths of a percent as an SVG or CSS length: 925 → "92.5%".
+fn pct(tenths: usize) -> String {
+    format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
 /// The row's drawing as SVG markup: the lanes, and the arrow, a cut arrow
@@ -23,14 +29,14 @@ fn lane_x(lane: usize, lanes: usize) -> f64 {
 fn arrow_markup(arrow: Arrow, lanes: usize, cut: bool) -> String {
     let mut m: String = (0..lanes)
         .map(|l| {
-            let x = lane_x(l, lanes);
-            format!(r#"<line class="lane" x1="{x}%" x2="{x}%" y1="0" y2="100%"/>"#)
+            let x = pct(lane_x(l, lanes));
+            format!(r#"<line class="lane" x1="{x}" x2="{x}" y1="0" y2="100%"/>"#)
         })
         .collect();
     match arrow {
         Arrow::Between(a, b) => {
             let (x1, x2) = (lane_x(a, lanes), lane_x(b, lanes));
-            let end = if cut { (x1 + x2) / 2.0 } else { x2 };
+            let end = if cut { (x1 + x2) / 2 } else { x2 };
             let head = if cut {
                 r#"<path class="cut-mark" d="M-6,-6 L6,6 M-6,6 L6,-6"/>"#
             } else if x2 > x1 {
@@ -39,7 +45,10 @@ fn arrow_markup(arrow: Arrow, lanes: usize, cut: bool) -> String {
                 r#"<polygon class="head" points="0,0 9,-5 9,5"/>"#
             };
             m.push_str(&format!(
-                r#"<line class="shaft" x1="{x1}%" x2="{end}%" y1="30" y2="30"/><svg x="{end}%" y="30" overflow="visible">{head}</svg>"#
+                r#"<line class="shaft" x1="{}" x2="{}" y1="30" y2="30"/><svg x="{}" y="30" overflow="visible">{head}</svg>"#,
+                pct(x1),
+                pct(end),
+                pct(end)
             ));
         }
         Arrow::Either => {
@@ -110,7 +119,7 @@ pub fn SequenceDiagram(
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let left = format!("left: {}%", lane_x(i, lanes.len()));
+            let left = format!("left: {}", pct(lane_x(i, lanes.len())));
             view! { <span class="lane-name" style=left>{*name}</span> }
         })
         .collect_view();

@@ -11,6 +11,7 @@
 use crate::yield_now::{now_ms as now_f64, Yielder, SLICE_MS};
 use gloo_timers::callback::Timeout;
 use mqtt_lab_core::backoff::{Jitter, Policy};
+use mqtt_lab_core::format::number;
 use mqtt_lab_core::mqtt::client::wire::WireEntry;
 use mqtt_lab_core::mqtt::client::Message;
 use mqtt_lab_core::mqtt::{Client, Event, Options, Protocol, Subscription};
@@ -355,10 +356,10 @@ impl Runtime {
         out.push(Notice::Status(
             Status::Reconnecting,
             format!(
-                "{why} Retrying in {:.1} s (attempt {}, full jitter up to {} s).",
-                delay,
+                "{why} Retrying in {} s (attempt {}, full jitter up to {} s).",
+                number(delay, 1),
                 self.attempt,
-                RECONNECT.ceiling_s(self.attempt)
+                number(RECONNECT.ceiling_s(self.attempt), 1)
             ),
         ));
     }

@@ -295,11 +295,55 @@ pub fn find(id: &str) -> Option<&'static Claim> {
     CLAIMS.iter().find(|c| c.id == id)
 }
 
+/// What a page needs of a claim to link it to its source. Derived from
+/// [`CLAIMS`] at compile time, so that the statements (long texts for the
+/// tests and for people reading this file) stay out of the WebAssembly:
+/// every page links its claims, and only this table is looked up there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub id: &'static str,
+    pub library: Library,
+    pub version: &'static str,
+    pub subject: &'static str,
+    pub source: Source,
+}
+
+pub const LINKS: [Link; CLAIMS.len()] = {
+    let mut out = [Link {
+        id: "",
+        library: Library::Paho,
+        version: "",
+        subject: "",
+        source: Source {
+            repo: "",
+            path: "",
+            at: "",
+        },
+    }; CLAIMS.len()];
+    let mut i = 0;
+    while i < CLAIMS.len() {
+        let c = &CLAIMS[i];
+        out[i] = Link {
+            id: c.id,
+            library: c.library,
+            version: c.version,
+            subject: c.subject,
+            source: c.source,
+        };
+        i += 1;
+    }
+    out
+};
+
+fn find_link(id: &str) -> Option<&'static Link> {
+    LINKS.iter().find(|l| l.id == id)
+}
+
 /// A piece of a text: words, or a reference to a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Segment<'a> {
     Text(&'a str),
-    Claim(&'static Claim),
+    Claim(&'static Link),
 }
 
 /// Splits a text at its `[[id]]` markers. An unknown id is kept as text
@@ -312,7 +356,7 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
             break;
         };
         let id = &rest[start + 2..start + 2 + len];
-        match find(id) {
+        match find_link(id) {
             Some(c) => {
                 if start > 0 {
                     out.push(Segment::Text(&rest[..start]));
@@ -330,13 +374,18 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
 }
 
 /// The tooltip of a claim's link: what it says and for which version.
-pub fn title(c: &Claim) -> String {
+pub fn title(c: &Link) -> String {
     format!(
-        "{} {}, {}: {}",
+        "{} {}, {} ({} at {})",
         c.library.name(),
         c.version,
         c.subject,
-        c.statement
+        c.source.path,
+        if c.source.at.is_empty() {
+            "GitHub"
+        } else {
+            c.source.at
+        }
     )
 }
 

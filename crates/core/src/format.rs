@@ -1,4 +1,76 @@
 //! Number formatting: machine values for `data-value` and human text.
+//!
+//! Rounding is done with integer arithmetic, not `format!("{:.2}")`: the
+//! standard library's float formatting is about 13 KB of WebAssembly, and
+//! pages without charts need none of it. Ties round to even, as `core::fmt`
+//! does for values that are exact in binary.
+
+/// |value| rounded to `decimals` places (at most 9): the integer part and
+/// the fraction's digits, zero-padded. Exact: the float is m × 2^e, and
+/// m × 10^decimals / 2^-e is rounded half to even in integers, as the
+/// standard library's formatting rounds the exact binary value.
+fn digits(value: f64, decimals: usize) -> (u128, String) {
+    let d = decimals.min(9) as u32;
+    let scale = 10u128.pow(d);
+    let bits = value.abs().to_bits();
+    let biased = ((bits >> 52) & 0x7FF) as i32;
+    let fraction = u128::from(bits & ((1u64 << 52) - 1));
+    let (m, e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased - 1075)
+    };
+    let n = if e >= 0 {
+        // A whole number of 2^52 or more; beyond 2^128 it saturates.
+        if e > 75 {
+            u128::MAX
+        } else {
+            (m << e).saturating_mul(scale)
+        }
+    } else {
+        let k = e.unsigned_abs();
+        let num = m * scale; // below 2^83
+        if k > 127 {
+            0
+        } else {
+            let (q, r, half) = (num >> k, num & ((1u128 << k) - 1), 1u128 << (k - 1));
+            if r > half || (r == half && q & 1 == 1) {
+                q + 1
+            } else {
+                q
+            }
+        }
+    };
+    let frac = if d == 0 {
+        String::new()
+    } else {
+        let f = (n % scale).to_string();
+        format!("{}{f}", "0".repeat(d as usize - f.len()))
+    };
+    (n / scale, frac)
+}
+
+/// Thousands separators: 1216 → "1,216".
+fn grouped(n: u128) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// "-" when `value` is negative and rounds to something other than zero.
+fn sign(value: f64, int: u128, frac: &str) -> &'static str {
+    if value < 0.0 && (int != 0 || frac.chars().any(|c| c != '0')) {
+        "-"
+    } else {
+        ""
+    }
+}
 
 /// Machine-readable: `.` decimal point, no separators, at most 6 decimals,
 /// trailing zeros removed ("1216", "11.875", "95.5"). Non-finite gives "".
@@ -6,12 +78,13 @@ pub fn plain(value: f64) -> String {
     if !value.is_finite() {
         return String::new();
     }
-    let s = format!("{value:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
+    let (int, frac) = digits(value, 6);
+    let frac = frac.trim_end_matches('0');
+    let sign = sign(value, int, frac);
+    if frac.is_empty() {
+        format!("{sign}{int}")
     } else {
-        s.to_string()
+        format!("{sign}{int}.{frac}")
     }
 }
 
@@ -21,24 +94,13 @@ pub fn number(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "—".to_string();
     }
-    let s = format!("{:.*}", decimals, value.abs());
-    let (int_part, frac_part) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), f.trim_end_matches('0').to_string()),
-        None => (s.clone(), String::new()),
-    };
-    let mut grouped = String::new();
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let negative = value < 0.0 && (grouped != "0" || !frac_part.is_empty());
-    let sign = if negative { "-" } else { "" };
-    if frac_part.is_empty() {
-        format!("{sign}{grouped}")
+    let (int, frac) = digits(value, decimals);
+    let frac = frac.trim_end_matches('0');
+    let sign = sign(value, int, frac);
+    if frac.is_empty() {
+        format!("{sign}{}", grouped(int))
     } else {
-        format!("{sign}{grouped}.{frac_part}")
+        format!("{sign}{}.{frac}", grouped(int))
     }
 }
 
@@ -47,18 +109,12 @@ pub fn fixed(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "—".to_string();
     }
-    let rounded = format!("{:.*}", decimals, value);
-    let whole = rounded.split('.').next().unwrap_or("0");
-    let frac = rounded.split_once('.').map(|(_, f)| f);
-    let grouped = number(whole.parse::<f64>().unwrap_or(0.0).abs(), 0);
-    let sign = if rounded.starts_with('-') && !rounded.trim_matches(['-', '0', '.']).is_empty() {
-        "-"
+    let (int, frac) = digits(value, decimals);
+    let sign = sign(value, int, &frac);
+    if frac.is_empty() {
+        format!("{sign}{}", grouped(int))
     } else {
-        ""
-    };
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+        format!("{sign}{}.{frac}", grouped(int))
     }
 }
 
@@ -88,5 +144,29 @@ mod tests {
         assert_eq!(fixed(9.0, 1), "9.0");
         assert_eq!(fixed(14100.0, 0), "14,100");
         assert_eq!(fixed(-2.26, 1), "-2.3");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(0.05, 2), "0.05");
+        assert_eq!(number(1e15, 0), "1,000,000,000,000,000");
+    }
+
+    #[test]
+    fn the_same_digits_as_core_fmt() {
+        // Against the standard library's own rounding, over a spread of values.
+        let mut x = 0.000_37f64;
+        while x < 1e12 {
+            for d in [0, 1, 2, 6] {
+                let ours = number(x, d);
+                let std = format!("{x:.d$}");
+                let (i, f) = std.split_once('.').unwrap_or((&std, ""));
+                let f = f.trim_end_matches('0');
+                let expected = if f.is_empty() {
+                    grouped(i.parse().unwrap())
+                } else {
+                    format!("{}.{f}", grouped(i.parse().unwrap()))
+                };
+                assert_eq!(ours, expected, "{x} with {d} decimals");
+            }
+            x *= 1.37;
+        }
     }
 }

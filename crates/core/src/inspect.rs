@@ -240,8 +240,8 @@ pub fn wire_rows(entries: &[WireEntry], t0: u64, closed_at: &mut Option<u64>) ->
                 (Dir::Note, _) if e.summary.starts_with("WebSocket open") => {
                     closed_at.take().map(|c| {
                         format!(
-                            "reconnect after {:.1} s",
-                            (e.at_ms.saturating_sub(c)) as f64 / 1000.0
+                            "reconnect after {} s",
+                            crate::format::fixed((e.at_ms.saturating_sub(c)) as f64 / 1000.0, 1)
                         )
                     })
                 }

@@ -382,6 +382,65 @@ pub fn find(v: Version, value: u8) -> Option<&'static Code> {
     table(v).iter().find(|c| c.value == value)
 }
 
+/// What the codec and the live client need of a code: its names, packets
+/// and retry advice. Derived from the tables at compile time, so that pages
+/// that only name codes (the live broker, the packet inspector) carry none
+/// of the explorer's explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Short {
+    pub value: u8,
+    pub names: &'static [(u16, &'static str)],
+    packets: u16,
+    pub retry: Retry,
+}
+
+impl Short {
+    pub fn appears_in(&self, p: Packet) -> bool {
+        self.packets & p.bit() != 0
+    }
+
+    /// The name it has in packet `p`, or its first name.
+    pub fn name_in(&self, p: Packet) -> Option<&'static str> {
+        self.names
+            .iter()
+            .find(|(mask, _)| mask & p.bit() != 0)
+            .or(self.names.first())
+            .map(|(_, n)| *n)
+    }
+}
+
+const fn shorten<const N: usize>(t: &[Code]) -> [Short; N] {
+    let mut out = [Short {
+        value: 0,
+        names: &[],
+        packets: 0,
+        retry: Retry::No,
+    }; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = Short {
+            value: t[i].value,
+            names: t[i].names,
+            packets: t[i].packets,
+            retry: t[i].retry,
+        };
+        i += 1;
+    }
+    out
+}
+
+const V5_SHORT: [Short; V5.len()] = shorten(V5);
+const V311_SHORT: [Short; V311.len()] = shorten(V311);
+
+/// A code's names, packets and retry advice (see [`Short`]).
+pub fn find_short(v: Version, value: u8) -> Option<&'static Short> {
+    let t: &'static [Short] = match v {
+        Version::V311 => &V311_SHORT,
+        Version::V5 => &V5_SHORT,
+    };
+    t.iter().find(|c| c.value == value)
+}
+
 /// The MQTT 5 reason code that paho-mqtt 2.x hands a VERSION2 on_connect for
 /// an MQTT 3.1.1 CONNACK return code (client.py, convert_connack_rc_to_reason_code):
 /// 0→0, 1→132, 2→133, 3→136, 4→134, 5→135, anything else→128.

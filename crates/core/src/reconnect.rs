@@ -76,7 +76,7 @@ pub fn after(protocol: Protocol, event: &Event) -> Next {
 }
 
 fn retry_of(p: Protocol, code: u8) -> Retry {
-    rc::find(p.into(), code).map_or(Retry::WithBackoff, |c| c.retry)
+    rc::find_short(p.into(), code).map_or(Retry::WithBackoff, |c| c.retry)
 }
 
 fn reason(s: &Option<String>) -> String {

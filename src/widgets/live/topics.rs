@@ -38,7 +38,7 @@ pub fn TopicsView(tree: RwSignal<TopicTree>) -> impl IntoView {
             </div>
             <ul class="topic-tree">
                 <For each=rows key=|r| (r.path.clone(), r.own, r.total, r.retained, r.matched) let:r>
-                    <li class="topic-row" class:matched=r.matched style=format!("padding-left: {}rem", f64::from(r.depth as u32) * 1.1)>
+                    <li class="topic-row" class:matched=r.matched style=format!("--depth: {}", r.depth)>
                         <code>{if r.level.is_empty() { "(empty level)".to_string() } else { r.level.clone() }}</code>
                         " "
                         <span class="topic-count">{if r.is_topic && r.own != r.total {

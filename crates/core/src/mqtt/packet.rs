@@ -506,7 +506,7 @@ pub(crate) fn reason_code(r: &mut Reader, t: PacketType, sec: Sec) -> Result<u8,
         (Protocol::V311, _) => true,
         // §3.2.2.2 lists 0x99 for CONNACK, though Table 2-6 does not.
         (Protocol::V5, PacketType::Connack) if code == 0x99 => true,
-        (Protocol::V5, _) => reason_codes::find(p.into(), code)
+        (Protocol::V5, _) => reason_codes::find_short(p.into(), code)
             .is_some_and(|c| t.codes().is_some_and(|pk| c.appears_in(pk))),
     };
     if !valid {
@@ -535,10 +535,9 @@ fn reason_code_name(p: Protocol) -> &'static str {
 
 /// "0x87 Not authorized" with the name it has in packet `t`.
 pub fn describe_code(p: Protocol, t: PacketType, code: u8) -> String {
-    let name = reason_codes::find(p.into(), code).and_then(|c| {
-        t.codes()
-            .and_then(|pk| c.name_in(pk))
-            .or_else(|| c.names.first().map(|(_, n)| *n))
+    let name = reason_codes::find_short(p.into(), code).and_then(|c| match t.codes() {
+        Some(pk) => c.name_in(pk),
+        None => c.names.first().map(|(_, n)| *n),
     });
     match (p, t, name) {
         (Protocol::V311, PacketType::Suback, _) if code <= 2 => {
