@@ -33,9 +33,13 @@ fn arrow_markup(arrow: Arrow, lanes: usize, cut: bool) -> String {
             format!(r#"<line class="lane" x1="{x}" x2="{x}" y1="0" y2="100%"/>"#)
         })
         .collect();
+    // The arrow runs 9 px above the row's bottom, under its label (which may
+    // wrap on a narrow screen): drawn in a layer whose origin is the bottom.
+    let bottom = |inner: String| format!(r#"<svg y="100%" overflow="visible">{inner}</svg>"#);
     match arrow {
         Arrow::Between(a, b) => {
             let (x1, x2) = (lane_x(a, lanes), lane_x(b, lanes));
+            // A cut packet stops halfway, with a cross.
             let end = if cut { (x1 + x2) / 2 } else { x2 };
             let head = if cut {
                 r#"<path class="cut-mark" d="M-6,-6 L6,6 M-6,6 L6,-6"/>"#
@@ -44,22 +48,24 @@ fn arrow_markup(arrow: Arrow, lanes: usize, cut: bool) -> String {
             } else {
                 r#"<polygon class="head" points="0,0 9,-5 9,5"/>"#
             };
-            m.push_str(&format!(
-                r#"<line class="shaft" x1="{}" x2="{}" y1="30" y2="30"/><svg x="{}" y="30" overflow="visible">{head}</svg>"#,
+            m.push_str(&bottom(format!(
+                r#"<line class="shaft" x1="{}" x2="{}" y1="-9" y2="-9"/><svg x="{}" y="-9" overflow="visible">{head}</svg>"#,
                 pct(x1),
                 pct(end),
                 pct(end)
-            ));
+            )));
         }
         Arrow::Either => {
             let (x1, x2) = (lane_x(0, lanes), lane_x(lanes - 1, lanes));
-            m.push_str(&format!(
-                r#"<line class="shaft either" x1="{x1}%" x2="{x2}%" y1="30" y2="30"/>"#
-            ));
+            m.push_str(&bottom(format!(
+                r#"<line class="shaft either" x1="{}" x2="{}" y1="-9" y2="-9"/>"#,
+                pct(x1),
+                pct(x2)
+            )));
         }
-        Arrow::Note => {
-            m.push_str(r#"<rect class="note-band" x="2%" width="96%" y="20" height="16" rx="4"/>"#)
-        }
+        Arrow::Note => m.push_str(
+            r#"<rect class="note-band" x="2%" width="96%" y="12%" height="76%" rx="4"/>"#,
+        ),
     }
     m
 }
@@ -137,6 +143,14 @@ pub fn SequenceDiagram(
                         let direction = row.direction(lanes);
                         let is_note = row.arrow == Arrow::Note;
                         let badge = row.badge.clone();
+                        // The label stands over its arrow (notes: across all lanes).
+                        let span = match row.arrow {
+                            Arrow::Between(a, b) => {
+                                let (l, r) = (lane_x(a.min(b), lanes.len()), lane_x(a.max(b), lanes.len()));
+                                format!("margin-left: {}; margin-right: {}", pct(l), pct(1000 - r))
+                            }
+                            _ => format!("margin-left: {}; margin-right: {}", pct(20), pct(20)),
+                        };
                         view! {
                             <li class="seq-item" class:seq-note=is_note class:refused=row.refused>
                                 <button
@@ -148,11 +162,11 @@ pub fn SequenceDiagram(
                                     // Shown: the time; read: the time and the direction, one text.
                                     <span class="seq-time"><span aria-hidden="true">{row.when()}</span><span class="visually-hidden">{format!("{}, {direction}:", row.when())}</span></span>
                                     <span class="seq-draw">
-                                        <svg class="seq-svg" aria-hidden="true" width="100%" height="40" focusable="false"
+                                        <svg class="seq-svg" aria-hidden="true" focusable="false"
                                             inner_html=arrow_markup(row.arrow, lanes.len(), row.refused && !is_note)></svg>
-                                        <span class="seq-label">
+                                        <span class="seq-label" style=span>
                                             {row.label.clone()}
-                                            {badge.map(|b| view! { " " <span class="badge" aria-hidden="true">{b.clone()}</span><span class="visually-hidden">{format!("({b})")}</span> })}
+                                            {badge.map(|b| view! { " " <span class="tag" aria-hidden="true">{b.clone()}</span><span class="visually-hidden">{format!("({b})")}</span> })}
                                         </span>
                                     </span>
                                 </button>

@@ -1,6 +1,7 @@
 //! `?w=qos`: QoS delivery simulator.
 
 use crate::components::*;
+use crate::inspector::SequenceDiagram;
 use crate::url_state::use_url;
 use crate::yield_now::{run_in_slices, Latest};
 use leptos::prelude::*;
@@ -195,15 +196,8 @@ pub fn Qos() -> impl IntoView {
             i.pub_qos, i.sub_qos, fixed(o.delivery_pct, 2), plain(i.loss_out_pct)
         )
     });
-    let sequences = move || {
-        let (i, ..) = state.get();
-        view! {
-            <div class="sequences">
-                <Sequence title="Publisher → broker" qos=i.pub_qos from="Publisher" to="Broker" />
-                <Sequence title="Broker → subscriber" qos=i.effective_qos() from="Broker" to="Subscriber" />
-            </div>
-        }
-    };
+    let drop_text = url.text("drop", "", check_drop);
+    let stepper_inputs = Signal::derive(move || state.get().0);
     let snippet = Signal::derive(move || qos::snippets::python(&state.get().0, &Target::display()));
 
     view! {
@@ -256,7 +250,7 @@ pub fn Qos() -> impl IntoView {
             </Results>
         </div>
         <Chart caption="Delivery against the share of messages cut on each hop: your QoS pair in bold, others faint." summary=summary chart=chart table=table />
-        {sequences}
+        <QosStepper inputs=stepper_inputs drop_text=drop_text />
         <Prose html=EXPLAIN />
         <div class="snippets">
             <CodeSnippet title="Match QoS and keep the session" lang="Python, paho-mqtt 2.x" code=snippet />
@@ -265,48 +259,125 @@ pub fn Qos() -> impl IntoView {
     }
 }
 
-/// One hop's packet exchange, drawn as a sequence diagram with its text version.
+fn check_drop(t: &str) -> Result<(), String> {
+    parse_drop(t).map(|_| ())
+}
+
+/// `drop`: empty for no drop, else the number of the arrow (1, 2, …).
+fn parse_drop(t: &str) -> Result<Option<usize>, String> {
+    let t = t.trim();
+    if t.is_empty() || t == "none" {
+        return Ok(None);
+    }
+    match t.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(Some(n - 1)),
+        _ => Err(format!(
+            "“{}” is not an arrow number (1, 2, …) or none",
+            t.chars().take(12).collect::<String>()
+        )),
+    }
+}
+
+/// One message, step by step, from publisher to broker to subscriber for the
+/// chosen QoS pair and session; the learner picks the arrow where the
+/// connection drops and steps through what is resent, duplicated and lost.
 #[component]
-fn Sequence(title: &'static str, qos: u8, from: &'static str, to: &'static str) -> impl IntoView {
-    let steps = qos::sequence(qos);
-    let height = 56 + 40 * steps.len();
-    let arrows = steps
-        .iter()
-        .enumerate()
-        .map(|(n, (forward, packet, _))| {
-            let y = 52 + 40 * n;
-            let (x1, x2) = if *forward { (60, 250) } else { (250, 60) };
-            let head = if *forward {
-                format!("{},{} {},{} {},{}", x2, y, x2 - 8, y - 5, x2 - 8, y + 5)
+fn QosStepper(#[prop(into)] inputs: Signal<Inputs>, drop_text: RwSignal<String>) -> impl IntoView {
+    use mqtt_lab_core::qos_flow;
+    let points = Signal::derive(move || qos_flow::drop_points(&inputs.get()));
+    // A drop beyond this QoS pair's arrows (after a change of QoS) is no drop.
+    let drop = Signal::derive(move || {
+        parse_drop(&drop_text.get())
+            .ok()
+            .flatten()
+            .filter(|d| *d < points.get())
+    });
+    let baseline = Memo::new(move |_| qos_flow::flow(&inputs.get(), None));
+    let current = Memo::new(move |_| qos_flow::flow(&inputs.get(), drop.get()));
+    let shown = RwSignal::new(usize::MAX);
+    Effect::new(move |_| {
+        current.track();
+        shown.set(usize::MAX);
+    });
+    let total = move || current.with(|f| f.rows.len());
+    let rows = Signal::derive(move || {
+        current.with(|f| f.rows.iter().take(shown.get()).cloned().collect::<Vec<_>>())
+    });
+    // Choosing an arrow of the first attempt makes the connection drop there.
+    let selected = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        let Some(k) = selected.get().map(|k| k as usize) else {
+            return;
+        };
+        let d = drop.get_untracked();
+        if d != Some(k) {
+            if d.is_none_or(|d| k < d) && k < points.get_untracked() {
+                drop_text.set((k + 1).to_string());
             } else {
-                format!("{},{} {},{} {},{}", x2, y, x2 + 8, y - 5, x2 + 8, y + 5)
-            };
-            view! {
-                <line x1=x1 y1=y x2=x2 y2=y class="seq-arrow" />
-                <polygon points=head class="seq-head" />
-                <text x="155" y=y - 6 text-anchor="middle" class="seq-label">{*packet}</text>
+                // Later rows are not drop points: keep the selection on the drop.
+                selected.set(d.map(|d| d as u64));
+            }
+        }
+    });
+    Effect::new(move |_| selected.set(drop.get().map(|d| d as u64)));
+    let options = move || {
+        let flow = baseline.get();
+        flow.rows
+            .iter()
+            .enumerate()
+            .map(|(n, r)| {
+                let text = format!(
+                    "{}: {}",
+                    n + 1,
+                    r.text(qos_flow::LANES)
+                        .split_once(": ")
+                        .map_or("", |(_, t)| t)
+                );
+                let value = (n + 1).to_string();
+                let chosen = drop.get() == Some(n);
+                view! { <option value=value selected=chosen>{text}</option> }
+            })
+            .collect_view()
+    };
+    let step_text = move || {
+        let n = shown.get().min(total());
+        current.with(|f| {
+            if n >= f.rows.len() {
+                format!(
+                    "All {} steps shown. The subscriber receives {} {} of the message; {} packets were sent.",
+                    f.rows.len(),
+                    f.delivered,
+                    if f.delivered == 1 { "copy" } else { "copies" },
+                    f.packets
+                )
+            } else if n == 0 {
+                "Nothing sent yet.".into()
+            } else {
+                format!("Step {n} of {}: {}", f.rows.len(), f.rows[n - 1].text(qos_flow::LANES))
             }
         })
-        .collect_view();
-    let items = steps
-        .iter()
-        .map(|(forward, packet, cut)| {
-            let dir = if *forward { format!("{from} → {to}") } else { format!("{to} → {from}") };
-            view! { <li><strong>{*packet}</strong>" (" {dir} "). Cut before it arrives: " {*cut} "."</li> }
-        })
-        .collect_view();
+    };
     view! {
-        <figure class="sequence">
-            <figcaption>{title} ", QoS " {qos}</figcaption>
-            <svg viewBox=format!("0 0 310 {height}") width="310" height=height aria-hidden="true">
-                <text x="60" y="18" text-anchor="middle" class="seq-label">{from}</text>
-                <text x="250" y="18" text-anchor="middle" class="seq-label">{to}</text>
-                <line x1="60" y1="26" x2="60" y2=height - 4 class="seq-life" />
-                <line x1="250" y1="26" x2="250" y2=height - 4 class="seq-life" />
-                {arrows}
-            </svg>
-            <ol class="seq-steps">{items}</ol>
-        </figure>
+        <section class="stepper" aria-labelledby="stepper-h">
+            <h2 id="stepper-h">"One message, packet by packet"</h2>
+            <p class="hint">"Choose where the connection drops (or choose an arrow), then step through: what is resent, what arrives twice, what is lost. The counts agree with the model above for every drop point."</p>
+            <div class="field">
+                <label for="t-drop">"The connection drops at"</label>
+                <select id="t-drop" on:change=move |ev| { let v = event_target_value(&ev); drop_text.set(if v == "none" { String::new() } else { v }); }>
+                    <option value="none" selected=move || drop.get().is_none()>"no drop"</option>
+                    {options}
+                </select>
+            </div>
+            <div class="exercise-actions" role="group" aria-label="Step through">
+                <button type="button" class="small secondary" on:click=move |_| shown.set(0)>"Start"</button>
+                <button type="button" class="small secondary" on:click=move |_| shown.update(|n| *n = (*n).min(total()).saturating_sub(1))>"Back"</button>
+                <button type="button" class="small" on:click=move |_| shown.update(|n| *n = (*n).min(total()) + 1)>"Next step"</button>
+                <button type="button" class="small secondary" on:click=move |_| shown.set(usize::MAX)>"All"</button>
+            </div>
+            <p class="step-status" role="status">{step_text}</p>
+            <output name="step-delivered" class="visually-hidden" data-value=move || current.with(|f| f.delivered.to_string())>{move || current.with(|f| format!("{} copies delivered", f.delivered))}</output>
+            <SequenceDiagram lanes=qos_flow::LANES rows=rows selected=selected label="One message's packets" />
+        </section>
     }
 }
 

@@ -41,7 +41,51 @@ test('QoS 2 end to end never duplicates, in the model and in the simulation', as
   assert.equal(await value(page, 'duplicate-pct'), '0');
   await simulated(page);
   assert.equal(await value(page, 'simulated-duplicates'), '0');
-  assert.equal(await page.locator('.sequence').nth(1).locator('li').count(), 4);
+  // Eight arrows: four on each hop.
+  assert.equal(await page.locator('.stepper li').count(), 8);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// The stepped flow for each drop point, against the model's figures: a cut
+// PUBACK on the first hop makes the broker forward a duplicate; on QoS 2 the
+// resent PUBLISH is recognised; with a clean session a cut on the broker's
+// hop loses the message. The native test checks every drop point of every
+// setting against the model; this one checks what the learner sees.
+test('stepping through one message with the connection dropping where the learner chooses', async () => {
+  const { page, errors, context } = await open(browser, '?w=qos&pub=1&sub=1', W);
+  const names = () => page.locator('.stepper ol.seq-list').ariaSnapshot().then((y) =>
+    [...y.matchAll(/button "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1')));
+  assert.deepEqual(await names(), [
+    '#1, publisher → broker: PUBLISH qos=1 id=1 (accepted)',
+    '#2, broker → publisher: PUBACK id=1',
+    '#3, broker → subscriber: PUBLISH qos=1 id=1 (delivered)',
+    '#4, subscriber → broker: PUBACK id=1',
+  ]);
+  assert.equal(await value(page, 'step-delivered'), '1');
+  // Choose the PUBACK arrow: the connection drops there.
+  await page.getByRole('button', { name: /^#2, broker → publisher: PUBACK/ }).click();
+  await page.waitForFunction(() => document.querySelector('output[name="step-delivered"]').dataset.value === '2');
+  assert.equal(params(page).get('drop'), '2');
+  const cut = await names();
+  assert.equal(cut[1], '#2, broker → publisher: PUBACK id=1 (cut: the connection drops before the acknowledgement arrives)');
+  assert.equal(cut[2], '#3, note: reconnect, session present: PUBLISH is sent again with DUP=1');
+  assert.equal(cut[3], '#4, publisher → broker: PUBLISH qos=1 id=1 dup=1 (resent, DUP=1; accepted again: a duplicate)');
+  // Step through from the start: each step is announced.
+  await page.getByRole('button', { name: 'Start' }).click();
+  assert.equal(await page.locator('.stepper li').count(), 0);
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  assert.match(await page.locator('.step-status').innerText(), /^Step 2 of \d+: #2, broker → publisher: PUBACK id=1 \(cut/);
+  // A clean session, the cut on the broker's hop: lost.
+  await page.getByLabel('Clean (the broker resends nothing)').check();
+  await page.getByLabel('The connection drops at').selectOption('3');
+  await page.waitForFunction(() => document.querySelector('output[name="step-delivered"]').dataset.value === '0');
+  assert.ok((await names()).includes('#4, note: reconnect without the session: nothing is sent again, the message is lost'));
+  // A drop number this QoS pair does not have is ignored with a notice.
+  const bad = await open(browser, '?w=qos&pub=0&sub=0&drop=x', W);
+  assert.match(await bad.page.locator('.notices').innerText(), /Ignored drop=x/);
+  await bad.context.close();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -18,6 +18,7 @@ pub mod inspect;
 pub mod live;
 pub mod mqtt;
 pub mod qos;
+pub mod qos_flow;
 pub mod reason_codes;
 pub mod reconnect;
 pub mod rng;

@@ -481,36 +481,6 @@ pub fn delivery_curve(i: &Inputs, pub_qos: u8, sub_qos: u8) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// One message's packets at `qos` on one hop: (from the sender?, packet, what a
-/// drop just before it arrives does).
-pub fn sequence(qos: u8) -> &'static [(bool, &'static str, &'static str)] {
-    match qos {
-        0 => &[(true, "PUBLISH", "lost: nothing is resent")],
-        1 => &[
-            (true, "PUBLISH", "not delivered; resent after the reconnect"),
-            (
-                false,
-                "PUBACK",
-                "delivered, but the resend after the reconnect delivers it again: a duplicate",
-            ),
-        ],
-        _ => &[
-            (true, "PUBLISH", "not delivered; resent after the reconnect"),
-            (
-                false,
-                "PUBREC",
-                "delivered once; the resent PUBLISH is recognised and discarded",
-            ),
-            (true, "PUBREL", "delivered once; PUBREL is resent"),
-            (
-                false,
-                "PUBCOMP",
-                "delivered once; PUBREL is resent, PUBCOMP answers",
-            ),
-        ],
-    }
-}
-
 pub mod snippets {
     use super::Inputs;
     use crate::snippets::Target;

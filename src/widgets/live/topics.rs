@@ -46,8 +46,8 @@ pub fn TopicsView(tree: RwSignal<TopicTree>) -> impl IntoView {
                         } else {
                             format!("{} messages", number(r.total as f64, 0))
                         }}</span>
-                        {r.retained.then(|| view! { <span class="badge">"retained"</span> })}
-                        {r.matched.then(|| view! { <span class="badge match">"matches"</span> })}
+                        {r.retained.then(|| view! { <span class="tag">"retained"</span> })}
+                        {r.matched.then(|| view! { <span class="tag match">"matches"</span> })}
                     </li>
                 </For>
             </ul>
