@@ -658,13 +658,11 @@ mod tests {
     }
 
     #[test]
-    fn curve_and_sequence() {
+    fn curve_and_snippet() {
         let c = delivery_curve(&Inputs::default(), 1, 0);
         assert_eq!(c.len(), 31);
         assert_eq!(c[0], (0.0, 100.0));
         assert!((c[5].1 - 95.0).abs() < 0.01);
-        assert_eq!(sequence(2).len(), 4);
-        assert!(sequence(1)[1].2.contains("duplicate"));
         let s = snippets::python(
             &inputs(1, 0, 5.0, true, 5),
             &crate::snippets::Target::display(),
