@@ -277,6 +277,76 @@ fn draw<C: Drawable>(canvas: &web_sys::HtmlCanvasElement, spec: &C, css_w: f64, 
     let _ = root.present();
 }
 
+/// The frame of a line chart; a [`Timeline`] uses the same, so that the
+/// two share their time axis when drawn one above the other.
+fn line_layout<'a, 'b>(root: &'a Area, t: &Theme) -> ChartBuilder<'a, 'b, CanvasBackend> {
+    let mut b = ChartBuilder::on(root);
+    b.margin(t.px(12.0))
+        .margin_right(t.px(28.0))
+        .x_label_area_size(t.px(40.0))
+        .y_label_area_size(t.px(if t.css_w < 420.0 { 48.0 } else { 64.0 }));
+    b
+}
+
+/// Events on lanes over time: a few devices' connection attempts, admitted
+/// (a filled dot) or refused (a cross), on the same time axis as a line
+/// chart drawn with [`line_layout`].
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Timeline {
+    pub x_label: String,
+    pub x_max: f64,
+    pub lanes: Vec<String>,
+    /// (time, lane, admitted)
+    pub events: Vec<(f64, usize, bool)>,
+}
+
+impl Drawable for Timeline {
+    fn draw(&self, root: &Area, t: &Theme) {
+        let n = self.lanes.len().max(1) as f64;
+        let x1 = if self.x_max > 0.0 { self.x_max } else { 1.0 };
+        let Ok(mut chart) = line_layout(root, t).build_cartesian_2d(0.0..x1, -0.5..(n - 0.5))
+        else {
+            return;
+        };
+        let _ = chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(self.x_label.as_str())
+            .x_labels(if t.css_w < 420.0 { 4 } else { 8 })
+            .y_labels(self.lanes.len().max(1))
+            .label_style(t.font(12.0))
+            .axis_desc_style(t.font(12.0))
+            .x_label_formatter(&|v| tick_label(*v, x1))
+            .y_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 0.01 && i >= 0.0 {
+                    self.lanes.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .max_light_lines(1)
+            .light_line_style(t.grid.mix(0.4))
+            .bold_line_style(t.grid)
+            .axis_style(t.fg.mix(0.8))
+            .draw();
+        let (ok, refused) = (t.tone(Tone::Primary), t.tone(Tone::Danger));
+        let size = t.px(5.0);
+        for &(x, lane, admitted) in self.events.iter().filter(|e| e.0 <= x1) {
+            let at = (x, lane as f64);
+            let _ = if admitted {
+                chart.draw_series(std::iter::once(Circle::new(at, size, ok.filled())))
+            } else {
+                chart.draw_series(std::iter::once(Cross::new(
+                    at,
+                    size,
+                    refused.stroke_width(t.px(2.0)),
+                )))
+            };
+        }
+    }
+}
+
 impl Drawable for LineChart {
     fn draw(&self, root: &Area, t: &Theme) {
         let spec = self;
@@ -284,13 +354,7 @@ impl Drawable for LineChart {
         let px = |v: f64| t.px(v);
         let font = |size: f64| t.font(size);
         let (x0, x1, y0, y1) = bounds(spec);
-        let Ok(mut chart) = ChartBuilder::on(root)
-            .margin(px(12.0))
-            .margin_right(px(28.0))
-            .x_label_area_size(px(40.0))
-            .y_label_area_size(px(if css_w < 420.0 { 48.0 } else { 64.0 }))
-            .build_cartesian_2d(x0..x1, y0..y1)
-        else {
+        let Ok(mut chart) = line_layout(root, t).build_cartesian_2d(x0..x1, y0..y1) else {
             return;
         };
         let (xspan, yspan) = (x1 - x0, y1 - y0);

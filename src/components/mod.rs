@@ -11,7 +11,7 @@ mod state;
 mod text_field;
 
 pub use callout::Callout;
-pub use chart::{BarChart, BarRow, Chart, HLine, LineChart, Marker, Series, Table, Tone};
+pub use chart::{BarChart, BarRow, Chart, HLine, LineChart, Marker, Series, Table, Timeline, Tone};
 pub use choice::Choice;
 pub use number_field::{NumberField, NumberInput};
 pub use prose::{Prose, Sourced};

@@ -225,6 +225,20 @@ pub fn Backoff() -> impl IntoView {
         })
     });
 
+    // Show until the selected strategy is done, and at least 5 minutes so
+    // that the herd's first rounds (1, 3, 7, … 247 s) are visible. The
+    // devices' chart below shares this time axis.
+    let storm_end_s = Memo::new(move |_| {
+        let selected = fleet_inputs.with(|f| f.policy.jitter);
+        fleet.with(|f| {
+            f.iter()
+                .find(|(j, _)| *j == selected)
+                .and_then(|(_, o)| o.all_connected_s)
+                .unwrap_or(backoff::HORIZON_S)
+                .max(300.0)
+                .ceil() as usize
+        })
+    });
     let storm_chart = Signal::derive(move || {
         let selected = fleet_inputs.with(|f| f.policy.jitter);
         let tone = |j: Jitter| match j {
@@ -233,16 +247,7 @@ pub fn Backoff() -> impl IntoView {
             Jitter::Equal => Tone::Secondary,
             Jitter::Decorrelated => Tone::Warning,
         };
-        // Show until the selected strategy is done, and at least 5 minutes so
-        // that the herd's first rounds (1, 3, 7, … 247 s) are visible.
-        let end_s = fleet.with(|f| {
-            f.iter()
-                .find(|(j, _)| *j == selected)
-                .and_then(|(_, o)| o.all_connected_s)
-                .unwrap_or(backoff::HORIZON_S)
-                .max(300.0)
-                .ceil() as usize
-        });
+        let end_s = storm_end_s.get();
         fleet.with(|f| LineChart {
             x_label: "Seconds after the broker restart".into(),
             y_label: "Connection attempts per second".into(),
@@ -268,6 +273,59 @@ pub fn Backoff() -> impl IntoView {
             }],
             markers: vec![],
         })
+    });
+    // The first few devices of the selected strategy: each CONNECT, and the
+    // CONNACK it got (0x00 admitted, 0x9F Connection rate exceeded).
+    let traces = move || selected_fleet().map(|o| o.traces).unwrap_or_default();
+    let device_name = move |i: u32| {
+        let n = fleet_inputs.with(|f| f.devices);
+        format!(
+            "device {}",
+            number(f64::from(backoff::traced_device(i, n) + 1), 0)
+        )
+    };
+    let devices_chart = Signal::derive(move || Timeline {
+        x_label: "Seconds after the broker restart".into(),
+        x_max: storm_end_s.get() as f64,
+        // Short lane names: the label area is narrow (the table names them fully).
+        lanes: (0..traces().len() as u32)
+            .map(|i| device_name(i).replace("device ", "#"))
+            .collect(),
+        events: traces()
+            .iter()
+            .enumerate()
+            .flat_map(|(lane, t)| t.iter().map(move |&(x, ok)| (x, lane, ok)))
+            .collect(),
+    });
+    let devices_table = Signal::derive(move || Table {
+        headers: vec!["Device".into(), "CONNECT at (s) → CONNACK".into()],
+        rows: traces()
+            .iter()
+            .enumerate()
+            .map(|(d, t)| {
+                let attempts = t
+                    .iter()
+                    .map(|&(x, ok)| {
+                        format!(
+                            "{} → {}",
+                            number(x, 2),
+                            if ok { "0x00 admitted" } else { "0x9F refused" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                vec![device_name(d as u32), attempts]
+            })
+            .collect(),
+    });
+    let devices_summary = Signal::derive(move || {
+        let t = traces();
+        let tries: usize = t.iter().map(Vec::len).sum();
+        format!(
+            "{} devices spread over the fleet made {} connection attempts; each cross is a CONNECT refused with CONNACK 0x9F (Connection rate exceeded), each dot the CONNECT that got in.",
+            t.len(),
+            tries
+        )
     });
     let storm_table = Signal::derive(move || {
         fleet.with(|f| Table {
@@ -383,6 +441,7 @@ pub fn Backoff() -> impl IntoView {
             {devices_f} {rate_f}
         </section>
         <Chart caption="Connection attempts per second when the whole fleet loses the broker at once; the selected strategy in bold." summary=storm_summary chart=storm_chart table=storm_table />
+        <Chart caption="Five devices of that storm, spread over the fleet, on the same time axis: every CONNECT, refused (a cross, CONNACK 0x9F) or admitted (a dot, CONNACK 0x00)." summary=devices_summary chart=devices_chart table=devices_table />
         <Prose html=EXPLAIN />
         <div class="snippets">
             <CodeSnippet title="Reconnect with this policy" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || sched.with(|(p, _)| snippets::python(p, &Target::display()))) />

@@ -266,6 +266,19 @@ pub struct FleetOutcome {
     pub all_connected_s: Option<f64>,
     /// Attempts per whole second since the disconnection, for the chart.
     pub attempts_per_second: Vec<u32>,
+    /// The attempts of [`TRACED`] devices spread over the fleet (see
+    /// [`traced_device`]), in time order: (time in seconds, admitted?), for
+    /// a diagram of each CONNECT and its CONNACK.
+    pub traces: Vec<Vec<(f64, bool)>>,
+}
+
+/// Devices whose every attempt is kept for the diagram.
+pub const TRACED: u32 = 5;
+
+/// The device number (0-based) of trace `i` in a fleet of `devices`: evenly
+/// spread, so that the early and the late ones are both seen.
+pub fn traced_device(i: u32, devices: u32) -> u32 {
+    i * (devices / TRACED.min(devices).max(1))
 }
 
 /// N devices lose the broker at t = 0 (a broker restart). Each waits its first
@@ -325,6 +338,7 @@ impl FleetSim {
                 p99_connected_s: None,
                 all_connected_s: None,
                 attempts_per_second: Vec::new(),
+                traces: vec![Vec::new(); TRACED.min(devices) as usize],
             },
             done: false,
         };
@@ -372,7 +386,14 @@ impl FleetSim {
                 self.per_bucket[b] += batch.len() as u32;
                 self.out.total_attempts += batch.len() as u64;
                 for (d, t) in batch {
-                    if self.tokens >= 1.0 {
+                    let admitted = self.tokens >= 1.0;
+                    let step = (self.devices / TRACED.min(self.devices).max(1)).max(1);
+                    if d % step == 0 {
+                        if let Some(trace) = self.out.traces.get_mut((d / step) as usize) {
+                            trace.push((t, admitted));
+                        }
+                    }
+                    if admitted {
                         self.tokens -= 1.0;
                         self.connected += 1;
                         if self.connected == p99_target {
@@ -633,6 +654,38 @@ mod tests {
         assert_eq!(out.attempts_per_second[1], 3);
         assert_eq!(out.attempts_per_second[3], 2);
         assert_eq!(out.attempts_per_second[7], 1);
+        // Each device's CONNECTs: admitted (CONNACK 0) or refused (0x9F); a
+        // fleet of 3 traces all three.
+        assert_eq!(
+            out.traces,
+            [
+                vec![(1.0, true)],
+                vec![(1.0, false), (3.0, true)],
+                vec![(1.0, false), (3.0, false), (7.0, true)],
+            ]
+        );
+    }
+
+    #[test]
+    fn traces_are_spread_over_the_fleet() {
+        assert_eq!(
+            (0..5).map(|i| traced_device(i, 1000)).collect::<Vec<_>>(),
+            [0, 200, 400, 600, 800]
+        );
+        assert_eq!(
+            (0..3).map(|i| traced_device(i, 3)).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        // Without jitter all 1,000 try at 1 s; 100 get in per round, in the
+        // order scheduled: device 0 in the first round, device 800 in the
+        // ninth (rounds at 1, 3, 7, 15, 31, 63, 127, 247, 367 s).
+        let out = simulate_fleet(&policy(Jitter::None), 1000, 100.0, 1).unwrap();
+        assert_eq!(out.traces[0], [(1.0, true)]);
+        let last: Vec<f64> = out.traces[4].iter().map(|a| a.0).collect();
+        assert_eq!(last, [1.0, 3.0, 7.0, 15.0, 31.0, 63.0, 127.0, 247.0, 367.0]);
+        assert!(
+            out.traces[4].iter().rev().skip(1).all(|a| !a.1) && out.traces[4].last().unwrap().1
+        );
     }
 
     #[test]
