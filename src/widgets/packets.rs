@@ -54,9 +54,9 @@ pub fn Packets() -> impl IntoView {
     let rows = Signal::derive(move || -> Vec<Row> {
         match source.get() {
             Source::Dump => inspect::dump_rows(protocol(), &packets.get()),
-            Source::Session(_, _, entries) => {
+            Source::Session(_, p, entries) => {
                 let t0 = entries.first().map_or(0, |e| e.at_ms);
-                inspect::wire_rows(&entries, t0, &mut None)
+                inspect::wire_rows(p, &entries, t0, &mut None)
             }
         }
     });
@@ -69,7 +69,7 @@ pub fn Packets() -> impl IntoView {
             }),
             Source::Session(_, p, entries) => {
                 let e = entries.iter().find(|e| e.seq == key)?;
-                (!e.raw.is_empty()).then(|| Opened::decode(p, e.summary.clone(), e.raw.clone()))
+                (!e.raw.is_empty()).then(|| Opened::decode(p, e.summary(p), e.raw.clone()))
             }
         }
     });

@@ -228,7 +228,12 @@ impl Row {
 /// lane 1): keepalive pings, retransmissions and the reconnect gap named.
 /// `closed_at` carries the last "connection closed" time across calls, so
 /// that entries can be turned into rows as they arrive.
-pub fn wire_rows(entries: &[WireEntry], t0: u64, closed_at: &mut Option<u64>) -> Vec<Row> {
+pub fn wire_rows(
+    p: Protocol,
+    entries: &[WireEntry],
+    t0: u64,
+    closed_at: &mut Option<u64>,
+) -> Vec<Row> {
     entries
         .iter()
         .map(|e| {
@@ -237,7 +242,7 @@ pub fn wire_rows(entries: &[WireEntry], t0: u64, closed_at: &mut Option<u64>) ->
                 _ if e.error.is_some() => Some("refused".to_string()),
                 (_, Some(12 | 13)) => Some("keepalive".into()),
                 (_, Some(3)) if e.raw[0] & 0x08 != 0 => Some("retransmission, DUP=1".into()),
-                (Dir::Note, _) if e.summary.starts_with("WebSocket open") => {
+                (Dir::Note, _) if e.note.starts_with("WebSocket open") => {
                     closed_at.take().map(|c| {
                         format!(
                             "reconnect after {} s",
@@ -247,7 +252,7 @@ pub fn wire_rows(entries: &[WireEntry], t0: u64, closed_at: &mut Option<u64>) ->
                 }
                 _ => None,
             };
-            if e.dir == Dir::Note && e.summary.starts_with("connection closed") {
+            if e.dir == Dir::Note && e.note.starts_with("connection closed") {
                 *closed_at = Some(e.at_ms);
             }
             Row {
@@ -257,7 +262,7 @@ pub fn wire_rows(entries: &[WireEntry], t0: u64, closed_at: &mut Option<u64>) ->
                     Dir::Received => Arrow::Between(1, 0),
                     Dir::Note => Arrow::Note,
                 },
-                label: e.summary.clone(),
+                label: e.summary(p),
                 badge,
                 at_ms: Some(e.at_ms.saturating_sub(t0)),
                 refused: e.error.is_some(),
@@ -473,7 +478,7 @@ pub fn export(p: Protocol, entries: &[WireEntry]) -> String {
             e.seq,
             e.at_ms,
             coding::hex(&e.raw),
-            json_str(&e.summary),
+            json_str(&e.summary(p)),
             e.error.as_deref().map_or("null".into(), json_str),
             if fields.is_empty() { "" } else { "\n        " },
         ));
@@ -516,7 +521,11 @@ pub fn import(file: SessionFile) -> Result<(Protocol, Vec<WireEntry>), String> {
             at_ms: x.at_ms,
             dir,
             raw,
-            summary: x.summary,
+            note: if dir == Dir::Note {
+                x.summary
+            } else {
+                String::new()
+            },
             error: x.error,
         });
     }
@@ -697,13 +706,13 @@ mod tests {
         assert!(!r.windows(6).any(|w| w == b"secret"));
     }
 
-    fn entry(seq: u64, at_ms: u64, dir: Dir, raw: &[u8], summary: &str) -> WireEntry {
+    fn entry(seq: u64, at_ms: u64, dir: Dir, raw: &[u8], note: &str) -> WireEntry {
         WireEntry {
             seq,
             at_ms,
             dir,
             raw: raw.to_vec(),
-            summary: summary.into(),
+            note: note.into(),
             error: None,
         }
     }
@@ -711,9 +720,10 @@ mod tests {
     #[test]
     fn wire_rows_name_pings_retransmissions_and_the_reconnect_gap() {
         let rows = wire_rows(
+            Protocol::V5,
             &[
-                entry(1, 1000, Dir::Sent, &[0xC0, 0], "PINGREQ"),
-                entry(2, 1010, Dir::Received, &[0xD0, 0], "PINGRESP"),
+                entry(1, 1000, Dir::Sent, &[0xC0, 0], ""),
+                entry(2, 1010, Dir::Received, &[0xD0, 0], ""),
                 entry(
                     3,
                     1500,
@@ -797,7 +807,7 @@ mod tests {
     #[test]
     fn a_session_file_round_trips_and_bad_files_are_refused() {
         let mut entries = vec![
-            entry(1, 5, Dir::Sent, &[0xC0, 0], "PINGREQ"),
+            entry(1, 5, Dir::Sent, &[0xC0, 0], ""),
             entry(
                 2,
                 9,
@@ -805,7 +815,7 @@ mod tests {
                 &[],
                 "connection closed: \"quoted\"\n\\ \u{1}",
             ),
-            entry(3, 12, Dir::Received, &[0x30, 3, 0, 1, b'#'], "(refused)"),
+            entry(3, 12, Dir::Received, &[0x30, 3, 0, 1, b'#'], ""),
         ];
         entries[2].error = Some("Malformed packet at byte 2".into());
         let text = export(Protocol::V5, &entries);

@@ -49,7 +49,7 @@ pub fn LiveInspector(
         }
         let (session, _, t0, mut closed_at) = cursor.get_value();
         let t0 = t0.unwrap_or(update.entries[0].at_ms);
-        let new_rows = inspect::wire_rows(&update.entries, t0, &mut closed_at);
+        let new_rows = inspect::wire_rows(update.protocol, &update.entries, t0, &mut closed_at);
         let last = update.entries.last().map_or(0, |e| e.seq);
         cursor.set_value((session, last, Some(t0), closed_at));
         let mut extra = 0;
@@ -72,7 +72,7 @@ pub fn LiveInspector(
         }
         Some(Opened::decode(
             protocol.get_untracked(),
-            e.summary.clone(),
+            e.summary(protocol.get_untracked()),
             e.raw,
         ))
     });

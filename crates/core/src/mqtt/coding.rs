@@ -353,19 +353,29 @@ pub(crate) fn varint_len(n: usize) -> usize {
     }
 }
 
-/// Writes a variable byte integer; callers keep `n` within [`VARINT_MAX`].
-pub fn put_varint(out: &mut Vec<u8>, mut n: usize) {
+/// A variable byte integer's bytes and how many of them are used; callers
+/// keep `n` within [`VARINT_MAX`].
+pub fn varint_bytes(mut n: usize) -> ([u8; 4], usize) {
+    let mut b = [0u8; 4];
+    let mut used = 0;
     loop {
         let mut byte = (n % 128) as u8;
         n /= 128;
         if n > 0 {
             byte |= 0x80;
         }
-        out.push(byte);
-        if n == 0 {
-            break;
+        b[used.min(3)] = byte;
+        used += 1;
+        if n == 0 || used == 4 {
+            return (b, used);
         }
     }
+}
+
+/// Writes a variable byte integer; callers keep `n` within [`VARINT_MAX`].
+pub fn put_varint(out: &mut Vec<u8>, n: usize) {
+    let (b, used) = varint_bytes(n);
+    out.extend_from_slice(&b[..used]);
 }
 
 pub(crate) fn put_u16(out: &mut Vec<u8>, n: u16) {

@@ -345,10 +345,13 @@ fn frame(first: u8, body: Vec<u8>) -> Result<Vec<u8>, EncodeError> {
             "§2.1.4",
         ));
     }
-    let mut out = Vec::with_capacity(1 + coding::varint_len(body.len()) + body.len());
-    out.push(first);
-    coding::put_varint(&mut out, body.len());
-    out.extend_from_slice(&body);
+    // The header goes in front of the body's own buffer (from the stack).
+    let (len, used) = coding::varint_bytes(body.len());
+    let mut out = body;
+    out.splice(
+        0..0,
+        std::iter::once(first).chain(len[..used].iter().copied()),
+    );
     Ok(out)
 }
 

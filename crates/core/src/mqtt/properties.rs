@@ -300,6 +300,12 @@ macro_rules! fields {
                 true
             }
 
+                        /// No property set (the common case, checked without walking them).
+            pub fn is_empty(&self) -> bool {
+                $( self.$field.is_none() && )* self.user_properties.is_empty()
+                    && self.subscription_identifiers.is_empty()
+            }
+
             /// Every property set, in identifier order within each kind.
             fn each(&self, f: &mut dyn FnMut(u8, Value)) {
                 $( if let Some(v) = &self.$field { f($id, to_value(v)); } )*
@@ -385,10 +391,6 @@ impl Properties {
         n
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.count() == 0
-    }
-
     /// Reads a property block (length, then properties) in `ctx`.
     pub(crate) fn read(r: &mut Reader, ctx: Context) -> Result<Properties, DecodeError> {
         let sec = Sec("", ctx.section());
@@ -453,8 +455,7 @@ impl Properties {
                 ));
             }
         }
-        let count = p.count();
-        r.close_group(group, &|| match count {
+        r.close_group(group, &|| match p.count() {
             0 => "none".into(),
             1 => "1 property".into(),
             n => format!("{n} properties"),
@@ -464,6 +465,9 @@ impl Properties {
 
     /// Refuses what may not be sent in `ctx`, before anything is written.
     pub fn check(&self, ctx: Context) -> Result<(), EncodeError> {
+        if self.is_empty() {
+            return Ok(());
+        }
         let mut result = Ok(());
         let mut sub_ids = 0;
         self.each(&mut |id, v| {
@@ -502,6 +506,9 @@ impl Properties {
     }
 
     fn body_len(&self) -> usize {
+        if self.is_empty() {
+            return 0;
+        }
         let mut n = 0;
         self.each(&mut |id, v| n += 1 + lookup(id).map_or(0, |d| v.encoded_len(d.kind)));
         n

@@ -273,7 +273,8 @@ impl Client {
 
     /// Adds a line to the wire log that is not a packet.
     pub fn note(&mut self, now_ms: u64, text: impl Into<String>) {
-        self.wire.push(now_ms, Dir::Note, &[], text.into(), None);
+        self.wire
+            .push(now_ms, Dir::Note, Vec::new(), text.into(), None);
     }
 
     fn send_packet(&mut self, packet: &Packet, now_ms: u64) -> Result<(), EncodeError> {
@@ -290,14 +291,13 @@ impl Client {
                 ));
             }
         }
-        if matches!(packet, Packet::Connect(c) if c.password.is_some()) {
-            let shown = super::connect::redact_password(self.options.protocol, &bytes);
-            self.wire
-                .push(now_ms, Dir::Sent, &shown, packet.summary(), None);
+        let logged = if matches!(packet, Packet::Connect(c) if c.password.is_some()) {
+            super::connect::redact_password(self.options.protocol, &bytes)
         } else {
-            self.wire
-                .push(now_ms, Dir::Sent, &bytes, packet.summary(), None);
-        }
+            bytes.clone()
+        };
+        self.wire
+            .push(now_ms, Dir::Sent, logged, String::new(), None);
         self.last_sent_ms = now_ms;
         self.transmit.push_back(bytes);
         Ok(())
@@ -524,15 +524,15 @@ impl Client {
                 None => break,
                 Some(Ok(d)) => {
                     self.wire
-                        .push(now_ms, Dir::Received, &d.raw, d.packet.summary(), None);
+                        .push(now_ms, Dir::Received, d.raw, String::new(), None);
                     self.handle(d.packet, now_ms);
                 }
                 Some(Err(Failure { error, raw })) => {
                     self.wire.push(
                         now_ms,
                         Dir::Received,
-                        &raw,
-                        "(refused)".into(),
+                        raw,
+                        String::new(),
                         Some(error.to_string()),
                     );
                     self.protocol_error(error, now_ms);

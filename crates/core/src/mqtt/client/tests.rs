@@ -685,7 +685,7 @@ fn the_wire_log_records_both_directions_and_refusals() {
         .wire()
         .entries()
         .iter()
-        .map(|e| (e.dir, e.summary.clone(), e.error.is_some()))
+        .map(|e| (e.dir, e.summary(Protocol::V5), e.error.is_some()))
         .collect();
     assert_eq!(log[0].0, Dir::Sent);
     assert!(log[0].1.starts_with("CONNECT clean_start=1 keepalive=10"));

@@ -22,10 +22,25 @@ pub struct WireEntry {
     pub at_ms: u64,
     pub dir: Dir,
     pub raw: Vec<u8>,
-    /// One line: `PUBLISH qos=1 id=7 "sensors/t"`, or the note's text.
-    pub summary: String,
+    /// A note's text (empty for packets: see [`WireEntry::summary`]).
+    pub note: String,
     /// Why the packet was refused, with the rule it broke.
     pub error: Option<String>,
+}
+
+impl WireEntry {
+    /// One line: `PUBLISH qos=1 id=7 "sensors/t"`, or the note's text.
+    /// Computed from the bytes when shown, not when logged: a flood logs
+    /// far more packets than anyone looks at.
+    pub fn summary(&self, p: crate::mqtt::Protocol) -> String {
+        if self.dir == Dir::Note {
+            return self.note.clone();
+        }
+        match crate::mqtt::packet::decode(p, &self.raw, None) {
+            Ok(packet) if self.error.is_none() => packet.summary(),
+            _ => "(refused)".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -54,8 +69,8 @@ impl WireLog {
         &mut self,
         at_ms: u64,
         dir: Dir,
-        raw: &[u8],
-        summary: String,
+        raw: Vec<u8>,
+        note: String,
         error: Option<String>,
     ) {
         if self.max_entries == 0 {
@@ -68,8 +83,8 @@ impl WireLog {
             seq,
             at_ms,
             dir,
-            raw: raw.to_vec(),
-            summary,
+            raw,
+            note,
             error,
         });
         while self.entries.len() > self.max_entries
@@ -117,7 +132,7 @@ mod tests {
     fn bounded_by_count_and_bytes() {
         let mut log = WireLog::new(3, 10);
         for i in 0..5u8 {
-            log.push(u64::from(i), Dir::Sent, &[i], format!("p{i}"), None);
+            log.push(u64::from(i), Dir::Sent, vec![i], format!("p{i}"), None);
         }
         assert_eq!(
             log.entries().iter().map(|e| e.seq).collect::<Vec<_>>(),
@@ -125,9 +140,9 @@ mod tests {
         );
         assert_eq!(log.dropped(), 2);
         // A 9-byte packet pushes out the others; a single entry is always kept.
-        log.push(9, Dir::Received, &[0; 9], "big".into(), None);
+        log.push(9, Dir::Received, vec![0; 9], "big".into(), None);
         assert_eq!(log.entries().len(), 2);
-        log.push(10, Dir::Received, &[0; 20], "huge".into(), None);
+        log.push(10, Dir::Received, vec![0; 20], "huge".into(), None);
         assert_eq!(log.entries().len(), 1);
         assert_eq!(log.since(6).map(|e| e.seq).collect::<Vec<_>>(), [7]);
         assert_eq!(log.last_seq(), 7);
