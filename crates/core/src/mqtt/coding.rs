@@ -285,7 +285,23 @@ impl<'a, 't> Reader<'a, 't> {
 
 /// A string for people: quoted, with control characters escaped.
 pub fn quote(s: &str) -> String {
-    format!("{s:?}")
+    // By hand rather than with `{:?}`: the same text, without pulling the
+    // standard library's Debug escaping into every page.
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Bytes for people: as a quoted string when they are printable UTF-8,
@@ -537,6 +553,21 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn quoted_as_rust_debug_quotes_them() {
+        for s in [
+            "a/b",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\tnew\nline",
+            "bell\u{7}",
+            "é ∑ 🙂",
+            "",
+        ] {
+            assert_eq!(quote(s), format!("{s:?}"), "{s}");
+        }
     }
 
     #[test]

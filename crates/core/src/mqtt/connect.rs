@@ -72,7 +72,7 @@ impl Connect {
             return Err(r.error_at(
                 start,
                 ErrorKind::ProtocolError,
-                format!("the Protocol Name is {name:?}, not \"MQTT\""),
+                format!("the Protocol Name is {}, not \"MQTT\"", coding::quote(name)),
                 Rule {
                     v311: "[MQTT-3.1.2-1]",
                     v5: "[MQTT-3.1.2-1]",

@@ -54,7 +54,10 @@ impl Publish {
             return Err(r.error_at(
                 topic_at,
                 ErrorKind::Malformed,
-                format!("the Topic Name {topic:?} contains a wildcard"),
+                format!(
+                    "the Topic Name {} contains a wildcard",
+                    coding::quote(&topic)
+                ),
                 topic::NAME_RULE,
             ));
         }

@@ -171,7 +171,7 @@ impl Subscribe {
         for s in &self.filters {
             topic::check_filter(&s.filter).map_err(|why| {
                 EncodeError::new(
-                    format!("the topic filter {:?} {why}", s.filter),
+                    format!("the topic filter {} {why}", coding::quote(&s.filter)),
                     topic::FILTER_RULE.cite(p),
                 )
             })?;

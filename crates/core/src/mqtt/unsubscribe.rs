@@ -74,7 +74,7 @@ impl Unsubscribe {
         for f in &self.filters {
             topic::check_filter(f).map_err(|why| {
                 EncodeError::new(
-                    format!("the topic filter {f:?} {why}"),
+                    format!("the topic filter {} {why}", coding::quote(f)),
                     topic::FILTER_RULE.cite(p),
                 )
             })?;
