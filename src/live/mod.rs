@@ -68,6 +68,8 @@ type Handler = Rc<dyn Fn(Notice)>;
 
 struct Socket {
     ws: WebSocket,
+    /// The handshake completed (the open event came).
+    opened: bool,
     // Kept alive as long as the socket can call them.
     _callbacks: Vec<Closure<dyn FnMut(JsValue)>>,
 }
@@ -277,6 +279,7 @@ impl Runtime {
         }
         self.socket = Some(Socket {
             ws,
+            opened: false,
             _callbacks: vec![on_open, on_message, on_close, on_error],
         });
         let status = if self.attempt == 0 {
@@ -297,7 +300,8 @@ impl Runtime {
     }
 
     fn opened(&mut self, out: &mut Vec<Notice>) {
-        let Some(s) = &self.socket else { return };
+        let Some(s) = &mut self.socket else { return };
+        s.opened = true;
         let chosen = s.ws.protocol();
         // The broker must answer with the subprotocol "mqtt" ([MQTT-6.0.0-4]).
         if chosen != "mqtt" {
@@ -327,6 +331,7 @@ impl Runtime {
 
     fn closed(&mut self, ws_code: u16, out: &mut Vec<Notice>) {
         let was_connected = self.client.is_connected();
+        let was_open = self.socket.as_ref().is_some_and(|s| s.opened);
         self.client
             .connection_lost(now_ms(), &format!("WebSocket code {ws_code}"));
         self.inbox.clear();
@@ -347,8 +352,11 @@ impl Runtime {
         let why = self.ended.take().unwrap_or_else(|| {
             if was_connected {
                 "The connection was lost.".to_string()
-            } else if ws_code == 1006 {
-                "The connection could not be made (refused, wrong port or path, no WebSocket listener, or a TLS error).".to_string()
+            } else if ws_code == 1006 && !was_open {
+                // Browsers hide the cause on purpose. A server that does not
+                // choose "mqtt" fails the handshake in the browser itself
+                // (RFC 6455 §4.1), so the check in `opened` is for the rest.
+                "The connection could not be made: refused, a wrong port or path, no WebSocket listener, a TLS certificate the browser does not trust, or a server that did not choose the subprotocol “mqtt” [MQTT-6.0.0-4]. The browser's developer console names the cause.".to_string()
             } else {
                 format!("The connection closed (WebSocket code {ws_code}).")
             }
