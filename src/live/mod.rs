@@ -3,8 +3,9 @@
 //! around the core's sans-I/O client, woken exactly when `poll_timeout`
 //! says. Incoming bytes are queued and decoded in slices of about 8 ms, so a
 //! flood of messages never freezes the page, and the page hears of them in
-//! batches. Reconnects use the backoff widget's core policy; whether to
-//! reconnect at all follows the reason-code explorer (core `reconnect`).
+//! batches, at most ten a second. Reconnects use the backoff widget's core
+//! policy; whether to reconnect at all follows the reason-code explorer
+//! (core `reconnect`).
 //! Callbacks never run while the runtime is borrowed, so a handler may call
 //! back into this module.
 
@@ -34,6 +35,12 @@ const RECONNECT: Policy = Policy {
 
 /// Bytes handed to the client at a time while draining the inbox.
 const CHUNK: usize = 16 * 1024;
+
+/// While messages stream in, the page hears of them at most once per this
+/// many ms (a broker sends each packet in a WebSocket frame of its own, each
+/// its own browser task): ten updates a second are as many as a person can
+/// follow, and each costs a layout of the message log.
+const DELIVER_MS: f64 = 100.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -99,6 +106,9 @@ struct Runtime {
     inbox: VecDeque<Vec<u8>>,
     pumping: bool,
     batch: Vec<Event>,
+    /// A delivery of `batch` waiting for [`DELIVER_MS`] to pass.
+    flush: Option<Timeout>,
+    last_delivery_ms: f64,
     handler: Handler,
 }
 
@@ -193,8 +203,27 @@ impl Runtime {
     }
 
     fn deliver(&mut self, out: &mut Vec<Notice>) {
+        self.flush = None;
         if !self.batch.is_empty() {
+            self.last_delivery_ms = now_f64();
             out.push(Notice::Events(std::mem::take(&mut self.batch)));
+        }
+    }
+
+    /// Delivers the batch now if the last delivery is [`DELIVER_MS`] old,
+    /// otherwise arms a timer for when it is (a timer alone could wait long
+    /// behind a stream of WebSocket tasks).
+    fn deliver_soon(&mut self, out: &mut Vec<Notice>) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let wait = self.last_delivery_ms + DELIVER_MS - now_f64();
+        if wait <= 0.0 {
+            self.deliver(out);
+        } else if self.flush.is_none() {
+            self.flush = Some(Timeout::new(wait.ceil() as u32, || {
+                with_runtime(|rt, out| rt.deliver(out))
+            }));
         }
     }
 
@@ -250,16 +279,18 @@ impl Runtime {
             let Some(data) = ev.dyn_ref::<MessageEvent>().map(|m| m.data()) else {
                 return;
             };
-            let start_pump = with_runtime(|rt, out| {
+            let idle = with_runtime(|rt, out| {
                 if data.is_instance_of::<js_sys::ArrayBuffer>() {
                     rt.inbox.push_back(js_sys::Uint8Array::new(&data).to_vec());
-                    !std::mem::replace(&mut rt.pumping, true)
+                    !rt.pumping
                 } else {
                     rt.refuse("the broker sent a text frame; MQTT travels in binary frames [MQTT-6.0.0-1]", out);
                     false
                 }
             });
-            if start_pump {
+            // Decoded at once, in this task (a frame usually holds one
+            // packet); what a slice cannot finish goes on in later tasks.
+            if idle && slice() {
                 wasm_bindgen_futures::spawn_local(pump());
             }
         });
@@ -373,29 +404,32 @@ impl Runtime {
     }
 }
 
-/// Decodes the inbox in slices of about 8 ms, handing each slice's events
-/// to the page, and yields to the browser between slices.
+/// Decodes queued bytes for a slice of about [`SLICE_MS`] and hands the
+/// events to the page (at most every [`DELIVER_MS`]); whether bytes are left.
+fn slice() -> bool {
+    let start = now_f64();
+    let more = loop {
+        let more = with_runtime(|rt, out| rt.receive_chunk(out));
+        if !more || now_f64() - start >= SLICE_MS {
+            break more;
+        }
+    };
+    with_runtime(|rt, out| {
+        rt.deliver_soon(out);
+        rt.pumping = more;
+        more
+    })
+}
+
+/// Decodes what a slice left, a slice per task, yielding to the browser
+/// before each.
 async fn pump() {
     let yielder = Yielder::new();
     loop {
-        let start = now_f64();
-        let more = loop {
-            let more = with_runtime(|rt, out| rt.receive_chunk(out));
-            if !more || now_f64() - start >= SLICE_MS {
-                break more;
-            }
-        };
-        let running = with_runtime(|rt, out| {
-            rt.deliver(out);
-            if !more {
-                rt.pumping = false;
-            }
-            more
-        });
-        if !running {
+        yielder.yield_now().await;
+        if !slice() {
             return;
         }
-        yielder.yield_now().await;
     }
 }
 
@@ -419,6 +453,8 @@ pub fn start(url: &str, options: Options, seed: u64, handler: Handler) {
                 inbox: VecDeque::new(),
                 pumping: false,
                 batch: Vec::new(),
+                flush: None,
+                last_delivery_ms: f64::NEG_INFINITY,
                 handler,
             });
         }

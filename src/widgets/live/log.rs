@@ -1,5 +1,8 @@
 //! The message log: the newest messages, as keyed rows that are added and
-//! removed, never rebuilt, so a flood costs one small DOM change per batch.
+//! removed, never rebuilt. New rows are shown at most [`ROWS_PER_FRAME`] per
+//! animation frame, and the rows are grid rows that the browser skips while
+//! off screen (main.css), so a flood never builds and lays out the whole
+//! table in one long task: input waits for a few rows, not for two hundred.
 
 use leptos::prelude::*;
 use mqtt_lab_core::format::number;
@@ -10,6 +13,8 @@ use mqtt_lab_core::mqtt::Publish;
 pub const LOG_MAX: usize = 200;
 /// Bytes of a payload kept for display; the total length is always shown.
 const PAYLOAD_SHOWN: usize = 4096;
+/// Rows added to the table per animation frame at most.
+const ROWS_PER_FRAME: usize = 40;
 
 #[derive(Clone, PartialEq)]
 pub struct LogEntry {
@@ -40,12 +45,23 @@ impl LogEntry {
     }
 }
 
-/// The log's state: rows, and how many were not shown.
+/// The log's state: rows, messages waiting to be shown, and how many were not shown.
 #[derive(Clone, Copy)]
 pub struct MessageLog {
     pub rows: RwSignal<Vec<LogEntry>>,
     pub dropped: RwSignal<u64>,
     pub paused: RwSignal<bool>,
+    /// The newest [`LOG_MAX`] messages not yet in `rows`.
+    waiting: StoredValue<Vec<LogEntry>>,
+    frame_requested: StoredValue<bool>,
+}
+
+/// Appends `new` to `list` and keeps the newest [`LOG_MAX`]; how many went.
+fn keep_newest<T>(list: &mut Vec<T>, new: Vec<T>) -> u64 {
+    list.extend(new);
+    let extra = list.len().saturating_sub(LOG_MAX);
+    list.drain(..extra);
+    extra as u64
 }
 
 impl MessageLog {
@@ -54,10 +70,12 @@ impl MessageLog {
             rows: RwSignal::new(Vec::new()),
             dropped: RwSignal::new(0),
             paused: RwSignal::new(false),
+            waiting: StoredValue::new(Vec::new()),
+            frame_requested: StoredValue::new(false),
         }
     }
 
-    /// Adds a batch of messages in one update.
+    /// Adds a batch of messages; they are shown over the next frames.
     pub fn add(self, batch: Vec<LogEntry>) {
         if batch.is_empty() {
             return;
@@ -66,17 +84,46 @@ impl MessageLog {
             self.dropped.update(|d| *d += batch.len() as u64);
             return;
         }
-        let mut extra = 0;
-        self.rows.update(|rows| {
-            rows.extend(batch);
-            if rows.len() > LOG_MAX {
-                extra = rows.len() - LOG_MAX;
-                rows.drain(..extra);
-            }
-        });
-        if extra > 0 {
-            self.dropped.update(|d| *d += extra as u64);
+        let extra = self
+            .waiting
+            .try_update_value(|w| keep_newest(w, batch))
+            .unwrap_or(0);
+        self.count_dropped(extra);
+        if !self.frame_requested.get_value() {
+            self.frame_requested.set_value(true);
+            request_animation_frame(move || self.show_some());
         }
+    }
+
+    /// Moves up to [`ROWS_PER_FRAME`] waiting messages into the table.
+    fn show_some(self) {
+        self.frame_requested.set_value(false);
+        let next: Vec<LogEntry> = self
+            .waiting
+            .try_update_value(|w| w.drain(..w.len().min(ROWS_PER_FRAME)).collect())
+            .unwrap_or_default();
+        if next.is_empty() {
+            return;
+        }
+        let mut extra = 0;
+        self.rows.update(|rows| extra = keep_newest(rows, next));
+        self.count_dropped(extra);
+        if self.waiting.with_value(|w| !w.is_empty()) {
+            self.frame_requested.set_value(true);
+            request_animation_frame(move || self.show_some());
+        }
+    }
+
+    fn count_dropped(self, n: u64) {
+        if n > 0 {
+            self.dropped.update(|d| *d += n);
+        }
+    }
+
+    pub fn clear(self) {
+        self.waiting.update_value(Vec::clear);
+        self.rows.set(Vec::new());
+        self.dropped.set(0);
     }
 }
 
@@ -107,6 +154,7 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
         rows,
         dropped,
         paused,
+        ..
     } = log;
     view! {
         <section aria-labelledby="live-messages-h">
@@ -119,31 +167,33 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
                     <option value="hex">"hex"</option>
                 </select>
                 <button type="button" class="small secondary" on:click=move |_| paused.update(|p| *p = !*p)>{move || if paused.get() { "Resume" } else { "Pause" }}</button>
-                <button type="button" class="small secondary" on:click=move |_| { rows.set(Vec::new()); dropped.set(0); }>"Clear"</button>
+                <button type="button" class="small secondary" on:click=move |_| log.clear()>"Clear"</button>
                 <span class="dropped">{move || (dropped.get() > 0).then(|| format!("{} older or paused messages not shown", number(dropped.get() as f64, 0)))}</span>
             </div>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">
-                <table class="log-table">
-                    <thead><tr><th scope="col" class="left">"Topic"</th><th scope="col">"QoS"</th><th scope="col">"Retain"</th><th scope="col">"Dup"</th><th scope="col" class="left">"Payload"</th><th scope="col" class="left">"Properties (MQTT 5)"</th></tr></thead>
-                    <tbody>
+                // Laid out as grid rows (main.css), so the table roles are spelled out.
+                <table class="log-table" role="table">
+                    <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader" class="left">"Topic"</th><th scope="col" role="columnheader">"QoS"</th><th scope="col" role="columnheader">"Retain"</th><th scope="col" role="columnheader">"Dup"</th><th scope="col" role="columnheader" class="left">"Payload"</th><th scope="col" role="columnheader" class="left">"Properties (MQTT 5)"</th></tr></thead>
+                    <tbody role="rowgroup">
                         <For
                             each=move || rows.get().into_iter().rev()
                             key=move |m| (m.seq, display.get())
                             let:m
                         >
-                            <tr>
-                                <td class="left"><code>{m.topic.clone()}</code></td>
-                                <td>{m.qos}</td>
-                                <td>{if m.retain { "yes" } else { "" }}</td>
-                                <td>{if m.dup { "yes" } else { "" }}</td>
-                                <td class="left"><pre class="payload">{
+                            // Few nodes per row: a flood replaces all of them ten times a second.
+                            <tr role="row">
+                                <td role="cell" class="left topic">{m.topic.clone()}</td>
+                                <td role="cell">{m.qos}</td>
+                                <td role="cell">{if m.retain { "yes" } else { "" }}</td>
+                                <td role="cell">{if m.dup { "yes" } else { "" }}</td>
+                                <td role="cell" class="left payload">{
                                     let mut text = render_payload(&m.payload, display.get_untracked());
                                     if m.size > m.payload.len() {
                                         text.push_str(&format!(" … ({} bytes in all)", number(m.size as f64, 0)));
                                     }
                                     text
-                                }</pre></td>
-                                <td class="left props">{
+                                }</td>
+                                <td role="cell" class="left props">{
                                     m.props.iter().map(|(k, v)| view! { <div><span class="prop-name">{*k}</span>" "<code>{v.clone()}</code></div> }).collect_view()
                                 }</td>
                             </tr>
