@@ -103,6 +103,8 @@ struct Runtime {
     stopped: bool,
     /// Why the last connection ended, for the reconnect message.
     ended: Option<String>,
+    /// Frames as the browser delivered them, not yet copied into `inbox`.
+    frames: Vec<JsValue>,
     inbox: VecDeque<Vec<u8>>,
     pumping: bool,
     batch: Vec<Event>,
@@ -235,6 +237,19 @@ impl Runtime {
 
     /// Decodes up to one chunk of queued bytes; whether more is queued.
     fn receive_chunk(&mut self, out: &mut Vec<Notice>) -> bool {
+        for data in std::mem::take(&mut self.frames) {
+            if data.is_instance_of::<js_sys::ArrayBuffer>() {
+                self.inbox
+                    .push_back(js_sys::Uint8Array::new(&data).to_vec());
+            } else {
+                self.refuse(
+                    "the broker sent a text frame; MQTT travels in binary frames [MQTT-6.0.0-1]",
+                    out,
+                );
+                self.inbox.clear();
+                return false;
+            }
+        }
         let Some(mut bytes) = self.inbox.pop_front() else {
             return false;
         };
@@ -275,22 +290,16 @@ impl Runtime {
         let on_open = Closure::<dyn FnMut(JsValue)>::new(|_| {
             with_runtime(|rt, out| rt.opened(out));
         });
+        // A broker sends each packet in a frame of its own, each its own
+        // task: the frame is only queued here, and decoded with the others
+        // that arrived meanwhile in the pump's next slice.
         let on_message = Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
-            let Some(data) = ev.dyn_ref::<MessageEvent>().map(|m| m.data()) else {
-                return;
-            };
-            let idle = with_runtime(|rt, out| {
-                if data.is_instance_of::<js_sys::ArrayBuffer>() {
-                    rt.inbox.push_back(js_sys::Uint8Array::new(&data).to_vec());
-                    !rt.pumping
-                } else {
-                    rt.refuse("the broker sent a text frame; MQTT travels in binary frames [MQTT-6.0.0-1]", out);
-                    false
-                }
+            let data = ev.unchecked_into::<MessageEvent>().data();
+            let start_pump = with_runtime(|rt, _| {
+                rt.frames.push(data);
+                !std::mem::replace(&mut rt.pumping, true)
             });
-            // Decoded at once, in this task (a frame usually holds one
-            // packet); what a slice cannot finish goes on in later tasks.
-            if idle && slice() {
+            if start_pump {
                 wasm_bindgen_futures::spawn_local(pump());
             }
         });
@@ -365,6 +374,7 @@ impl Runtime {
         let was_open = self.socket.as_ref().is_some_and(|s| s.opened);
         self.client
             .connection_lost(now_ms(), &format!("WebSocket code {ws_code}"));
+        self.frames.clear();
         self.inbox.clear();
         self.timer = None;
         if let Some(s) = self.socket.take() {
@@ -421,8 +431,8 @@ fn slice() -> bool {
     })
 }
 
-/// Decodes what a slice left, a slice per task, yielding to the browser
-/// before each.
+/// Decodes the frames that came, a slice per task, yielding to the browser
+/// before each (so the first slice finds the frames already queued too).
 async fn pump() {
     let yielder = Yielder::new();
     loop {
@@ -450,6 +460,7 @@ pub fn start(url: &str, options: Options, seed: u64, handler: Handler) {
                 rng: Rng::new(seed),
                 stopped: false,
                 ended: None,
+                frames: Vec::new(),
                 inbox: VecDeque::new(),
                 pumping: false,
                 batch: Vec::new(),
