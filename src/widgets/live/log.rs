@@ -1,9 +1,10 @@
 //! The message log: the newest messages, as keyed rows that are added and
-//! removed, never rebuilt. New rows are shown at most [`ROWS_PER_FRAME`] per
-//! animation frame, and the rows are grid rows that the browser skips while
+//! removed, never rebuilt. New rows are shown a few per animation frame
+//! (trickle.rs), and the rows are grid rows that the browser skips while
 //! off screen (main.css), so a flood never builds and lays out the whole
 //! table in one long task: input waits for a few rows, not for two hundred.
 
+use super::trickle::Trickle;
 use leptos::prelude::*;
 use mqtt_lab_core::format::number;
 use mqtt_lab_core::live as core_live;
@@ -13,8 +14,6 @@ use mqtt_lab_core::mqtt::Publish;
 pub const LOG_MAX: usize = 200;
 /// Bytes of a payload kept for display; the total length is always shown.
 const PAYLOAD_SHOWN: usize = 4096;
-/// Rows added to the table per animation frame at most.
-const ROWS_PER_FRAME: usize = 40;
 
 #[derive(Clone, PartialEq)]
 pub struct LogEntry {
@@ -48,82 +47,25 @@ impl LogEntry {
 /// The log's state: rows, messages waiting to be shown, and how many were not shown.
 #[derive(Clone, Copy)]
 pub struct MessageLog {
-    pub rows: RwSignal<Vec<LogEntry>>,
-    pub dropped: RwSignal<u64>,
+    pub trickle: Trickle<LogEntry>,
     pub paused: RwSignal<bool>,
-    /// The newest [`LOG_MAX`] messages not yet in `rows`.
-    waiting: StoredValue<Vec<LogEntry>>,
-    frame_requested: StoredValue<bool>,
-}
-
-/// Appends `new` to `list` and keeps the newest [`LOG_MAX`]; how many went.
-fn keep_newest<T>(list: &mut Vec<T>, new: Vec<T>) -> u64 {
-    list.extend(new);
-    let extra = list.len().saturating_sub(LOG_MAX);
-    list.drain(..extra);
-    extra as u64
 }
 
 impl MessageLog {
     pub fn new() -> Self {
         Self {
-            rows: RwSignal::new(Vec::new()),
-            dropped: RwSignal::new(0),
+            trickle: Trickle::new(LOG_MAX),
             paused: RwSignal::new(false),
-            waiting: StoredValue::new(Vec::new()),
-            frame_requested: StoredValue::new(false),
         }
     }
 
     /// Adds a batch of messages; they are shown over the next frames.
     pub fn add(self, batch: Vec<LogEntry>) {
-        if batch.is_empty() {
-            return;
-        }
         if self.paused.get_untracked() {
-            self.dropped.update(|d| *d += batch.len() as u64);
-            return;
+            self.trickle.count(batch.len() as u64);
+        } else {
+            self.trickle.push(batch);
         }
-        let extra = self
-            .waiting
-            .try_update_value(|w| keep_newest(w, batch))
-            .unwrap_or(0);
-        self.count_dropped(extra);
-        if !self.frame_requested.get_value() {
-            self.frame_requested.set_value(true);
-            request_animation_frame(move || self.show_some());
-        }
-    }
-
-    /// Moves up to [`ROWS_PER_FRAME`] waiting messages into the table.
-    fn show_some(self) {
-        self.frame_requested.set_value(false);
-        let next: Vec<LogEntry> = self
-            .waiting
-            .try_update_value(|w| w.drain(..w.len().min(ROWS_PER_FRAME)).collect())
-            .unwrap_or_default();
-        if next.is_empty() {
-            return;
-        }
-        let mut extra = 0;
-        self.rows.update(|rows| extra = keep_newest(rows, next));
-        self.count_dropped(extra);
-        if self.waiting.with_value(|w| !w.is_empty()) {
-            self.frame_requested.set_value(true);
-            request_animation_frame(move || self.show_some());
-        }
-    }
-
-    fn count_dropped(self, n: u64) {
-        if n > 0 {
-            self.dropped.update(|d| *d += n);
-        }
-    }
-
-    pub fn clear(self) {
-        self.waiting.update_value(Vec::clear);
-        self.rows.set(Vec::new());
-        self.dropped.set(0);
     }
 }
 
@@ -150,12 +92,8 @@ fn render_payload(p: &[u8], mode: &str) -> String {
 #[component]
 pub fn MessageLogView(log: MessageLog) -> impl IntoView {
     let display = RwSignal::new("text");
-    let MessageLog {
-        rows,
-        dropped,
-        paused,
-        ..
-    } = log;
+    let MessageLog { trickle, paused } = log;
+    let Trickle { rows, dropped, .. } = trickle;
     view! {
         <section aria-labelledby="live-messages-h">
             <h2 id="live-messages-h">"Messages"</h2>
@@ -167,7 +105,7 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
                     <option value="hex">"hex"</option>
                 </select>
                 <button type="button" class="small secondary" on:click=move |_| paused.update(|p| *p = !*p)>{move || if paused.get() { "Resume" } else { "Pause" }}</button>
-                <button type="button" class="small secondary" on:click=move |_| log.clear()>"Clear"</button>
+                <button type="button" class="small secondary" on:click=move |_| trickle.clear()>"Clear"</button>
                 <span class="dropped">{move || (dropped.get() > 0).then(|| format!("{} older or paused messages not shown", number(dropped.get() as f64, 0)))}</span>
             </div>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">

@@ -15,6 +15,7 @@ mod inspector;
 mod log;
 mod mqtt5;
 mod topics;
+mod trickle;
 use inspector::LiveInspector;
 use log::{LogEntry, MessageLog, MessageLogView};
 use mqtt5::{PublishProps, PublishPropsForm, SubOptions, SubOptionsForm};
@@ -251,7 +252,7 @@ pub fn Live() -> impl IntoView {
             }
         });
         if skip > 0 {
-            log.dropped.update(|d| *d += skip as u64);
+            log.trickle.count(skip as u64);
         }
         log.add(rows);
     };
