@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the figures in BENCHMARKS.md: bundle sizes of the release build,
-# then the browser benchmarks (tests/bench/bench.mjs) and the core's native
-# simulation throughput (cargo bench-like release test binary).
+# then the browser benchmarks (tests/bench/bench.mjs: first render, update
+# latency, simulations, and the live page under a flood from a fake broker and
+# from a mosquitto it starts on 127.0.0.1) and the core's native simulation
+# throughput (cargo bench-like release test binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null

@@ -11,7 +11,7 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 # --- Debian packages: browser (tests, driven over CDP by playwright-core), mosquitto (live
-# broker tests), brotli (benchmarks)
+# broker tests), openssl (certificates for the wss:// tests), brotli (benchmarks)
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
@@ -52,11 +52,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION\$"; then
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-# --- wasm-opt, the browser-test packages and mqtt-packet (the differential test's other
-# codec) from npm, pinned in package-lock.json
+# --- wasm-opt, the browser-test packages (with ws for the live tests' fake brokers) and
+# mqtt-packet (the differential test's other codec) from npm, pinned in package-lock.json
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
-   || [ ! -d node_modules/mqtt-packet ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci (binaryen $BINARYEN_VERSION, playwright-core, axe-core, mqtt-packet)"
+   || [ ! -d node_modules/mqtt-packet ] || [ ! -d node_modules/ws ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci (binaryen $BINARYEN_VERSION, playwright-core, axe-core, mqtt-packet, ws)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

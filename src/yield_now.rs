@@ -39,11 +39,15 @@ impl Yielder {
     }
 }
 
+thread_local! {
+    // Looked up once: a flood of messages asks the time several times each.
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|w| w.performance());
+}
+
 /// Milliseconds from the page's time origin.
 pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.now()))
 }
 
 /// Runs `step` (a small chunk of work, true when all is done) in slices of

@@ -3,8 +3,9 @@
 //! around the core's sans-I/O client, woken exactly when `poll_timeout`
 //! says. Incoming bytes are queued and decoded in slices of about 8 ms, so a
 //! flood of messages never freezes the page, and the page hears of them in
-//! batches. Reconnects use the backoff widget's core policy; whether to
-//! reconnect at all follows the reason-code explorer (core `reconnect`).
+//! batches, at most ten a second. Reconnects use the backoff widget's core
+//! policy; whether to reconnect at all follows the reason-code explorer
+//! (core `reconnect`).
 //! Callbacks never run while the runtime is borrowed, so a handler may call
 //! back into this module.
 
@@ -34,6 +35,12 @@ const RECONNECT: Policy = Policy {
 
 /// Bytes handed to the client at a time while draining the inbox.
 const CHUNK: usize = 16 * 1024;
+
+/// While messages stream in, the page hears of them at most once per this
+/// many ms (a broker sends each packet in a WebSocket frame of its own, each
+/// its own browser task): ten updates a second are as many as a person can
+/// follow, and each costs a layout of the message log.
+const DELIVER_MS: f64 = 100.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -68,6 +75,8 @@ type Handler = Rc<dyn Fn(Notice)>;
 
 struct Socket {
     ws: WebSocket,
+    /// The handshake completed (the open event came).
+    opened: bool,
     // Kept alive as long as the socket can call them.
     _callbacks: Vec<Closure<dyn FnMut(JsValue)>>,
 }
@@ -94,9 +103,14 @@ struct Runtime {
     stopped: bool,
     /// Why the last connection ended, for the reconnect message.
     ended: Option<String>,
+    /// Frames as the browser delivered them, not yet copied into `inbox`.
+    frames: Vec<JsValue>,
     inbox: VecDeque<Vec<u8>>,
     pumping: bool,
     batch: Vec<Event>,
+    /// A delivery of `batch` waiting for [`DELIVER_MS`] to pass.
+    flush: Option<Timeout>,
+    last_delivery_ms: f64,
     handler: Handler,
 }
 
@@ -191,8 +205,27 @@ impl Runtime {
     }
 
     fn deliver(&mut self, out: &mut Vec<Notice>) {
+        self.flush = None;
         if !self.batch.is_empty() {
+            self.last_delivery_ms = now_f64();
             out.push(Notice::Events(std::mem::take(&mut self.batch)));
+        }
+    }
+
+    /// Delivers the batch now if the last delivery is [`DELIVER_MS`] old,
+    /// otherwise arms a timer for when it is (a timer alone could wait long
+    /// behind a stream of WebSocket tasks).
+    fn deliver_soon(&mut self, out: &mut Vec<Notice>) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let wait = self.last_delivery_ms + DELIVER_MS - now_f64();
+        if wait <= 0.0 {
+            self.deliver(out);
+        } else if self.flush.is_none() {
+            self.flush = Some(Timeout::new(wait.ceil() as u32, || {
+                with_runtime(|rt, out| rt.deliver(out))
+            }));
         }
     }
 
@@ -204,6 +237,19 @@ impl Runtime {
 
     /// Decodes up to one chunk of queued bytes; whether more is queued.
     fn receive_chunk(&mut self, out: &mut Vec<Notice>) -> bool {
+        for data in std::mem::take(&mut self.frames) {
+            if data.is_instance_of::<js_sys::ArrayBuffer>() {
+                self.inbox
+                    .push_back(js_sys::Uint8Array::new(&data).to_vec());
+            } else {
+                self.refuse(
+                    "the broker sent a text frame; MQTT travels in binary frames [MQTT-6.0.0-1]",
+                    out,
+                );
+                self.inbox.clear();
+                return false;
+            }
+        }
         let Some(mut bytes) = self.inbox.pop_front() else {
             return false;
         };
@@ -244,18 +290,14 @@ impl Runtime {
         let on_open = Closure::<dyn FnMut(JsValue)>::new(|_| {
             with_runtime(|rt, out| rt.opened(out));
         });
+        // A broker sends each packet in a frame of its own, each its own
+        // task: the frame is only queued here, and decoded with the others
+        // that arrived meanwhile in the pump's next slice.
         let on_message = Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
-            let Some(data) = ev.dyn_ref::<MessageEvent>().map(|m| m.data()) else {
-                return;
-            };
-            let start_pump = with_runtime(|rt, out| {
-                if data.is_instance_of::<js_sys::ArrayBuffer>() {
-                    rt.inbox.push_back(js_sys::Uint8Array::new(&data).to_vec());
-                    !std::mem::replace(&mut rt.pumping, true)
-                } else {
-                    rt.refuse("the broker sent a text frame; MQTT travels in binary frames [MQTT-6.0.0-1]", out);
-                    false
-                }
+            let data = ev.unchecked_into::<MessageEvent>().data();
+            let start_pump = with_runtime(|rt, _| {
+                rt.frames.push(data);
+                !std::mem::replace(&mut rt.pumping, true)
             });
             if start_pump {
                 wasm_bindgen_futures::spawn_local(pump());
@@ -277,6 +319,7 @@ impl Runtime {
         }
         self.socket = Some(Socket {
             ws,
+            opened: false,
             _callbacks: vec![on_open, on_message, on_close, on_error],
         });
         let status = if self.attempt == 0 {
@@ -297,7 +340,8 @@ impl Runtime {
     }
 
     fn opened(&mut self, out: &mut Vec<Notice>) {
-        let Some(s) = &self.socket else { return };
+        let Some(s) = &mut self.socket else { return };
+        s.opened = true;
         let chosen = s.ws.protocol();
         // The broker must answer with the subprotocol "mqtt" ([MQTT-6.0.0-4]).
         if chosen != "mqtt" {
@@ -327,8 +371,10 @@ impl Runtime {
 
     fn closed(&mut self, ws_code: u16, out: &mut Vec<Notice>) {
         let was_connected = self.client.is_connected();
+        let was_open = self.socket.as_ref().is_some_and(|s| s.opened);
         self.client
             .connection_lost(now_ms(), &format!("WebSocket code {ws_code}"));
+        self.frames.clear();
         self.inbox.clear();
         self.timer = None;
         if let Some(s) = self.socket.take() {
@@ -347,8 +393,11 @@ impl Runtime {
         let why = self.ended.take().unwrap_or_else(|| {
             if was_connected {
                 "The connection was lost.".to_string()
-            } else if ws_code == 1006 {
-                "The connection could not be made (refused, wrong port or path, no WebSocket listener, or a TLS error).".to_string()
+            } else if ws_code == 1006 && !was_open {
+                // Browsers hide the cause on purpose. A server that does not
+                // choose "mqtt" fails the handshake in the browser itself
+                // (RFC 6455 §4.1), so the check in `opened` is for the rest.
+                "The connection could not be made: refused, a wrong port or path, no WebSocket listener, a TLS certificate the browser does not trust, or a server that did not choose the subprotocol “mqtt” [MQTT-6.0.0-4]. The browser's developer console names the cause.".to_string()
             } else {
                 format!("The connection closed (WebSocket code {ws_code}).")
             }
@@ -365,29 +414,32 @@ impl Runtime {
     }
 }
 
-/// Decodes the inbox in slices of about 8 ms, handing each slice's events
-/// to the page, and yields to the browser between slices.
+/// Decodes queued bytes for a slice of about [`SLICE_MS`] and hands the
+/// events to the page (at most every [`DELIVER_MS`]); whether bytes are left.
+fn slice() -> bool {
+    let start = now_f64();
+    let more = loop {
+        let more = with_runtime(|rt, out| rt.receive_chunk(out));
+        if !more || now_f64() - start >= SLICE_MS {
+            break more;
+        }
+    };
+    with_runtime(|rt, out| {
+        rt.deliver_soon(out);
+        rt.pumping = more;
+        more
+    })
+}
+
+/// Decodes the frames that came, a slice per task, yielding to the browser
+/// before each (so the first slice finds the frames already queued too).
 async fn pump() {
     let yielder = Yielder::new();
     loop {
-        let start = now_f64();
-        let more = loop {
-            let more = with_runtime(|rt, out| rt.receive_chunk(out));
-            if !more || now_f64() - start >= SLICE_MS {
-                break more;
-            }
-        };
-        let running = with_runtime(|rt, out| {
-            rt.deliver(out);
-            if !more {
-                rt.pumping = false;
-            }
-            more
-        });
-        if !running {
+        yielder.yield_now().await;
+        if !slice() {
             return;
         }
-        yielder.yield_now().await;
     }
 }
 
@@ -408,9 +460,12 @@ pub fn start(url: &str, options: Options, seed: u64, handler: Handler) {
                 rng: Rng::new(seed),
                 stopped: false,
                 ended: None,
+                frames: Vec::new(),
                 inbox: VecDeque::new(),
                 pumping: false,
                 batch: Vec::new(),
+                flush: None,
+                last_delivery_ms: f64::NEG_INFINITY,
                 handler,
             });
         }

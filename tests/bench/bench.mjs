@@ -1,11 +1,19 @@
 // Browser benchmarks against a served release build (see scripts/bench.sh):
 // time to first render, update latency per input change, simulation time.
 // Prints a Markdown table; numbers are milliseconds unless stated.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launch, BASE } from '../e2e/browser.mjs';
+import { startFakeBroker, answering, publish } from '../e2e/fake-broker.mjs';
+import { startMosquitto, freePort } from '../e2e/mosquitto.mjs';
+import { startProbe, pressUntil, probeResult, received } from '../e2e/input-delay.mjs';
 
 const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
 const fmt = (x) => x.toFixed(2);
 const rows = [];
+const floods = [];
 
 const browser = await launch();
 try {
@@ -111,9 +119,72 @@ try {
     qos.push(ms);
   }
   rows.push(['QoS Monte Carlo, 1,000,000 messages, publish 1 → subscribe 0 (wall time, in slices)', fmt(quantile(qos, 0.5)), fmt(quantile(qos, 0.95)), qos.length]);
+
+  // The live page under a flood: messages per second through the WebSocket,
+  // decoding, the client and the message log, and the input delay of key
+  // presses made meanwhile (tests/e2e/input-delay.mjs). Throughput runs from
+  // the first message counted to the last, timed in the page.
+  const flood = async (label, n, url, before, send) => {
+    const rates = [];
+    const delays = [];
+    let longest = 0;
+    for (let run = 0; run < 3; run++) {
+      const p = await context.newPage();
+      await p.goto(new URL(`?w=live&url=${url}&v=5&topic=mqtt-lab/bench&qos=0`, BASE).href);
+      await p.getByRole('button', { name: 'Connect', exact: true }).click();
+      await p.waitForFunction(() => document.querySelector('output[name="status"]').dataset.value === 'connected');
+      await before?.(p);
+      const from = await received(p);
+      await p.getByLabel('Payload', { exact: true }).focus();
+      const sent = await startProbe(p);
+      send();
+      await pressUntil(p, from + n, 60000);
+      const r = await probeResult(p, from, from + n, sent);
+      rates.push(r.rate);
+      delays.push(...r.keys.map((k) => k.delay));
+      longest = Math.max(longest, ...r.longTasks.map((t) => t.duration));
+      await p.close();
+    }
+    floods.push([label, Math.round(quantile(rates, 0.5)).toLocaleString('en'), fmt(quantile(delays, 0.5)),
+      fmt(quantile(delays, 0.95)), fmt(Math.max(...delays)), delays.length, longest, rates.length]);
+  };
+
+  const N = 50000;
+  let conn;
+  const fake = await startFakeBroker((c) => { answering(c); conn = c; });
+  const packets = Array.from({ length: N }, (_, i) => publish({ topic: 'mqtt-lab/bench', payload: `{"n": ${i}}` }));
+  await flood(`fake broker, ${N.toLocaleString('en')} QoS 0 PUBLISH, one per WebSocket frame`, N, fake.url, null,
+    () => { for (const b of packets) conn.send(b); });
+  await flood(`fake broker, ${N.toLocaleString('en')} QoS 0 PUBLISH, 100 per WebSocket frame`, N, fake.url, null,
+    () => { for (let i = 0; i < N; i += 100) conn.send(Buffer.concat(packets.slice(i, i + 100))); });
+  await fake.close();
+
+  const M = 20000;
+  const dir = mkdtempSync(join(tmpdir(), 'mqtt-lab-bench-'));
+  const [ws, tcp] = [await freePort(), await freePort()];
+  const broker = await startMosquitto(join(dir, 'bench.conf'),
+    `per_listener_settings true\npersistence false\nlistener ${tcp} 127.0.0.1\nallow_anonymous true\nlistener ${ws} 127.0.0.1\nprotocol websockets\nallow_anonymous true\n`, tcp);
+  try {
+    const lines = Array.from({ length: M }, (_, i) => `{"n": ${i}}`).join('\n') + '\n';
+    await flood(`mosquitto 2.0.11, ${M.toLocaleString('en')} QoS 0 messages from mosquitto_pub -l`, M, `ws://127.0.0.1:${ws}`,
+      async (p) => {
+        await p.getByRole('button', { name: 'Subscribe', exact: true }).click();
+        await p.waitForFunction(() => document.querySelector('.subs').innerText.includes('granted QoS 0'));
+      },
+      () => spawn('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(tcp), '-t', 'mqtt-lab/bench', '-l', '-q', '0'],
+        { stdio: ['pipe', 'ignore', 'inherit'] }).stdin.end(lines));
+  } finally {
+    broker.kill('SIGKILL');
+  }
 } finally {
   await browser.close();
 }
 console.log('| measurement | median (ms) | p95 (ms) | runs |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log();
+console.log('Live page under a flood (`?w=live`, MQTT 5): messages per second through the WebSocket, decoding, client and log, and the input delay of key presses made meanwhile.');
+console.log();
+console.log('| flood | messages/s (median) | input delay median (ms) | p95 (ms) | max (ms) | key presses | longest long task (ms) | runs |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of floods) console.log(`| ${r.join(' | ')} |`);

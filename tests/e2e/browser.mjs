@@ -10,8 +10,12 @@ const ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function launch() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
+/**
+ * Starts the browser; `args` adds command-line switches, e.g. a certificate pin
+ * (`--ignore-certificate-errors-spki-list=...`) for a test's own TLS server.
+ */
+export async function launch({ args = [] } = {}) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...ARGS, ...args] });
 }
 
 /** Opens `query` (e.g. "?w=capacity") in a fresh page; returns the page and its error list. */

@@ -2,6 +2,9 @@
 //! security warnings the chapter's lesson calls for.
 
 use crate::fields::ChoiceSpec;
+use crate::format::number;
+use crate::mqtt::client::Limits;
+use crate::mqtt::Protocol;
 
 pub const VERSION: ChoiceSpec = ChoiceSpec {
     key: "v",
@@ -178,6 +181,35 @@ pub fn round_trip_index(payload: &[u8], run: u32) -> Option<usize> {
     (r.parse::<u32>().ok()? == run).then(|| i.parse().ok())?
 }
 
+/// What the broker announced in CONNACK, in one line for the page (MQTT 5
+/// §3.2.2.3; a 3.1.1 CONNACK carries none of it).
+pub fn limits_text(protocol: Protocol, l: &Limits) -> String {
+    let keepalive = match l.keep_alive_s {
+        0 => "keepalive off".to_string(),
+        s => format!("keepalive {} s", number(f64::from(s), 0)),
+    };
+    if protocol == Protocol::V311 {
+        return format!("An MQTT 3.1.1 CONNACK announces no limits; {keepalive}.");
+    }
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let packet = l
+        .maximum_packet_size
+        .map_or("none announced".to_string(), |m| {
+            format!("{} bytes", number(f64::from(m), 0))
+        });
+    format!(
+        "Receive Maximum {rm} (QoS 1 and 2 messages of ours unacknowledged at once; more wait), \
+         Maximum Packet Size {packet}, Maximum QoS {qos}, Topic Alias Maximum {ta}, \
+         retain {retain}, wildcard subscriptions {wild}, shared subscriptions {shared}, {keepalive}.",
+        rm = number(f64::from(l.receive_maximum), 0),
+        qos = l.maximum_qos.as_u8(),
+        ta = l.topic_alias_maximum,
+        retain = yes_no(l.retain_available),
+        wild = yes_no(l.wildcard_subscriptions),
+        shared = yes_no(l.shared_subscriptions),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -283,5 +315,47 @@ mod tests {
             "src/widgets/live/mod.rs's EXPLAIN must contain:\n{conf}"
         );
         assert!(explain.contains("every network interface"));
+    }
+
+    #[test]
+    fn limits_as_mosquitto_2_0_11_announces_them_and_as_a_small_broker_does() {
+        use crate::mqtt::{Client, Event, Options};
+        let connected = |connack: &[u8]| {
+            let mut c = Client::new(Options {
+                keep_alive_s: 30,
+                ..Options::default()
+            });
+            c.connect(0).unwrap();
+            c.receive(connack, 5);
+            match c.poll_event() {
+                Some(Event::Connected { limits, .. }) => limits,
+                other => panic!("{other:?}"),
+            }
+        };
+        // mosquitto 2.0.11, default settings, as seen on the wire: Topic Alias
+        // Maximum 10, Receive Maximum 20.
+        let mosquitto = connected(&[0x20, 9, 0, 0, 6, 0x22, 0, 10, 0x21, 0, 20]);
+        assert_eq!(
+            limits_text(Protocol::V5, &mosquitto),
+            "Receive Maximum 20 (QoS 1 and 2 messages of ours unacknowledged at once; more wait), \
+             Maximum Packet Size none announced, Maximum QoS 2, Topic Alias Maximum 10, retain yes, \
+             wildcard subscriptions yes, shared subscriptions yes, keepalive 30 s."
+        );
+        // Receive Maximum 2, Maximum Packet Size 65,536, Maximum QoS 1, Retain
+        // Available 0, Server Keep Alive 120.
+        let small = connected(&[
+            0x20, 18, 0, 0, 15, 0x21, 0, 2, 0x27, 0, 1, 0, 0, 0x24, 1, 0x25, 0, 0x13, 0, 120,
+        ]);
+        let text = limits_text(Protocol::V5, &small);
+        assert!(
+            text.starts_with("Receive Maximum 2 (")
+                && text.contains("Maximum Packet Size 65,536 bytes, Maximum QoS 1, Topic Alias Maximum 0, retain no,")
+                && text.ends_with("keepalive 120 s."),
+            "{text}"
+        );
+        assert_eq!(
+            limits_text(Protocol::V311, &small),
+            "An MQTT 3.1.1 CONNACK announces no limits; keepalive 120 s."
+        );
     }
 }

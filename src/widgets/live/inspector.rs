@@ -2,6 +2,7 @@
 //! sequence diagram (the newest rows, with a count of those not shown), one
 //! packet opened field by field, and the session as a JSON file.
 
+use super::trickle::Trickle;
 use crate::inspector::{download, Opened, PacketDetail, SequenceDiagram};
 use crate::live;
 use leptos::prelude::*;
@@ -19,8 +20,15 @@ pub fn LiveInspector(
     #[prop(into)]
     tick: Signal<u64>,
 ) -> impl IntoView {
-    let rows = RwSignal::new(Vec::<Row>::new());
-    let dropped = RwSignal::new(0u64);
+    // A flood makes hundreds of packets a second: rows join a few per frame.
+    let trickle = Trickle::<Row>::new(ROWS_SHOWN);
+    let rows = trickle.rows;
+    // Entries the runtime's wire log itself let go.
+    let wire_dropped = RwSignal::new(0u64);
+    let dropped = Signal::derive(move || {
+        let first_shown = rows.with(|r| r.first().map_or(0, |x| x.key));
+        first_shown.saturating_sub(1).max(wire_dropped.get())
+    });
     let selected = RwSignal::new(None::<u64>);
     let protocol = RwSignal::new(Protocol::V5);
     let export_error = RwSignal::new(None::<String>);
@@ -36,7 +44,7 @@ pub fn LiveInspector(
         };
         if update.session != session {
             cursor.set_value((update.session, 0, None, None));
-            rows.set(Vec::new());
+            trickle.clear();
             selected.set(None);
             protocol.set(update.protocol);
             update = match live::wire_since(0) {
@@ -52,16 +60,8 @@ pub fn LiveInspector(
         let new_rows = inspect::wire_rows(update.protocol, &update.entries, t0, &mut closed_at);
         let last = update.entries.last().map_or(0, |e| e.seq);
         cursor.set_value((session, last, Some(t0), closed_at));
-        let mut extra = 0;
-        rows.update(|r| {
-            r.extend(new_rows);
-            if r.len() > ROWS_SHOWN {
-                extra = r.len() - ROWS_SHOWN;
-                r.drain(..extra);
-            }
-        });
-        let first_shown = rows.with_untracked(|r| r.first().map_or(0, |x| x.key));
-        dropped.set(first_shown.saturating_sub(1).max(update.dropped));
+        trickle.push(new_rows);
+        wire_dropped.set(update.dropped);
     });
 
     let opened = Signal::derive(move || {

@@ -1,6 +1,10 @@
 //! The message log: the newest messages, as keyed rows that are added and
-//! removed, never rebuilt, so a flood costs one small DOM change per batch.
+//! removed, never rebuilt. New rows are shown a few per animation frame
+//! (trickle.rs), and the rows are grid rows that the browser skips while
+//! off screen (main.css), so a flood never builds and lays out the whole
+//! table in one long task: input waits for a few rows, not for two hundred.
 
+use super::trickle::Trickle;
 use leptos::prelude::*;
 use mqtt_lab_core::format::number;
 use mqtt_lab_core::live as core_live;
@@ -40,42 +44,27 @@ impl LogEntry {
     }
 }
 
-/// The log's state: rows, and how many were not shown.
+/// The log's state: rows, messages waiting to be shown, and how many were not shown.
 #[derive(Clone, Copy)]
 pub struct MessageLog {
-    pub rows: RwSignal<Vec<LogEntry>>,
-    pub dropped: RwSignal<u64>,
+    pub trickle: Trickle<LogEntry>,
     pub paused: RwSignal<bool>,
 }
 
 impl MessageLog {
     pub fn new() -> Self {
         Self {
-            rows: RwSignal::new(Vec::new()),
-            dropped: RwSignal::new(0),
+            trickle: Trickle::new(LOG_MAX),
             paused: RwSignal::new(false),
         }
     }
 
-    /// Adds a batch of messages in one update.
+    /// Adds a batch of messages; they are shown over the next frames.
     pub fn add(self, batch: Vec<LogEntry>) {
-        if batch.is_empty() {
-            return;
-        }
         if self.paused.get_untracked() {
-            self.dropped.update(|d| *d += batch.len() as u64);
-            return;
-        }
-        let mut extra = 0;
-        self.rows.update(|rows| {
-            rows.extend(batch);
-            if rows.len() > LOG_MAX {
-                extra = rows.len() - LOG_MAX;
-                rows.drain(..extra);
-            }
-        });
-        if extra > 0 {
-            self.dropped.update(|d| *d += extra as u64);
+            self.trickle.count(batch.len() as u64);
+        } else {
+            self.trickle.push(batch);
         }
     }
 }
@@ -103,11 +92,8 @@ fn render_payload(p: &[u8], mode: &str) -> String {
 #[component]
 pub fn MessageLogView(log: MessageLog) -> impl IntoView {
     let display = RwSignal::new("text");
-    let MessageLog {
-        rows,
-        dropped,
-        paused,
-    } = log;
+    let MessageLog { trickle, paused } = log;
+    let Trickle { rows, dropped, .. } = trickle;
     view! {
         <section aria-labelledby="live-messages-h">
             <h2 id="live-messages-h">"Messages"</h2>
@@ -119,31 +105,33 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
                     <option value="hex">"hex"</option>
                 </select>
                 <button type="button" class="small secondary" on:click=move |_| paused.update(|p| *p = !*p)>{move || if paused.get() { "Resume" } else { "Pause" }}</button>
-                <button type="button" class="small secondary" on:click=move |_| { rows.set(Vec::new()); dropped.set(0); }>"Clear"</button>
+                <button type="button" class="small secondary" on:click=move |_| trickle.clear()>"Clear"</button>
                 <span class="dropped">{move || (dropped.get() > 0).then(|| format!("{} older or paused messages not shown", number(dropped.get() as f64, 0)))}</span>
             </div>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">
-                <table class="log-table">
-                    <thead><tr><th scope="col" class="left">"Topic"</th><th scope="col">"QoS"</th><th scope="col">"Retain"</th><th scope="col">"Dup"</th><th scope="col" class="left">"Payload"</th><th scope="col" class="left">"Properties (MQTT 5)"</th></tr></thead>
-                    <tbody>
+                // Laid out as grid rows (main.css), so the table roles are spelled out.
+                <table class="log-table" role="table">
+                    <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader" class="left">"Topic"</th><th scope="col" role="columnheader">"QoS"</th><th scope="col" role="columnheader">"Retain"</th><th scope="col" role="columnheader">"Dup"</th><th scope="col" role="columnheader" class="left">"Payload"</th><th scope="col" role="columnheader" class="left">"Properties (MQTT 5)"</th></tr></thead>
+                    <tbody role="rowgroup">
                         <For
                             each=move || rows.get().into_iter().rev()
                             key=move |m| (m.seq, display.get())
                             let:m
                         >
-                            <tr>
-                                <td class="left"><code>{m.topic.clone()}</code></td>
-                                <td>{m.qos}</td>
-                                <td>{if m.retain { "yes" } else { "" }}</td>
-                                <td>{if m.dup { "yes" } else { "" }}</td>
-                                <td class="left"><pre class="payload">{
+                            // Few nodes per row: a flood replaces all of them ten times a second.
+                            <tr role="row">
+                                <td role="cell" class="left topic">{m.topic.clone()}</td>
+                                <td role="cell">{m.qos}</td>
+                                <td role="cell">{if m.retain { "yes" } else { "" }}</td>
+                                <td role="cell">{if m.dup { "yes" } else { "" }}</td>
+                                <td role="cell" class="left payload">{
                                     let mut text = render_payload(&m.payload, display.get_untracked());
                                     if m.size > m.payload.len() {
                                         text.push_str(&format!(" … ({} bytes in all)", number(m.size as f64, 0)));
                                     }
                                     text
-                                }</pre></td>
-                                <td class="left props">{
+                                }</td>
+                                <td role="cell" class="left props">{
                                     m.props.iter().map(|(k, v)| view! { <div><span class="prop-name">{*k}</span>" "<code>{v.clone()}</code></div> }).collect_view()
                                 }</td>
                             </tr>

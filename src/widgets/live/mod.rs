@@ -15,6 +15,7 @@ mod inspector;
 mod log;
 mod mqtt5;
 mod topics;
+mod trickle;
 use inspector::LiveInspector;
 use log::{LogEntry, MessageLog, MessageLogView};
 use mqtt5::{PublishProps, PublishPropsForm, SubOptions, SubOptionsForm};
@@ -101,6 +102,8 @@ pub fn Live() -> impl IntoView {
     // The last CONNACK or DISCONNECT code, with the table it belongs to.
     let reason = RwSignal::new(None::<(u8, Protocol, PacketType)>);
     let connect_ms = RwSignal::new(None::<u64>);
+    // What the broker announced in its CONNACK.
+    let broker_limits = RwSignal::new(None::<String>);
     let received = RwSignal::new(0u64);
     let log = MessageLog::new();
     let subs = RwSignal::new(Vec::<SubscriptionRow>::new());
@@ -161,9 +164,10 @@ pub fn Live() -> impl IntoView {
                     session_present,
                     assigned_client_id,
                     lost_in_flight,
-                    ..
+                    limits,
                 } => {
                     connect_ms.set(Some(elapsed_ms));
+                    broker_limits.set(Some(core_live::limits_text(protocol(), &limits)));
                     reason.set(Some((0, protocol(), PacketType::Connack)));
                     let mut text = if session_present {
                         "Connected; the broker kept your session.".to_string()
@@ -248,7 +252,7 @@ pub fn Live() -> impl IntoView {
             }
         });
         if skip > 0 {
-            log.dropped.update(|d| *d += skip as u64);
+            log.trickle.count(skip as u64);
         }
         log.add(rows);
     };
@@ -315,6 +319,7 @@ pub fn Live() -> impl IntoView {
         };
         reason.set(None);
         connect_ms.set(None);
+        broker_limits.set(None);
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
         handler.with_value(|h| live::start(&broker_url.get_untracked(), options, seed, h.clone()));
     };
@@ -497,6 +502,7 @@ pub fn Live() -> impl IntoView {
                 </Results>
                 <p class="status-text" role="status">{move || status_text.get()}</p>
                 <p>{reason_link}</p>
+                {move || broker_limits.get().map(|t| view! { <p class="broker-limits"><strong>"Broker's limits (CONNACK): "</strong>{t}</p> })}
                 <ul class="feeds">
                     {move || connect_ms.get().map(|m| view! { <li><a href=format!("?w=tls-timeout&device=desktop&rtt_ms={m}")>"Use " {m} " ms as the round trip in the TLS estimator"</a></li> })}
                     {move || sys_clients.get().map(|n| view! { <li>"$SYS/broker/clients/connected: " {n} " — " <a href=format!("?w=capacity&devices={n}")>"plan capacity for this many clients"</a></li> })}
