@@ -161,7 +161,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "until the WebSocket tests of section 6 land (6.0.0-1, -3, -4)"]
     fn every_statement_that_binds_a_client_is_decided() {
         for (version, table) in [("3.1.1", V311), ("5.0", V5)] {
             let open: Vec<&str> = statements(table)
