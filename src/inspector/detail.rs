@@ -69,6 +69,42 @@ fn hex_markup(bytes: &[u8], range: Option<(usize, usize)>, error_at: Option<usiz
     m
 }
 
+/// The fields as table rows (markup, escaped): name as a button carrying
+/// its bytes, value, byte range, and the link to its section.
+fn fields_markup(o: &Opened) -> String {
+    use crate::inspector::escape;
+    use std::fmt::Write;
+    let p = o.protocol;
+    let mut m = String::new();
+    for f in &o.fields {
+        let (start, end) = (f.start, f.end);
+        let bytes = if end > start + 1 {
+            format!("{start}–{}", end - 1)
+        } else {
+            format!("{start}")
+        };
+        let link = if f.section.is_empty() {
+            String::new()
+        } else {
+            format!(
+                r#"<a href="{}" target="_blank" rel="noopener" title="Section {} of {}">§{}</a>"#,
+                spec_url(p),
+                f.section,
+                version_name(p),
+                f.section
+            )
+        };
+        let _ = write!(
+            m,
+            r#"<tr><th scope="row" class="left indent" style="--depth: {}"><button type="button" class="link-button" aria-pressed="false" data-start="{start}" data-end="{end}">{}</button></th><td class="left field-value"><code>{}</code></td><td>{bytes}</td><td>{link}</td></tr>"#,
+            f.depth,
+            escape(f.name),
+            escape(&f.value)
+        );
+    }
+    m
+}
+
 #[component]
 pub fn PacketDetail(#[prop(into)] packet: Signal<Option<Opened>>) -> impl IntoView {
     // The byte range of the chosen field (end exclusive).
@@ -77,38 +113,50 @@ pub fn PacketDetail(#[prop(into)] packet: Signal<Option<Opened>>) -> impl IntoVi
         packet.track();
         range.set(None);
     });
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    // One click handler for the fields: a field's button carries its bytes.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("button[data-start]").ok().flatten());
+        let bytes = button.and_then(|b| {
+            let at = |k: &str| b.get_attribute(k).and_then(|v| v.parse::<usize>().ok());
+            Some((at("data-start")?, at("data-end")?))
+        });
+        if let Some((start, end)) = bytes {
+            range.set(Some((start, end.max(start + 1))));
+        }
+    };
+    // The chosen field's row is marked where the markup already stands.
+    Effect::new(move |_| {
+        let chosen = range.get();
+        let Some(tbody) = body.get() else { return };
+        let Ok(buttons) = tbody.query_selector_all("button[data-start]") else {
+            return;
+        };
+        for i in 0..buttons.length() {
+            use wasm_bindgen::JsCast;
+            let Some(b) = buttons
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let at = |k: &str| b.get_attribute(k).and_then(|v| v.parse::<usize>().ok());
+            let on = matches!((at("data-start"), at("data-end"), chosen), (Some(s), Some(e), Some((cs, ce))) if s == cs && e.max(s + 1) == ce);
+            let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
+            if let Some(tr) = b.closest("tr").ok().flatten() {
+                let _ = tr.class_list().toggle_with_force("chosen", on);
+            }
+        }
+    });
     move || {
         packet.get().map(|o| {
             let p = o.protocol;
             let error_at = o.error.as_ref().map(|e| e.offset);
-            let rows = o
-                .fields
-                .iter()
-                .map(|f| {
-                    let (start, end) = (f.start, f.end);
-                    let indent = format!("--depth: {}", f.depth);
-                    let section = f.section;
-                    let bytes = if end > start + 1 {
-                        format!("{start}–{}", end - 1)
-                    } else {
-                        format!("{start}")
-                    };
-                    view! {
-                        <tr class:chosen=move || range.get() == Some((start, end))>
-                            <th scope="row" class="left indent" style=indent>
-                                <button type="button" class="link-button"
-                                    aria-pressed=move || if range.get() == Some((start, end)) { "true" } else { "false" }
-                                    on:click=move |_| range.set(Some((start, end.max(start + 1))))>{f.name}</button>
-                            </th>
-                            <td class="left field-value"><code>{f.value.clone()}</code></td>
-                            <td>{bytes}</td>
-                            <td>{(!section.is_empty()).then(|| view! {
-                                <a href=spec_url(p) target="_blank" rel="noopener" title=format!("Section {section} of {}", version_name(p))>{format!("§{section}")}</a>
-                            })}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
+            let rows = fields_markup(&o);
             let shown = o.raw.len().min(HEX_SHOWN);
             let raw = o.raw.clone();
             // Markup, not a view per byte: up to 2,048 bytes, redrawn whole
@@ -126,7 +174,7 @@ pub fn PacketDetail(#[prop(into)] packet: Signal<Option<Opened>>) -> impl IntoVi
                         <div class="table-scroll" tabindex="0" role="region" aria-label="Fields">
                             <table class="fields-table">
                                 <thead><tr><th scope="col" class="left">"Field"</th><th scope="col" class="left">"Value"</th><th scope="col">"Bytes"</th><th scope="col">"Spec"</th></tr></thead>
-                                <tbody>{rows}</tbody>
+                                <tbody inner_html=rows node_ref=body on:click=on_click></tbody>
                             </table>
                         </div>
                         <div class="hex-view" role="region" tabindex="0" aria-label=format!("The packet's {} bytes in hex, the chosen field's highlighted", o.raw.len())>

@@ -70,6 +70,52 @@ fn arrow_markup(arrow: Arrow, lanes: usize, cut: bool) -> String {
     m
 }
 
+/// Text for HTML: `&`, `<`, `>` and quotes escaped (labels carry topic
+/// names and payloads from brokers).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A row's content as markup: the time (and, for screen readers, the time
+/// and direction as one text), the arrow, and the label with its tag over
+/// the arrow. Markup rather than a view per row: less code on every page
+/// that shows a diagram, and a row never changes once drawn.
+fn row_markup(row: &Row, lanes: &[&str]) -> String {
+    let when = escape(&row.when());
+    let direction = escape(&row.direction(lanes));
+    let is_note = row.arrow == Arrow::Note;
+    // The label stands over its arrow (notes: across all lanes).
+    let (l, r) = match row.arrow {
+        Arrow::Between(a, b) => (
+            lane_x(a.min(b), lanes.len()),
+            1000 - lane_x(a.max(b), lanes.len()),
+        ),
+        _ => (20, 20),
+    };
+    let tag = row.badge.as_ref().map_or(String::new(), |b| {
+        let b = escape(b);
+        format!(r#" <span class="tag" aria-hidden="true">{b}</span><span class="visually-hidden">({b})</span>"#)
+    });
+    format!(
+        r#"<span class="seq-time"><span aria-hidden="true">{when}</span><span class="visually-hidden">{when}, {direction}:</span></span><span class="seq-draw"><svg class="seq-svg" aria-hidden="true" focusable="false">{}</svg><span class="seq-label" style="margin-left: {}; margin-right: {}">{}{tag}</span></span>"#,
+        arrow_markup(row.arrow, lanes.len(), row.refused && !is_note),
+        pct(l),
+        pct(r),
+        escape(&row.label)
+    )
+}
+
 /// One diagram. `rows` are in time order; `selected` holds the key of the
 /// selected row; `cut` marks the keys of packets a connection drop cuts.
 #[component]
@@ -121,6 +167,33 @@ pub fn SequenceDiagram(
             }
         }
     };
+    // One click handler for all rows (a row's button carries its key).
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let key = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("button.seq-row").ok().flatten())
+            .and_then(|b| b.get_attribute("data-key"))
+            .and_then(|k| k.parse().ok());
+        if key.is_some() {
+            selected.set(key);
+        }
+    };
+    // The pressed row follows the selection, set on the two rows it changes.
+    Effect::new(move |previous: Option<Option<u64>>| {
+        let now = selected.get();
+        if let Some(ol) = list.get() {
+            for (key, pressed) in [(previous.flatten(), "false"), (now, "true")] {
+                if let Some(k) = key {
+                    if let Ok(Some(b)) = ol.query_selector(&format!("button[data-key=\"{k}\"]")) {
+                        let _ = b.set_attribute("aria-pressed", pressed);
+                    }
+                }
+            }
+        }
+        now
+    });
     let header = lanes
         .iter()
         .enumerate()
@@ -135,44 +208,13 @@ pub fn SequenceDiagram(
             {move || (dropped.get() > 0).then(|| view! {
                 <p class="seq-dropped">{format!("{} earlier packets not shown", dropped.get())}</p>
             })}
-            <ol class="seq-list" aria-label=label node_ref=list on:keydown=on_key>
+            <ol class="seq-list" aria-label=label node_ref=list on:keydown=on_key on:click=on_click>
                 <For each=move || rows.get() key=|r| (r.key, r.badge.clone(), r.refused) let:row>
-                    {
-                        let key = row.key;
-                        // The direction in words, for screen readers; the arrow shows it.
-                        let direction = row.direction(lanes);
-                        let is_note = row.arrow == Arrow::Note;
-                        let badge = row.badge.clone();
-                        // The label stands over its arrow (notes: across all lanes).
-                        let span = match row.arrow {
-                            Arrow::Between(a, b) => {
-                                let (l, r) = (lane_x(a.min(b), lanes.len()), lane_x(a.max(b), lanes.len()));
-                                format!("margin-left: {}; margin-right: {}", pct(l), pct(1000 - r))
-                            }
-                            _ => format!("margin-left: {}; margin-right: {}", pct(20), pct(20)),
-                        };
-                        view! {
-                            <li class="seq-item" class:seq-note=is_note class:refused=row.refused>
-                                <button
-                                    type="button"
-                                    class="seq-row"
-                                    aria-pressed=move || if selected.get() == Some(key) { "true" } else { "false" }
-                                    on:click=move |_| selected.set(Some(key))
-                                >
-                                    // Shown: the time; read: the time and the direction, one text.
-                                    <span class="seq-time"><span aria-hidden="true">{row.when()}</span><span class="visually-hidden">{format!("{}, {direction}:", row.when())}</span></span>
-                                    <span class="seq-draw">
-                                        <svg class="seq-svg" aria-hidden="true" focusable="false"
-                                            inner_html=arrow_markup(row.arrow, lanes.len(), row.refused && !is_note)></svg>
-                                        <span class="seq-label" style=span>
-                                            {row.label.clone()}
-                                            {badge.map(|b| view! { " " <span class="tag" aria-hidden="true">{b.clone()}</span><span class="visually-hidden">{format!("({b})")}</span> })}
-                                        </span>
-                                    </span>
-                                </button>
-                            </li>
-                        }
-                    }
+                    <li class="seq-item" class:seq-note=row.arrow == Arrow::Note class:refused=row.refused>
+                        <button type="button" class="seq-row" data-key=row.key.to_string()
+                            aria-pressed=if selected.get_untracked() == Some(row.key) { "true" } else { "false" }
+                            inner_html=row_markup(&row, lanes)></button>
+                    </li>
                 </For>
             </ol>
         </div>
