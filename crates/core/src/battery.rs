@@ -187,7 +187,7 @@ impl Default for Inputs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Outputs {
     pub busy_hours: f64,
     pub event_hours: f64,

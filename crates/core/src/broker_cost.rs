@@ -184,9 +184,12 @@ impl Inputs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// Also what `compute_valid` gives when everything costs nothing (the
+    /// all-zero `Outputs::default()`): private costs no more than the loss.
+    #[default]
     Private,
     Public,
 }
@@ -200,7 +203,7 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Outputs {
     pub private_usd: f64,
     pub public_expected_loss_usd: f64,

@@ -123,7 +123,7 @@ impl Inputs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Outputs {
     pub required_connections: u64,
     /// Broker limit that puts the required load exactly at the alert threshold.

@@ -118,6 +118,27 @@ pub fn fixed(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A JSON string literal, with the quotes. Besides what JSON requires, `<`,
+/// `>` and `&` are written as `\u` escapes so that the text is also safe
+/// inside an HTML `<script>` element.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c < ' ' || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +189,18 @@ mod tests {
             }
             x *= 1.37;
         }
+    }
+
+    #[test]
+    fn json_strings() {
+        assert_eq!(json_string("Broker capacity"), r#""Broker capacity""#);
+        assert_eq!(
+            json_string("a \"q\" \\ b\nc\t</script>&"),
+            r#""a \"q\" \\ b\nc\u0009\u003c/script\u003e\u0026""#
+        );
+        assert_eq!(
+            json_string("Knowledge checks: “Find the bug”"),
+            "\"Knowledge checks: “Find the bug”\""
+        );
     }
 }

@@ -26,3 +26,4 @@ pub mod snippets;
 pub mod tls_timeout;
 pub mod topic_tree;
 pub mod widgets;
+pub mod xapi;

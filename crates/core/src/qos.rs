@@ -324,7 +324,7 @@ fn hop_stats(h: Hop) -> HopStats {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Outputs {
     pub effective_qos: u8,
     /// Percent of messages the subscriber receives.

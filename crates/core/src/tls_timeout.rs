@@ -219,7 +219,7 @@ pub const PHASES: [&str; 6] = [
     "Broker load",
 ];
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Outputs {
     /// Milliseconds per phase, in [`PHASES`] order.
     pub expected_phases_ms: [f64; 6],

@@ -1,89 +1,136 @@
 //! The widget registry: the slugs of the page contract (`?w=SLUG`) with their
-//! titles and one-line descriptions. The app renders from this list and the
-//! tests loop over it, so adding a widget is one line here and one view.
+//! titles and one-line descriptions. It is the only list of widgets: the
+//! gallery and the router render from it, `scripts/build.sh` builds one bundle
+//! per entry and writes the list into index.html's loader (through
+//! `examples/registry.rs`), and the browser tests loop over it. A test below
+//! checks that every entry has its binary in the app's `src/bin/`.
+
+use crate::format::json_string;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WidgetInfo {
     pub slug: &'static str,
-    /// Built and shipped (a binary in the app's src/bin/ carries it).
-    pub built: bool,
     pub title: &'static str,
     pub blurb: &'static str,
 }
 
-/// Every widget the design names, in gallery order.
+/// Every widget, in gallery order.
 pub const ALL: &[WidgetInfo] = &[
     WidgetInfo {
-        built: true,
         slug: "capacity",
         title: "Broker capacity planner",
         blurb: "Connections, broker limit, memory and file descriptors for a fleet.",
     },
     WidgetInfo {
-        built: true,
         slug: "reason-codes",
         title: "Reason-code explorer",
         blurb: "Every MQTT 3.1.1 and 5.0 reason code, the packets it appears in, and what to do.",
     },
     WidgetInfo {
-        built: true,
         slug: "backoff",
         title: "Reconnect backoff",
         blurb: "One device's retry schedule and a whole fleet's reconnection storm.",
     },
     WidgetInfo {
-        built: true,
         slug: "tls-timeout",
         title: "TLS connection time",
         blurb: "How long a constrained device takes to connect, and the timeout to set.",
     },
     WidgetInfo {
-        built: true,
         slug: "broker-cost",
         title: "Public vs private broker",
         blurb: "What a private broker costs against the expected loss of a public one.",
     },
     WidgetInfo {
-        built: true,
         slug: "qos",
         title: "QoS delivery simulator",
         blurb: "Delivery and duplicates when connections drop with messages in flight.",
     },
     WidgetInfo {
-        built: true,
         slug: "debug",
         title: "Debugging checklist",
         blurb: "From a symptom to the likely cause, the fix and the command that confirms it.",
     },
     WidgetInfo {
-        built: true,
         slug: "battery",
         title: "Network loop and battery",
         blurb: "Which network loop to use, and what really drains a battery.",
     },
     WidgetInfo {
-        built: true,
         slug: "live",
         title: "Live broker",
         blurb: "Connect to a real broker over WebSocket and measure it.",
     },
     WidgetInfo {
-        built: true,
         slug: "packets",
         title: "Packet inspector",
         blurb: "Paste MQTT bytes in hex, or open a saved session: every packet field by field.",
     },
     WidgetInfo {
-        built: true,
         slug: "exercises",
         title: "Knowledge checks",
         blurb: "Order the steps, match the concepts, find the bug, label the flow.",
     },
 ];
 
+/// The binary that carries the gallery (no widget); every other binary is a slug.
+pub const GALLERY_BIN: &str = "gallery";
+
 /// Looks a widget up by its slug.
 pub fn find(slug: &str) -> Option<&'static WidgetInfo> {
     ALL.iter().find(|w| w.slug == slug)
+}
+
+/// The registry as JSON, `[{"slug": …, "title": …}, …]`, safe to place inside
+/// an HTML `<script>` element (`<`, `>` and `&` are escaped).
+pub fn registry_json() -> String {
+    let entries: Vec<String> = ALL
+        .iter()
+        .map(|w| {
+            format!(
+                r#"{{"slug":{},"title":{}}}"#,
+                json_string(w.slug),
+                json_string(w.title)
+            )
+        })
+        .collect();
+    format!("[{}]", entries.join(","))
+}
+
+/// The element of index.html that the build fills with [`registry_json`].
+pub const REGISTRY_ELEMENT: &str =
+    r#"<script type="application/json" id="mqtt-lab-widgets">[]</script>"#;
+
+/// index.html with the registry written into its [`REGISTRY_ELEMENT`], or an
+/// error if the page has no such element (exactly once).
+pub fn inject_registry(page: &str) -> Result<String, String> {
+    if page.matches(REGISTRY_ELEMENT).count() != 1 {
+        return Err(format!(
+            "the page must contain {REGISTRY_ELEMENT} exactly once"
+        ));
+    }
+    let filled = REGISTRY_ELEMENT.replace("[]", &registry_json());
+    Ok(page.replacen(REGISTRY_ELEMENT, &filled, 1))
+}
+
+/// The HTML a course author pastes to embed a widget: an iframe for the page
+/// `widget_url` (a permalink, to which `embed=1` is added) titled with the
+/// widget's title, and `embed.js` (`script_url`), which sizes the frame.
+pub fn embed_snippet(widget_url: &str, title: &str, script_url: &str) -> String {
+    let separator = if widget_url.contains('?') { '&' } else { '?' };
+    format!(
+        "<iframe src=\"{}\" title=\"{}\" style=\"width:100%;height:800px;border:0\" loading=\"lazy\"></iframe>\n<script src=\"{}\" async></script>",
+        html_attribute(&format!("{widget_url}{separator}embed=1")),
+        html_attribute(&format!("{title} (MQTT Lab)")),
+        html_attribute(script_url),
+    )
+}
+
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -95,11 +142,95 @@ mod tests {
         for (i, w) in ALL.iter().enumerate() {
             assert!(w.slug.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
             assert!(ALL[i + 1..].iter().all(|o| o.slug != w.slug), "{}", w.slug);
+            assert_ne!(w.slug, GALLERY_BIN);
         }
         assert_eq!(
             find("capacity").map(|w| w.title),
             Some("Broker capacity planner")
         );
         assert_eq!(find("nope"), None);
+    }
+
+    /// The app's `src/bin/`, next to this crate.
+    fn bin_dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src/bin")
+    }
+
+    #[test]
+    fn every_widget_has_its_binary_and_every_binary_is_in_the_registry() {
+        for w in ALL {
+            let path = bin_dir().join(format!("{}.rs", w.slug));
+            let source = std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("{} has no binary {}", w.slug, path.display()));
+            // The binary mounts the shell with this very slug.
+            assert!(
+                source.contains(&format!("Some((\"{}\",", w.slug)),
+                "{} does not mount {}",
+                path.display(),
+                w.slug
+            );
+        }
+        let mut bins: Vec<String> = std::fs::read_dir(bin_dir())
+            .expect("src/bin")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|f| f.strip_suffix(".rs").map(str::to_string))
+            .collect();
+        bins.sort();
+        let mut expected: Vec<String> = ALL
+            .iter()
+            .map(|w| w.slug.to_string())
+            .chain([GALLERY_BIN.to_string()])
+            .collect();
+        expected.sort();
+        assert_eq!(bins, expected);
+    }
+
+    #[test]
+    fn registry_json_lists_every_slug_and_title_in_order() {
+        let json = registry_json();
+        assert!(json.starts_with(
+            r#"[{"slug":"capacity","title":"Broker capacity planner"},{"slug":"reason-codes","#
+        ));
+        assert!(json.ends_with(r#"{"slug":"exercises","title":"Knowledge checks"}]"#));
+        assert_eq!(json.matches("\"slug\"").count(), ALL.len());
+        // Nothing in it could close the <script> element it is placed in.
+        assert!(!json.contains('<') && !json.contains('>'));
+    }
+
+    #[test]
+    fn the_registry_is_written_into_the_page_once() {
+        let page = format!("<head>{REGISTRY_ELEMENT}<script>loader</script></head>");
+        let filled = inject_registry(&page).unwrap();
+        assert_eq!(
+            filled,
+            format!(
+                r#"<head><script type="application/json" id="mqtt-lab-widgets">{}</script><script>loader</script></head>"#,
+                registry_json()
+            )
+        );
+        assert!(inject_registry("<head></head>").is_err());
+        assert!(inject_registry(&format!("{REGISTRY_ELEMENT}{REGISTRY_ELEMENT}")).is_err());
+        // The page in the repository has the element.
+        let index = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index.html"),
+        )
+        .unwrap();
+        assert!(inject_registry(&index).is_ok());
+    }
+
+    #[test]
+    fn embed_snippet_escapes_the_url_and_names_the_frame() {
+        assert_eq!(
+            embed_snippet(
+                "https://example.org/widgets/mqtt/?w=capacity&devices=500",
+                "Broker capacity planner",
+                "https://example.org/widgets/mqtt/public/embed.js"
+            ),
+            "<iframe src=\"https://example.org/widgets/mqtt/?w=capacity&amp;devices=500&amp;embed=1\" \
+             title=\"Broker capacity planner (MQTT Lab)\" style=\"width:100%;height:800px;border:0\" loading=\"lazy\"></iframe>\n\
+             <script src=\"https://example.org/widgets/mqtt/public/embed.js\" async></script>"
+        );
+        assert!(embed_snippet("https://e.org/", "A \"quoted\" <title>", "e.js")
+            .contains("src=\"https://e.org/?embed=1\" title=\"A &quot;quoted&quot; &lt;title&gt; (MQTT Lab)\""));
     }
 }
