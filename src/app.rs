@@ -1,26 +1,48 @@
 //! The shell: gallery or one widget (`?w=SLUG`), embed mode (`embed=1`) with
-//! the resize message, and the notices for parameters that did not parse.
+//! the resize message, the colour theme (`theme=`), the share control, and the
+//! notices for parameters that did not parse.
 
-use crate::url_state::UrlState;
+use crate::components::copy_on_click;
+use crate::url_state::{page_address, UrlState};
 use leptos::prelude::*;
-use mqtt_lab_core::widgets::{WidgetInfo, ALL};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use mqtt_lab_core::fields::ChoiceSpec;
+use mqtt_lab_core::widgets::{self, WidgetInfo, ALL};
+
+/// `theme` (page contract): a light or dark page to match the host's;
+/// without it the page follows the reader's system setting (so there is no
+/// default slug). index.html's head script applies it before the first paint;
+/// the shell checks it and keeps it in the permalink.
+const THEME: ChoiceSpec = ChoiceSpec {
+    key: "theme",
+    label: "Colour theme",
+    options: &[("light", "Light"), ("dark", "Dark")],
+    default: "",
+};
+
+fn check_theme(text: &str) -> Result<(), String> {
+    THEME.parse(text).map(|_| ()).map_err(|e| {
+        format!(
+            "{}; without it the page follows your system's setting",
+            e.message
+        )
+    })
+}
 
 /// The shell around the gallery or the widget this binary carries.
 pub fn app(widget: Option<(&'static str, crate::View)>) -> impl IntoView {
     let url = UrlState::from_location();
     provide_context(url);
     let embed = url.get("embed").is_some_and(|v| v == "1" || v == "true");
+    url.text(THEME.key, "", check_theme);
     let slug = url.get("w");
-    let selected = slug.as_deref().and_then(mqtt_lab_core::widgets::find);
+    let selected = slug.as_deref().and_then(widgets::find);
     if let (Some(s), None) = (&slug, selected) {
         url.notice(format!(
             "There is no widget called “{s}”; here is the list of all widgets."
         ));
     }
     if embed {
-        report_height_to_parent();
+        crate::embed::report_height_to_parent();
     }
 
     let body = match (selected, widget) {
@@ -48,12 +70,14 @@ pub fn app(widget: Option<(&'static str, crate::View)>) -> impl IntoView {
             .map(|n| view! { <li>{n}</li> })
             .collect_view()
     };
+    // The status region is there from the start (so that what appears in it
+    // is announced) and holds a plain list (WCAG 1.3.1).
     let notice_list = view! {
-        <Show when=move || !url.notices.with(Vec::is_empty)>
-            <ul class="notices" role="status" aria-label="Notices about the address">
-                {notices}
-            </ul>
-        </Show>
+        <div role="status" aria-label="Notices about the address">
+            <Show when=move || !url.notices.with(Vec::is_empty)>
+                <ul class="notices">{notices}</ul>
+            </Show>
+        </div>
     };
 
     if embed {
@@ -81,19 +105,10 @@ fn Gallery() -> impl IntoView {
     let cards = ALL
         .iter()
         .map(|w| {
-            let ready = w.built;
-            let href = format!("?w={}", w.slug);
             view! {
-                <li class="card" class:coming=!ready>
-                    <h2>
-                        {if ready {
-                            view! { <a href=href>{w.title}</a> }.into_any()
-                        } else {
-                            view! { <span>{w.title}</span> }.into_any()
-                        }}
-                    </h2>
+                <li class="card">
+                    <h2><a href=format!("?w={}", w.slug)>{w.title}</a></h2>
                     <p>{w.blurb}</p>
-                    {(!ready).then(|| view! { <p class="badge">"Coming soon"</p> })}
                 </li>
             }
         })
@@ -112,37 +127,49 @@ fn WidgetPage(info: &'static WidgetInfo, embed: bool, view: crate::View) -> impl
     view! {
         {(!embed).then(|| view! { <nav class="crumbs"><a href="?">"All widgets"</a></nav> })}
         <article class="widget" aria-labelledby="widget-title">
-            <h1 id="widget-title">{info.title}</h1>
+            <div class="widget-head">
+                <h1 id="widget-title">{info.title}</h1>
+                {(!embed).then(|| view! { <Share info=info /> })}
+            </div>
             {view()}
         </article>
     }
 }
 
-/// Posts `{type: "mqtt-lab:resize", height}` to the parent window whenever
-/// the document's height changes (page contract, embed mode).
-fn report_height_to_parent() {
-    let last = std::rc::Rc::new(std::cell::Cell::new(-1.0f64));
-    let callback = Closure::<dyn FnMut()>::new(move || {
-        let Some(root) = document().document_element() else {
-            return;
-        };
-        let height = root.get_bounding_client_rect().height().ceil();
-        if (height - last.get()).abs() < 0.5 {
-            return;
-        }
-        last.set(height);
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"type".into(), &"mqtt-lab:resize".into());
-        let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
-        if let Ok(Some(parent)) = window().parent() {
-            let _ = parent.post_message(&message, "*");
-        }
+/// The permalink of the current state and the embed code for it, each with a
+/// copy button; on paper, the permalink as text.
+#[component]
+fn Share(info: &'static WidgetInfo) -> impl IntoView {
+    let url = expect_context::<UrlState>();
+    let link = Signal::derive(move || format!("{}?{}", page_address(), url.query(&["w"])));
+    let snippet = Signal::derive(move || {
+        let page = page_address();
+        let dir = &page[..page.rfind('/').map_or(page.len(), |i| i + 1)];
+        widgets::embed_snippet(&link.get(), info.title, &format!("{dir}public/embed.js"))
     });
-    if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
-        if let Some(root) = document().document_element() {
-            observer.observe(&root);
-        }
+    let link_status = RwSignal::new(String::new());
+    let snippet_status = RwSignal::new(String::new());
+    view! {
+        <details class="share">
+            <summary>"Share or embed"</summary>
+            <div class="share-body">
+                <label for="share-link">"Link to this state"</label>
+                <div class="share-row">
+                    <input id="share-link" type="text" readonly prop:value=link />
+                    <button type="button" on:click=copy_on_click(link, link_status)>"Copy link"</button>
+                </div>
+                <p class="copy-status" role="status">{move || link_status.get()}</p>
+                <label for="share-embed">"Embed code for a course page"</label>
+                <textarea id="share-embed" readonly rows="4" spellcheck="false" prop:value=snippet></textarea>
+                <div class="share-row">
+                    <button type="button" on:click=copy_on_click(snippet, snippet_status)>"Copy embed code"</button>
+                </div>
+                <p class="copy-status" role="status">{move || snippet_status.get()}</p>
+                <p class="share-note">
+                    "The frame shows this widget with its current settings; the script sizes the frame to fit and passes the knowledge checks' results to the page. Add "<code>"theme=light"</code>" or "<code>"theme=dark"</code>" to the address to match the page."
+                </p>
+            </div>
+        </details>
+        <p class="print-only">"Online: " {move || link.get()}</p>
     }
-    // The observer lives as long as the page.
-    callback.forget();
 }

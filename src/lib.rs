@@ -4,6 +4,7 @@
 
 mod app;
 mod components;
+mod embed;
 mod inspector;
 mod live;
 mod panic_banner;

@@ -117,28 +117,35 @@ impl UrlState {
         self.owned.update_value(|o| o.push((key, value)));
     }
 
+    /// The query string of the current state, without the `?`: the shell's
+    /// `shell_keys` as the page was opened with them, then every parameter
+    /// the widget owns (empty ones left out). Tracks the widget's state.
+    pub fn query(&self, shell_keys: &[&str]) -> String {
+        let Ok(params) = web_sys::UrlSearchParams::new() else {
+            return String::new();
+        };
+        for key in shell_keys {
+            if let Some(v) = self.get(key) {
+                params.append(key, &v);
+            }
+        }
+        self.owned.with_value(|owned| {
+            for (key, value) in owned {
+                // Empty means "not set" (an optional override, no search words).
+                let value = value.get();
+                if !value.is_empty() {
+                    params.append(key, &value);
+                }
+            }
+        });
+        params.to_string().into()
+    }
+
     /// Keeps the address bar in step with the widget's state. Call once, after
     /// the widget has registered its parameters.
     pub fn write_back(self, shell_keys: &'static [&'static str]) {
         Effect::new(move || {
-            let Ok(params) = web_sys::UrlSearchParams::new() else {
-                return;
-            };
-            for key in shell_keys {
-                if let Some(v) = self.get(key) {
-                    params.append(key, &v);
-                }
-            }
-            self.owned.with_value(|owned| {
-                for (key, value) in owned {
-                    // Empty means "not set" (an optional override, no search words).
-                    let value = value.get();
-                    if !value.is_empty() {
-                        params.append(key, &value);
-                    }
-                }
-            });
-            let query: String = params.to_string().into();
+            let query = self.query(shell_keys);
             let location = window().location();
             let current = location.search().unwrap_or_default();
             let wanted = if query.is_empty() {
@@ -168,4 +175,16 @@ impl UrlState {
 /// The URL state of the current page.
 pub fn use_url() -> UrlState {
     expect_context::<UrlState>()
+}
+
+/// The address of this page without query or fragment
+/// (`https://course.example/widgets/mqtt/`): the base of permalinks, embed
+/// snippets and result ids, whatever sub-path the site is hosted at.
+pub fn page_address() -> String {
+    let location = window().location();
+    format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
 }

@@ -167,6 +167,19 @@ pub fn Chart<C: Drawable>(
                 .add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
             on_change.forget();
         }
+        // Printing lays the page out anew (paper width, light colours) and
+        // paints no animation frames: redraw at once for paper, and back.
+        if let Ok(Some(query)) = window().match_media("print") {
+            let on_print = Closure::<dyn FnMut()>::new(move || {
+                if let Some(canvas) = canvas_ref.get_untracked() {
+                    let rect = canvas.get_bounding_client_rect();
+                    chart.with_untracked(|spec| draw(&canvas, spec, rect.width(), rect.height()));
+                }
+            });
+            let _ =
+                query.add_event_listener_with_callback("change", on_print.as_ref().unchecked_ref());
+            on_print.forget();
+        }
     });
 
     let rows = move || {

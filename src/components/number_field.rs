@@ -1,6 +1,7 @@
 //! A labelled number box paired with a range slider: type for precision,
 //! slide to explore. The text the user typed is kept as typed (never
-//! reformatted while they type); a refusal is shown beside the field.
+//! reformatted while they type); a refusal is shown beside the field, also
+//! one that involves another field too (a cap below the first delay).
 
 use crate::url_state::use_url;
 use leptos::prelude::*;
@@ -39,13 +40,25 @@ impl NumberInput {
 }
 
 #[component]
-pub fn NumberField(input: NumberInput) -> impl IntoView {
+pub fn NumberField(
+    input: NumberInput,
+    /// The model's refusal of a combination of fields (the cap below the
+    /// first delay), shown here when it names this field.
+    #[prop(optional, into)]
+    cross: Option<Signal<Option<FieldError>>>,
+) -> impl IntoView {
     let spec = input.spec;
     let id = format!("f-{}", spec.key);
     let label_for = id.clone();
     let error_id = format!("{id}-error");
     let described_by = error_id.clone();
-    let error = Memo::new(move |_| input.value().err().map(|e| e.message));
+    let error = Memo::new(move |_| match input.value() {
+        Err(e) => Some(e.message),
+        Ok(_) => cross
+            .and_then(|c| c.get())
+            .filter(|e| e.key == spec.key)
+            .map(|e| e.message),
+    });
     // The slider follows the last valid value so it never jumps to 0 on a typo.
     let slider_value = Memo::new(move |prev: Option<&f64>| match input.value() {
         Ok(v) => v.min(spec.slider_max),

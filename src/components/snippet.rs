@@ -1,7 +1,7 @@
 //! A generated code snippet with a copy button.
 
+use super::copy_on_click;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn CodeSnippet(
@@ -11,23 +11,11 @@ pub fn CodeSnippet(
     #[prop(into)] code: Signal<String>,
 ) -> impl IntoView {
     let status = RwSignal::new(String::new());
-    let copy = move |_| {
-        let text = code.get_untracked();
-        spawn_local(async move {
-            let promise = window().navigator().clipboard().write_text(&text);
-            let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-            status.set(if copied {
-                "Copied to the clipboard.".to_string()
-            } else {
-                "Could not copy: select the code and press Ctrl+C.".to_string()
-            });
-        });
-    };
     view! {
         <figure class="snippet">
             <figcaption class="snippet-head">
                 <span>{title} <span class="lang">" · " {lang}</span></span>
-                <button type="button" class="copy" on:click=copy aria-label=format!("Copy {title}")>
+                <button type="button" class="copy" on:click=copy_on_click(code, status) aria-label=format!("Copy {title}")>
                     "Copy"
                 </button>
             </figcaption>

@@ -32,3 +32,13 @@ where
         compute().unwrap_or_else(|| prev.cloned().unwrap_or_else(&initial))
     })
 }
+
+/// What a widget shows until its inputs first validate (the page opened with
+/// a refused field): the model's defaults and their results. The defaults
+/// always validate (each core model tests it), so `O::default()` is never
+/// shown; it only spares the page a panic path.
+pub fn defaults<I: Default, O: Default, E>(compute: fn(&I) -> Result<O, E>) -> (I, O) {
+    let inputs = I::default();
+    let outputs = compute(&inputs).unwrap_or_default();
+    (inputs, outputs)
+}

@@ -34,13 +34,8 @@ pub fn Backoff() -> impl IntoView {
             jitter: Jitter::from_slug(jitter.get()).ok_or(())?,
         })
     };
-    // A refusal that involves two fields (cap below the first delay) is shown on the cap field.
-    let cross_error = Signal::derive(move || {
-        policy()
-            .ok()
-            .and_then(|p| p.validate().err())
-            .map(|e| e.message)
-    });
+    // A refusal that involves two fields (cap below the first delay), shown on the field it names.
+    let cross_error = Signal::derive(move || policy().ok().and_then(|p| p.validate().err()));
     let current = move || -> Result<(Policy, u32, u64), ()> {
         let p = policy()?;
         p.validate().map_err(|_| ())?;
@@ -56,15 +51,13 @@ pub fn Backoff() -> impl IntoView {
             backoff::schedule(&p, n, s).ok().map(|v| (p, v))
         },
         || {
+            // The spec's defaults, as the other widgets' `defaults()`.
             let p = Policy::default();
-            let defaults = (
+            let (n, seed) = (
                 backoff::ATTEMPTS.default as u32,
                 backoff::SEED.default as u64,
             );
-            (
-                p,
-                backoff::schedule(&p, defaults.0, defaults.1).unwrap_or_default(),
-            )
+            (p, backoff::schedule(&p, n, seed).unwrap_or_default())
         },
     );
     let fleet_inputs = last_valid(
@@ -376,7 +369,7 @@ pub fn Backoff() -> impl IntoView {
     });
 
     let [base_f, factor_f, cap_f, attempts_f, seed_f, devices_f, rate_f] =
-        fields.map(|input| view! { <NumberField input=input /> });
+        fields.map(|input| view! { <NumberField input=input cross=cross_error /> });
     view! {
         <p class="intro">
             "When the broker goes away, every client waits and retries. How long one device waits is its backoff policy; what the broker sees when thousands do it at once is a reconnection storm."
@@ -385,7 +378,6 @@ pub fn Backoff() -> impl IntoView {
             <section class="inputs" aria-label="One device's policy">
                 <h2>"Policy"</h2>
                 {base_f} {factor_f} {cap_f}
-                <p class="field-error" aria-live="polite">{move || cross_error.get()}</p>
                 <Choice spec=&backoff::JITTER selected=jitter />
                 {attempts_f} {seed_f}
             </section>

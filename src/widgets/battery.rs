@@ -3,7 +3,7 @@
 use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
-use mqtt_lab_core::battery::{self, Inputs, Outputs};
+use mqtt_lab_core::battery::{self, Inputs};
 use mqtt_lab_core::format::{fixed, number, plain};
 use mqtt_lab_core::snippets::Target;
 
@@ -13,21 +13,11 @@ pub fn Battery() -> impl IntoView {
     let fields = battery::FIELDS.each_ref().map(NumberInput::new);
     let [capacity, busy, idle, active_ma, active_s, sleep_ma, interval, derating] = fields;
     let parsed = move || values(&fields).map(Inputs::from_values);
-    let cross_error =
-        Signal::derive(move || parsed().and_then(|i| i.validate().err()).map(|e| e.message));
+    // A refusal that involves two fields (awake longer than the interval), shown on the field it names.
+    let cross_error = Signal::derive(move || parsed().and_then(|i| i.validate().err()));
     let state = last_valid(
         move || parsed().and_then(|i| battery::compute(&i).ok().map(|o| (i, o))),
-        || {
-            let i = Inputs::default();
-            let o = battery::compute(&i).unwrap_or(Outputs {
-                busy_hours: 0.0,
-                event_hours: 0.0,
-                ratio: 0.0,
-                average_ma: 0.0,
-                duty_cycle_hours: 0.0,
-            });
-            (i, o)
-        },
+        || defaults(battery::compute),
     );
     let stale = Signal::derive(move || parsed().is_none_or(|i| i.validate().is_err()));
     let out = move || state.get().1;
@@ -99,16 +89,15 @@ pub fn Battery() -> impl IntoView {
                 <Choice spec=&battery::STRATEGY selected=strategy />
                 <p class="note" aria-live="polite">{advice}</p>
                 <h2>"The chapter's comparison"</h2>
-                <NumberField input=capacity />
-                <NumberField input=busy />
-                <NumberField input=idle />
+                <NumberField input=capacity cross=cross_error />
+                <NumberField input=busy cross=cross_error />
+                <NumberField input=idle cross=cross_error />
                 <h2>"A device that sleeps"</h2>
-                <NumberField input=active_ma />
-                <NumberField input=active_s />
-                <NumberField input=sleep_ma />
-                <NumberField input=interval />
-                <NumberField input=derating />
-                <p class="field-error" aria-live="polite">{move || cross_error.get()}</p>
+                <NumberField input=active_ma cross=cross_error />
+                <NumberField input=active_s cross=cross_error />
+                <NumberField input=sleep_ma cross=cross_error />
+                <NumberField input=interval cross=cross_error />
+                <NumberField input=derating cross=cross_error />
             </section>
             <Results stale=stale>
                 <ResultOutput label="At the always-on current" name="busy-hours" value=Signal::derive(move || plain(out().busy_hours)) text=Signal::derive(move || hours(out().busy_hours)) />

@@ -12,10 +12,7 @@ pub fn BrokerCost() -> impl IntoView {
     let parsed = move || values(&fields).map(Inputs::from_values);
     let state = last_valid(
         move || parsed().and_then(|i| broker_cost::compute(&i).ok().map(|o| (i, o))),
-        || {
-            let i = Inputs::default();
-            (i, broker_cost::compute_valid(&i))
-        },
+        || defaults(broker_cost::compute),
     );
     let stale = Signal::derive(move || parsed().is_none());
     let out = move || state.get().1;

@@ -2,7 +2,7 @@
 
 use crate::components::*;
 use leptos::prelude::*;
-use mqtt_lab_core::capacity::{self, snippets, Inputs, Outputs};
+use mqtt_lab_core::capacity::{self, snippets, Inputs};
 use mqtt_lab_core::format::{number, plain};
 use mqtt_lab_core::snippets::Target;
 
@@ -13,10 +13,7 @@ pub fn Capacity() -> impl IntoView {
     // The last valid inputs and their results; kept while a field is refused.
     let state = last_valid(
         move || parsed().and_then(|i| capacity::compute(&i).ok().map(|o| (i, o))),
-        || {
-            let i = Inputs::default();
-            (i, capacity::compute(&i).unwrap_or(ZERO))
-        },
+        || defaults(capacity::compute),
     );
     let stale = Signal::derive(move || parsed().is_none());
     let out = move || state.get().1;
@@ -141,10 +138,3 @@ const SYS_MAXIMUM: &str = r#"<p>The chapter's monitor reads <code>$SYS/broker/cl
 const RATE_CODE: &str = r#"<p>The chapter's on_connect treats reason code 149 as a rate limit. In MQTT 5.0, 149 (0x95) is Packet too large; Connection rate exceeded is 159 (0x9F) (OASIS MQTT 5.0, §2.4, Table 2-6). And the chapter's “default of 1,024” is not a broker setting: mosquitto's max_connections defaults to −1 (no limit of its own), and the usual 1,024 is the process's default open-file limit. Over max_connections, mosquitto closes the new socket before any CONNACK, even before the TLS handshake [[mosquitto-max-connections]]: paho-mqtt then calls on_connect_fail, not on_connect or on_disconnect [[paho-connect-fail-tls]]. Use mosquitto 2.0.12 or later for a limit that holds: 2.0.11, Debian 12's version, miscounts, and after N clients have connected and gone the limit lets N more in [[mosquitto-max-connections-2011]].</p>"#;
 
 const HELP: &str = r#"<p>The address bar always holds the current inputs. Parameters: <code>devices</code>, <code>backend</code>, <code>monitoring</code>, <code>alert</code> (percent), <code>session_kib</code>. Sources: OASIS MQTT 5.0 §2.4; mosquitto.conf(5) and mosquitto(8); mosquitto's src/net.c for the refusal at accept [[mosquitto-max-connections]].</p>"#;
-
-const ZERO: Outputs = Outputs {
-    required_connections: 0,
-    recommended_limit: 0,
-    memory_mib: 0.0,
-    file_descriptors: 0,
-};

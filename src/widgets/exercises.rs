@@ -1,11 +1,12 @@
 //! `?w=exercises`: the chapter's four knowledge checks.
 
 use crate::components::*;
-use crate::url_state::use_url;
+use crate::url_state::{page_address, use_url};
 use leptos::prelude::*;
 use mqtt_lab_core::exercises::{
     self as ex, CHALLENGES, CONCEPTS, FLOW_BOXES, LABELS_SHOWN, MATCH_SHOWN, ORDERINGS,
 };
+use mqtt_lab_core::xapi::Answers;
 
 /// Progress is kept in sessionStorage (answers only; nothing personal) so a
 /// reload in the same tab keeps it; it is gone when the tab closes.
@@ -28,11 +29,14 @@ fn save(key: &str, values: &[Option<usize>]) {
     }
 }
 
-/// A signal of answers that starts from sessionStorage (if it fits) and saves itself.
-fn stored(key: &'static str, fresh: Vec<Option<usize>>) -> RwSignal<Vec<Option<usize>>> {
-    let start = load(key)
-        .filter(|v| v.len() == fresh.len())
-        .unwrap_or(fresh);
+/// A signal of answers that starts from sessionStorage (if what is stored
+/// `fits`) and saves itself.
+fn stored(
+    key: &'static str,
+    fresh: Vec<Option<usize>>,
+    fits: impl Fn(&[Option<usize>]) -> bool,
+) -> RwSignal<Vec<Option<usize>>> {
+    let start = load(key).filter(|v| fits(v)).unwrap_or(fresh);
     let signal = RwSignal::new(start);
     Effect::new(move || signal.with(|v| save(key, v)));
     signal
@@ -49,19 +53,43 @@ fn verdict_class(ok: bool) -> &'static str {
 #[component]
 pub fn Exercises() -> impl IntoView {
     let tab = use_url().choice(&ex::TAB);
-    let orders = [
-        stored(
-            "order0",
-            ORDERINGS[0].shuffled.iter().map(|&i| Some(i)).collect(),
-        ),
-        stored(
-            "order1",
-            ORDERINGS[1].shuffled.iter().map(|&i| Some(i)).collect(),
-        ),
-    ];
-    let matches = stored("match", vec![None; CONCEPTS.len()]);
-    let code = stored("code", vec![None; CHALLENGES.len() * 2]);
-    let labels = stored("label", vec![None; FLOW_BOXES.len()]);
+    // What sessionStorage gives back is used only if it is a possible answer.
+    let order = |k: usize| {
+        let shown: Vec<Option<usize>> = ORDERINGS[k].shuffled.iter().map(|&i| Some(i)).collect();
+        let mut sorted = shown.clone();
+        sorted.sort_unstable();
+        let is_permutation = move |v: &[Option<usize>]| {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v == sorted
+        };
+        stored(["order0", "order1"][k], shown, is_permutation)
+    };
+    let orders = [order(0), order(1)];
+    let choices = |n: usize, below: usize| {
+        move |v: &[Option<usize>]| v.len() == n && v.iter().flatten().all(|&i| i < below)
+    };
+    // Line and fix indices share one list: the longest program bounds both.
+    let longest = CHALLENGES
+        .iter()
+        .map(|c| c.lines.len().max(c.fixes.len()))
+        .max()
+        .unwrap_or(0);
+    let matches = stored(
+        "match",
+        vec![None; CONCEPTS.len()],
+        choices(CONCEPTS.len(), CONCEPTS.len()),
+    );
+    let code = stored(
+        "code",
+        vec![None; CHALLENGES.len() * 2],
+        choices(CHALLENGES.len() * 2, longest),
+    );
+    let labels = stored(
+        "label",
+        vec![None; FLOW_BOXES.len()],
+        choices(FLOW_BOXES.len(), FLOW_BOXES.len()),
+    );
     let checked = RwSignal::new([false; 4]);
     let announce = RwSignal::new(String::new());
 
@@ -78,28 +106,16 @@ pub fn Exercises() -> impl IntoView {
     let challenge_right = move |i: usize| {
         code.with(|v| ex::check_challenge(&CHALLENGES[i], v[2 * i], v[2 * i + 1]) == (true, true))
     };
-    let score = move || -> (usize, usize) {
-        match tab.get() {
-            "match" => (
-                ex::count(&matches.with(|m| ex::check_match(m))),
-                CONCEPTS.len(),
-            ),
-            "code" => (
-                (0..CHALLENGES.len())
-                    .filter(|&i| challenge_right(i))
-                    .count(),
-                CHALLENGES.len(),
-            ),
-            "label" => (
-                ex::count(&labels.with(|l| ex::check_labels(l))),
-                FLOW_BOXES.len(),
-            ),
-            _ => (
-                ex::count(&order_verdicts(0)) + ex::count(&order_verdicts(1)),
-                ORDERINGS[0].steps.len() + ORDERINGS[1].steps.len(),
-            ),
-        }
+    let answers = move || Answers {
+        orders: orders
+            .iter()
+            .map(|o| o.with(|v| v.iter().map(|x| x.unwrap_or(usize::MAX)).collect()))
+            .collect(),
+        matches: matches.get(),
+        code: code.get(),
+        labels: labels.get(),
     };
+    let score = move || answers().score(tab.get());
     let tab_index = move || {
         ex::TAB
             .options
@@ -110,8 +126,11 @@ pub fn Exercises() -> impl IntoView {
     let check = move |_| {
         let i = tab_index();
         checked.update(|c| c[i] = true);
-        let (s, t) = score();
+        let answers = answers();
+        let (s, t) = answers.score(tab.get());
         announce.set(format!("{s} of {t} right."));
+        // Results back to the course: answered per question, completed per tab.
+        crate::embed::post_results(&answers.statements(&page_address(), tab.get()));
     };
     let reset = move |_| {
         match tab.get() {
@@ -219,7 +238,7 @@ pub fn Exercises() -> impl IntoView {
                         .collect_view()
                 };
                 view! {
-                    <h3>{ORDERINGS[k].title}</h3>
+                    <h2>{ORDERINGS[k].title}</h2>
                     <ol class="order-list" aria-label=ORDERINGS[k].title>{items}</ol>
                 }
             })
@@ -293,8 +312,12 @@ pub fn Exercises() -> impl IntoView {
                     .collect_view();
                 view! {
                     <article class=move || format!("challenge {}", if shown(2) { verdict_class(challenge_right(i)) } else { "" })>
-                        <h3>{i + 1} ". " {c.title}</h3>
-                        <fieldset class="choice"><legend>"Which line is wrong?"</legend><div class="code-lines">{lines}</div></fieldset>
+                        <h2>{i + 1} ". " {c.title}</h2>
+                        <fieldset class="choice">
+                            <legend>"Which line is wrong?"</legend>
+                            // Long lines scroll inside this box, not the page (WCAG 1.4.10); a focusable region, so that the keyboard can scroll it.
+                            <div class="code-lines" tabindex="0" role="region" aria-label=format!("Program {}, line by line", i + 1)>{lines}</div>
+                        </fieldset>
                         <fieldset class="choice"><legend>"The fix"</legend><div class="fix-options">{fixes}</div></fieldset>
                         {move || shown(2).then(|| view! {
                             <p class="why">{if challenge_right(i) { "Right. " } else { "Not yet. " }} <Sourced text=c.explanation /> " " <a href=c.learn_more>"Learn more"</a></p>
@@ -359,7 +382,7 @@ pub fn Exercises() -> impl IntoView {
     };
 
     view! {
-        <p class="intro">"The chapter's four exercises. Your answers stay in this browser tab only."</p>
+        <p class="intro">"The chapter's four exercises. Your answers stay in this browser tab; when a course page embeds them, checking your answers tells that page your score."</p>
         <div role="tablist" aria-label="Exercises" class="tabs">{tabs}</div>
         <section id="exercise-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", tab.get()) class="exercise-panel">
             {panel}

@@ -7,7 +7,7 @@ use crate::yield_now::{run_in_slices, Latest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mqtt_lab_core::format::{fixed, number, plain};
-use mqtt_lab_core::qos::{self, Inputs, Outputs, Simulation};
+use mqtt_lab_core::qos::{self, Inputs, Simulation};
 use mqtt_lab_core::snippets::Target;
 
 /// Messages simulated between clock checks.
@@ -75,16 +75,8 @@ pub fn Qos() -> impl IntoView {
     let state = last_valid(
         move || parsed().and_then(|(i, m, s)| qos::analytic(&i).ok().map(|o| (i, o, m, s))),
         || {
-            let i = Inputs::default();
-            let o = qos::analytic(&i).unwrap_or(Outputs {
-                effective_qos: 0,
-                delivery_pct: 0.0,
-                duplicate_pct: 0.0,
-                packets_per_message: 0.0,
-                hop_in_pct: 0.0,
-                hop_out_pct: 0.0,
-            });
-            (i, o, 100_000, 42)
+            let (i, o) = defaults(qos::analytic);
+            (i, o, qos::MESSAGES.default as u64, qos::SEED.default as u64)
         },
     );
     let stale = Signal::derive(move || parsed().is_none());

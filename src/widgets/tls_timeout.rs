@@ -5,7 +5,7 @@ use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::format::{fixed, number, plain};
 use mqtt_lab_core::snippets::Target;
-use mqtt_lab_core::tls_timeout::{self as tls, snippets, Inputs, Outputs, PHASES};
+use mqtt_lab_core::tls_timeout::{self as tls, snippets, Inputs, PHASES};
 
 const PHASE_TONES: [Tone; 6] = [
     Tone::Muted,
@@ -51,19 +51,7 @@ pub fn TlsTimeout() -> impl IntoView {
     };
     let state = last_valid(
         move || parsed().and_then(|i| tls::compute(&i).ok().map(|o| (i, o))),
-        || {
-            let i = Inputs::default();
-            let o = tls::compute(&i).unwrap_or(Outputs {
-                expected_phases_ms: [0.0; 6],
-                worst_phases_ms: [0.0; 6],
-                connect_ms: 0.0,
-                worst_case_ms: 0.0,
-                recommended_timeout_s: 0,
-                keepalive_s: 60,
-                tls_round_trips: 2,
-            });
-            (i, o)
-        },
+        || defaults(tls::compute),
     );
     let stale = Signal::derive(move || parsed().is_none());
     let out = move || state.with(|s| s.1.clone());
