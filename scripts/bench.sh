@@ -4,27 +4,33 @@
 # latency, simulations, and the live page under a flood from a fake broker and
 # from a mosquitto it starts on 127.0.0.1) and the core's native simulation
 # throughput (cargo bench-like release test binary).
+# `scripts/bench.sh --sizes` prints the bundle table only, for the build in dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+sizes_only=false
+[ "${1:-}" = "--sizes" ] && sizes_only=true
 scripts/setup.sh >/dev/null
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-scripts/build.sh >/dev/null 2>&1
+$sizes_only || scripts/build.sh >/dev/null 2>&1
 
 br() { brotli -q 11 -c "$1" | wc -c; }
 gz() { gzip -9c "$1" | wc -c; }
 echo "## Bundle (release build, dist/)"
 echo
-echo "A page loads index.html, main.css and one bundle: the widget's, or the gallery's."
+echo "A page loads index.html, main.css, the service worker sw.js and one bundle: the widget's, or"
+echo "the gallery's. (index.html $(br dist/index.html) B, sw.js $(br dist/sw.js) B brotli; a course page adds"
+echo "public/embed.js, $(stat -c %s dist/public/embed.js) B raw, $(br dist/public/embed.js) B brotli.)"
 echo
-echo "| page | wasm raw | wasm gzip | wasm brotli | js brotli | css brotli | page total brotli (wasm + js + css + html) |"
+echo "| page | wasm raw | wasm gzip | wasm brotli | js brotli | css brotli | page total brotli (wasm + js + css + html + sw) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-css=$(br dist/main.css); html=$(br dist/index.html)
+css=$(br dist/main.css); html=$(br dist/index.html); sw=$(br dist/sw.js)
 for dir in dist/w/*/; do
   bin=$(basename "$dir"); wasm="$dir/${bin}_bg.wasm"; js="$dir/${bin}.js"
-  total=$(( $(br "$wasm") + $(br "$js") + css + html ))
+  total=$(( $(br "$wasm") + $(br "$js") + css + html + sw ))
   echo "| \`$bin\` | $(stat -c %s "$wasm") | $(gz "$wasm") | $(br "$wasm") | $(br "$js") | $css | $total |"
 done
 echo
+$sizes_only && exit 0
 
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

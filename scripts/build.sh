@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Builds the static site into dist/: index.html with its small loader, main.css and
-# public/, and in dist/w/NAME/ one WebAssembly bundle per widget plus the gallery's,
-# each built by trunk (wasm-bindgen, wasm-opt). A page loads only the bundle it shows.
-# Expects the tools of scripts/setup.sh on PATH.
+# Builds the static site into dist/: index.html with its small loader, main.css,
+# public/, the service worker sw.js, and in dist/w/NAME/ one WebAssembly bundle per
+# widget plus the gallery's, each built by trunk (wasm-bindgen, wasm-opt). A page
+# loads only the bundle it shows. Expects the tools of scripts/setup.sh on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The binaries in src/bin/, one per widget slug, and the gallery.
-BINS=(gallery capacity reason-codes backoff tls-timeout broker-cost qos debug battery live packets exercises)
+
+# The widget registry (crates/core/src/widgets.rs) is the one list of widgets: the
+# bundles built here and the loader's list in index.html both come from it.
+registry() { cargo run -q --locked -p mqtt-lab-core --example registry -- "$@"; }
+slugs=$(registry slugs)
+mapfile -t SLUGS <<<"$slugs"
+BINS=(gallery "${SLUGS[@]}")
 
 # One cargo run compiles the shared library once and links the binaries in parallel;
 # the trunk runs below then find them built.
@@ -15,7 +20,8 @@ cargo build --release --locked --target wasm32-unknown-unknown --bins
 # The page itself is plain static files: trunk would add a Rust bundle to it.
 rm -rf dist
 mkdir -p dist/w
-cp index.html style/main.css dist/
+registry page <index.html >dist/index.html
+cp style/main.css dist/
 cp -r public dist/public
 # One page per binary for trunk, in target/ (trunk resolves href from the page).
 pages=target/trunk-pages
@@ -34,4 +40,10 @@ HTML
   # Only the script and the wasm are used; the generated page is not.
   rm -f "dist/w/$bin/$bin.html" "dist/w/$bin/index.html"
 done
-ls dist/w
+
+# The service worker names its cache after the build: a hash of every file it may
+# cache, so that an unchanged build keeps its cache and a new one replaces it.
+build_id=$(cd dist && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+sed "s/__MQTT_LAB_BUILD__/$build_id/" sw.js >dist/sw.js
+grep -q "'$build_id'" dist/sw.js
+echo "build $build_id: $(ls dist/w | tr '\n' ' ')"
