@@ -47,11 +47,19 @@ test('choosing full jitter updates the URL, the snippet and the fleet', async ()
   await context.close();
 });
 
-test('a cap below the first delay is refused beside the fields', async () => {
+test('a cap below the first delay is refused beside the cap field', async () => {
   const { page, errors, context } = await open(browser, '?w=backoff&base=10', { waitFor: 'output[name="total-wait-s"]' });
-  await typeInto(page, 'Maximum delay (s)', '5');
-  await page.waitForFunction(() => document.body.innerText.includes('must be at least the first delay (10 s)'));
+  const cap = await typeInto(page, 'Maximum delay (s)', '5');
+  await page.waitForFunction(() => document.querySelector('#f-cap-error').textContent.includes('must be at least the first delay (10 s)'));
+  // The message is the cap field's own: announced with it and marking it invalid.
+  assert.equal(await cap.getAttribute('aria-invalid'), 'true');
+  assert.equal(await cap.getAttribute('aria-describedby'), 'f-cap-error');
+  assert.equal(await page.locator('#f-base').getAttribute('aria-invalid'), 'false');
   assert.match(await page.locator('.stale-note').innerText(), /last valid/);
+  // Raising the cap again clears it.
+  await typeInto(page, 'Maximum delay (s)', '60');
+  await page.waitForFunction(() => document.querySelector('#f-cap-error').textContent === '');
+  assert.equal(await cap.getAttribute('aria-invalid'), 'false');
   assert.deepEqual(errors, []);
   await context.close();
 });

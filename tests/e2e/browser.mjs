@@ -48,3 +48,11 @@ export async function typeInto(page, label, text) {
   await field.pressSequentially(text);
   return field;
 }
+
+/** The widget registry as the build wrote it into index.html: [{slug, title}, …]. */
+export async function registry(browser) {
+  const { page, context } = await open(browser, '?');
+  const list = JSON.parse(await page.locator('#mqtt-lab-widgets').textContent());
+  await context.close();
+  return list;
+}

@@ -52,8 +52,10 @@ test('battery: 3000 mAh at 180 mA and 20 mA give 16.7 h, 150 h and 9.0', async (
   assert.equal(await value(page, 'ratio'), '9');
   assert.equal(await page.locator('output[name="ratio"]').innerText(), '9.0×');
   assert.equal(await value(page, 'average-ma'), '1.2099');
-  await typeInto(page, 'Awake time per wake-up (s)', '400');
-  await page.waitForFunction(() => document.body.innerText.includes('must not exceed the wake interval (300 s)'));
+  const awake = await typeInto(page, 'Awake time per wake-up (s)', '400');
+  // Beside the awake-time field, which it names.
+  await page.waitForFunction(() => document.querySelector('#f-active_s-error').textContent.includes('must not exceed the wake interval (300 s)'));
+  assert.equal(await awake.getAttribute('aria-invalid'), 'true');
   await typeInto(page, 'Awake time per wake-up (s)', '6');
   await page.waitForFunction(() => document.querySelector('output[name="average-ma"]').dataset.value === '2.4098');
   await page.getByLabel('loop() in your own loop').check();
