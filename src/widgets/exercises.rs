@@ -53,17 +53,21 @@ fn verdict_class(ok: bool) -> &'static str {
 #[component]
 pub fn Exercises() -> impl IntoView {
     let tab = use_url().choice(&ex::TAB);
+    // Where the learner starts, and what "Reset" goes back to.
+    let fresh = Answers::default;
+    let shown_order = move |k: usize| -> Vec<Option<usize>> {
+        fresh().orders[k].iter().copied().map(Some).collect()
+    };
     // What sessionStorage gives back is used only if it is a possible answer.
     let order = |k: usize| {
-        let shown: Vec<Option<usize>> = ORDERINGS[k].shuffled.iter().map(|&i| Some(i)).collect();
-        let mut sorted = shown.clone();
+        let mut sorted = shown_order(k);
         sorted.sort_unstable();
         let is_permutation = move |v: &[Option<usize>]| {
             let mut v = v.to_vec();
             v.sort_unstable();
             v == sorted
         };
-        stored(["order0", "order1"][k], shown, is_permutation)
+        stored(["order0", "order1"][k], shown_order(k), is_permutation)
     };
     let orders = [order(0), order(1)];
     let choices = |n: usize, below: usize| {
@@ -77,17 +81,13 @@ pub fn Exercises() -> impl IntoView {
         .unwrap_or(0);
     let matches = stored(
         "match",
-        vec![None; CONCEPTS.len()],
+        fresh().matches,
         choices(CONCEPTS.len(), CONCEPTS.len()),
     );
-    let code = stored(
-        "code",
-        vec![None; CHALLENGES.len() * 2],
-        choices(CHALLENGES.len() * 2, longest),
-    );
+    let code = stored("code", fresh().code, choices(CHALLENGES.len() * 2, longest));
     let labels = stored(
         "label",
-        vec![None; FLOW_BOXES.len()],
+        fresh().labels,
         choices(FLOW_BOXES.len(), FLOW_BOXES.len()),
     );
     let checked = RwSignal::new([false; 4]);
@@ -134,12 +134,12 @@ pub fn Exercises() -> impl IntoView {
     };
     let reset = move |_| {
         match tab.get() {
-            "match" => matches.set(vec![None; CONCEPTS.len()]),
-            "code" => code.set(vec![None; CHALLENGES.len() * 2]),
-            "label" => labels.set(vec![None; FLOW_BOXES.len()]),
+            "match" => matches.set(fresh().matches),
+            "code" => code.set(fresh().code),
+            "label" => labels.set(fresh().labels),
             _ => {
                 for (k, o) in orders.iter().enumerate() {
-                    o.set(ORDERINGS[k].shuffled.iter().map(|&i| Some(i)).collect());
+                    o.set(shown_order(k));
                 }
             }
         }
