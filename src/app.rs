@@ -2,11 +2,12 @@
 //! the resize message, the colour theme (`theme=`), the share control, and the
 //! notices for parameters that did not parse.
 
-use crate::components::copy_on_click;
-use crate::url_state::{page_address, UrlState};
+use crate::components::copy;
+use crate::url_state::{page_address, use_url, UrlState};
 use leptos::prelude::*;
 use mqtt_lab_core::fields::ChoiceSpec;
 use mqtt_lab_core::widgets::{self, WidgetInfo, ALL};
+use wasm_bindgen::JsCast;
 
 /// `theme` (page contract): a light or dark page to match the host's;
 /// without it the page follows the reader's system setting (so there is no
@@ -137,39 +138,65 @@ fn WidgetPage(info: &'static WidgetInfo, embed: bool, view: crate::View) -> impl
 }
 
 /// The permalink of the current state and the embed code for it, each with a
-/// copy button; on paper, the permalink as text.
+/// copy button; on paper, the permalink as text. The form is static markup
+/// (a typed view of it would cost every page's bundle several KB); its
+/// values are kept current by one effect, its buttons served by one handler.
 #[component]
 fn Share(info: &'static WidgetInfo) -> impl IntoView {
-    let url = expect_context::<UrlState>();
+    let url = use_url();
     let link = Signal::derive(move || format!("{}?{}", page_address(), url.query(&["w"])));
-    let snippet = Signal::derive(move || {
+    Effect::new(move || {
         let page = page_address();
-        let dir = &page[..page.rfind('/').map_or(page.len(), |i| i + 1)];
-        widgets::embed_snippet(&link.get(), info.title, &format!("{dir}public/embed.js"))
+        let dir = page.rsplit_once('/').map_or(page.as_str(), |(dir, _)| dir);
+        let script = format!("{dir}/public/embed.js");
+        set_value("share-link", &link.get());
+        set_value(
+            "share-embed",
+            &widgets::embed_snippet(&link.get(), info.title, &script),
+        );
     });
-    let link_status = RwSignal::new(String::new());
-    let snippet_status = RwSignal::new(String::new());
+    // A copy button names the field it copies; its status line is "FIELD-status".
+    let on_click = |ev: web_sys::MouseEvent| {
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let Some(field) = button.get_attribute("data-copy") else {
+            return;
+        };
+        let text = document()
+            .get_element_by_id(&field)
+            .and_then(|f| js_sys::Reflect::get(&f, &"value".into()).ok())
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        copy(text, move |said| {
+            if let Some(status) = document().get_element_by_id(&format!("{field}-status")) {
+                status.set_text_content(Some(said));
+            }
+        });
+    };
     view! {
         <details class="share">
             <summary>"Share or embed"</summary>
-            <div class="share-body">
-                <label for="share-link">"Link to this state"</label>
-                <div class="share-row">
-                    <input id="share-link" type="text" readonly prop:value=link />
-                    <button type="button" on:click=copy_on_click(link, link_status)>"Copy link"</button>
-                </div>
-                <p class="copy-status" role="status">{move || link_status.get()}</p>
-                <label for="share-embed">"Embed code for a course page"</label>
-                <textarea id="share-embed" readonly rows="4" spellcheck="false" prop:value=snippet></textarea>
-                <div class="share-row">
-                    <button type="button" on:click=copy_on_click(snippet, snippet_status)>"Copy embed code"</button>
-                </div>
-                <p class="copy-status" role="status">{move || snippet_status.get()}</p>
-                <p class="share-note">
-                    "The frame shows this widget with its current settings; the script sizes the frame to fit and passes the knowledge checks' results to the page. Add "<code>"theme=light"</code>" or "<code>"theme=dark"</code>" to the address to match the page."
-                </p>
-            </div>
+            <div class="share-body" inner_html=SHARE_FORM on:click=on_click></div>
         </details>
         <p class="print-only">"Online: " {move || link.get()}</p>
     }
 }
+
+fn set_value(id: &str, value: &str) {
+    if let Some(field) = document().get_element_by_id(id) {
+        let _ = js_sys::Reflect::set(&field, &"value".into(), &value.into());
+    }
+}
+
+const SHARE_FORM: &str = r#"<label for="share-link">Link to this state</label>
+<div class="share-row"><input id="share-link" type="text" readonly><button type="button" data-copy="share-link">Copy link</button></div>
+<p class="copy-status" role="status" id="share-link-status"></p>
+<label for="share-embed">Embed code for a course page</label>
+<textarea id="share-embed" readonly rows="4" spellcheck="false"></textarea>
+<div class="share-row"><button type="button" data-copy="share-embed">Copy embed code</button></div>
+<p class="copy-status" role="status" id="share-embed-status"></p>
+<p class="share-note">The frame shows this widget with its current settings; the script sizes the frame to fit and passes the knowledge checks' results to the page. Add <code>theme=light</code> or <code>theme=dark</code> to the address to match the page.</p>"#;

@@ -14,7 +14,7 @@ mod text_field;
 pub use callout::Callout;
 pub use chart::{BarChart, BarRow, Chart, HLine, LineChart, Marker, Series, Table, Timeline, Tone};
 pub use choice::Choice;
-pub use copy::copy_on_click;
+pub use copy::{copy, copy_on_click};
 pub use number_field::{NumberField, NumberInput};
 pub use prose::{Prose, Sourced};
 pub use result::{ResultOutput, Results};
