@@ -17,16 +17,16 @@ br() { brotli -q 11 -c "$1" | wc -c; }
 gz() { gzip -9c "$1" | wc -c; }
 echo "## Bundle (release build, dist/)"
 echo
-echo "A page loads index.html, main.css, the service worker sw.js and one bundle: the widget's, or"
-echo "the gallery's. (index.html $(br dist/index.html) B, sw.js $(br dist/sw.js) B brotli; a course page adds"
-echo "public/embed.js, $(stat -c %s dist/public/embed.js) B raw, $(br dist/public/embed.js) B brotli.)"
+echo "A page loads index.html ($(br dist/index.html) B brotli), main.css and one bundle: the widget's, or the"
+echo "gallery's. Once it has loaded, the browser fetches the service worker sw.js ($(br dist/sw.js) B brotli)"
+echo "in the background. A course page that embeds widgets adds public/embed.js ($(stat -c %s dist/public/embed.js) B, $(br dist/public/embed.js) B brotli)."
 echo
-echo "| page | wasm raw | wasm gzip | wasm brotli | js brotli | css brotli | page total brotli (wasm + js + css + html + sw) |"
+echo "| page | wasm raw | wasm gzip | wasm brotli | js brotli | css brotli | page total brotli (wasm + js + css + html) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-css=$(br dist/main.css); html=$(br dist/index.html); sw=$(br dist/sw.js)
+css=$(br dist/main.css); html=$(br dist/index.html)
 for dir in dist/w/*/; do
   bin=$(basename "$dir"); wasm="$dir/${bin}_bg.wasm"; js="$dir/${bin}.js"
-  total=$(( $(br "$wasm") + $(br "$js") + css + html + sw ))
+  total=$(( $(br "$wasm") + $(br "$js") + css + html ))
   echo "| \`$bin\` | $(stat -c %s "$wasm") | $(gz "$wasm") | $(br "$wasm") | $(br "$js") | $css | $total |"
 done
 echo

@@ -29,8 +29,17 @@ fn check_theme(text: &str) -> Result<(), String> {
     })
 }
 
+/// The widget a binary carries, with the page that shows it (passed in, so
+/// that the gallery's binary does not link it).
+#[derive(Clone, Copy)]
+pub struct Carried {
+    pub slug: &'static str,
+    pub view: crate::View,
+    pub page: fn(&'static WidgetInfo, bool, crate::View) -> AnyView,
+}
+
 /// The shell around the gallery or the widget this binary carries.
-pub fn app(widget: Option<(&'static str, crate::View)>) -> impl IntoView {
+pub fn app(widget: Option<Carried>) -> impl IntoView {
     let url = UrlState::from_location();
     provide_context(url);
     let embed = url.get("embed").is_some_and(|v| v == "1" || v == "true");
@@ -47,8 +56,8 @@ pub fn app(widget: Option<(&'static str, crate::View)>) -> impl IntoView {
     }
 
     let body = match (selected, widget) {
-        (Some(info), Some((carried, view))) if carried == info.slug => {
-            view! { <WidgetPage info=info embed=embed view=view /> }.into_any()
+        (Some(info), Some(carried)) if carried.slug == info.slug => {
+            (carried.page)(info, embed, carried.view)
         }
         (Some(info), _) => {
             // Only reached when a page loads the wrong bundle (index.html's
@@ -123,8 +132,8 @@ fn Gallery() -> impl IntoView {
     }
 }
 
-#[component]
-fn WidgetPage(info: &'static WidgetInfo, embed: bool, view: crate::View) -> impl IntoView {
+/// One widget's page: its title, the share control (not when embedded), the widget.
+pub fn widget_page(info: &'static WidgetInfo, embed: bool, view: crate::View) -> AnyView {
     view! {
         {(!embed).then(|| view! { <nav class="crumbs"><a href="?">"All widgets"</a></nav> })}
         <article class="widget" aria-labelledby="widget-title">
@@ -135,6 +144,7 @@ fn WidgetPage(info: &'static WidgetInfo, embed: bool, view: crate::View) -> impl
             {view()}
         </article>
     }
+    .into_any()
 }
 
 /// The permalink of the current state and the embed code for it, each with a

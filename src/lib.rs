@@ -17,8 +17,28 @@ use leptos::prelude::AnyView;
 /// A widget's view constructor.
 pub type View = fn() -> AnyView;
 
-/// Mounts the app: the gallery, or the widget this binary carries.
+/// Mounts the app: the gallery, or the widget this binary carries. Inlined
+/// into each binary's `main`, so that the gallery's (`start(None)`) links
+/// neither the widget page nor its share control.
+#[inline(always)]
 pub fn start(widget: Option<(&'static str, View)>) {
+    match widget {
+        Some((slug, view)) => start_widget(slug, view),
+        None => start_gallery(),
+    }
+}
+
+fn start_widget(slug: &'static str, view: View) {
     panic_banner::install();
-    leptos::mount::mount_to_body(move || app::app(widget));
+    let carried = app::Carried {
+        slug,
+        view,
+        page: app::widget_page,
+    };
+    leptos::mount::mount_to_body(move || app::app(Some(carried)));
+}
+
+fn start_gallery() {
+    panic_banner::install();
+    leptos::mount::mount_to_body(|| app::app(None));
 }

@@ -49,7 +49,7 @@ export async function typeInto(page, label, text) {
   return field;
 }
 
-/** The widget registry as the build wrote it into index.html: [{slug, title}, …]. */
+/** The widget registry's slugs, as the build wrote them into index.html. */
 export async function registry(browser) {
   const { page, context } = await open(browser, '?');
   const list = JSON.parse(await page.locator('#mqtt-lab-widgets').textContent());

@@ -15,7 +15,7 @@ let browser;
 let slugs = [];
 before(async () => {
   browser = await launch();
-  slugs = (await registry(browser)).map((w) => w.slug);
+  slugs = await registry(browser);
 });
 after(async () => { await browser?.close(); });
 

@@ -11,7 +11,7 @@
 //! host adds who it was if it records the statement.
 
 use crate::exercises::{self as ex, CHALLENGES, CONCEPTS, FLOW_BOXES, ORDERINGS};
-use crate::format::{json_string, plain};
+use crate::format::json_string;
 
 /// ADL verb "answered": the learner responded to a question.
 pub const ANSWERED: &str = "http://adlnet.gov/expapi/verbs/answered";
@@ -196,6 +196,26 @@ impl Answers {
     }
 }
 
+/// raw ÷ max as a JSON number rounded to four decimals ("0.75", "1",
+/// "0.1111"), worked out in integers: the page needs no float formatting.
+fn scaled(raw: usize, max: usize) -> String {
+    if max == 0 {
+        return "0".to_string();
+    }
+    if raw >= max {
+        return "1".to_string();
+    }
+    // Exact for any score a page holds (raw below 2^64 / 10,000).
+    let (raw, max) = (raw as u64, max as u64);
+    let units = raw.saturating_mul(10_000).saturating_add(max / 2) / max;
+    let (whole, frac) = (units / 10_000, units % 10_000);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{frac:04}").trim_end_matches('0'))
+    }
+}
+
 /// One xAPI-shaped statement, without actor (see the module's comment).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -231,11 +251,6 @@ impl Statement {
             .interaction
             .map(|t| format!(r#","interactionType":{}"#, json_string(t)))
             .unwrap_or_default();
-        let scaled = if self.max == 0 {
-            0.0
-        } else {
-            self.raw as f64 / self.max as f64
-        };
         let completion = if self.completion {
             r#","completion":true"#
         } else {
@@ -257,7 +272,7 @@ impl Statement {
             interaction,
             self.raw,
             self.max,
-            plain(scaled),
+            scaled(self.raw, self.max),
             self.success(),
             completion,
             json_string(&self.response),
@@ -339,11 +354,28 @@ mod tests {
                 r#"{"verb":{"id":"http://adlnet.gov/expapi/verbs/completed","display":{"en-US":"completed"}},"#,
                 r#""object":{"objectType":"Activity","id":"https://course.example/widgets/mqtt/?w=exercises\u0026tab=order","#,
                 r#""definition":{"name":{"en-US":"Knowledge checks: Order the steps"},"type":"http://adlnet.gov/expapi/activities/assessment"}},"#,
-                r#""result":{"score":{"raw":1,"min":0,"max":9,"scaled":0.111111},"success":false,"completion":true,"response":"1 of 9 right"},"#,
+                r#""result":{"score":{"raw":1,"min":0,"max":9,"scaled":0.1111},"success":false,"completion":true,"response":"1 of 9 right"},"#,
                 r#""context":{"contextActivities":{"parent":[{"objectType":"Activity","id":"https://course.example/widgets/mqtt/?w=exercises"}]}},"#,
                 r#""timestamp":"t"}"#
             )
         );
+    }
+
+    #[test]
+    fn scaled_scores_to_four_decimals() {
+        let cases = [
+            (0, 4, "0"),
+            (1, 4, "0.25"),
+            (3, 4, "0.75"),
+            (4, 4, "1"),
+            (1, 9, "0.1111"),
+        ];
+        for (raw, max, want) in cases {
+            assert_eq!(scaled(raw, max), want);
+        }
+        assert_eq!(scaled(2, 3), "0.6667");
+        assert_eq!(scaled(1, 0), "0");
+        assert_eq!(scaled(usize::MAX, usize::MAX), "1");
     }
 
     #[test]
