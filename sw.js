@@ -20,27 +20,29 @@ const SHELL = ['./', 'main.css', 'public/favicon.svg', 'public/embed.js', 'w/gal
 const PAGE = new URL('./', SCOPE).href;
 
 const ours = (url) => url.startsWith(SCOPE);
+let opened;
+const cache = () => (opened ??= caches.open(CACHE));
 
 // Fresh from the server (revalidated), never a copy the HTTP cache kept from an older build.
 const fromServer = (url) => fetch(url, { cache: 'no-cache' });
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
+    const kept = await cache();
     await Promise.all(SHELL.map(async (path) => {
       const url = new URL(path, SCOPE).href;
       const response = await fromServer(url);
       if (!response.ok) throw new Error(`${url}: ${response.status}`);
-      await cache.put(url, response);
+      await kept.put(url, response);
     }));
     // What an older build kept offline stays offline: this build's copies of the
     // same files (best effort: a file gone from the new build is left out).
     for (const key of await caches.keys()) {
       if (!key.startsWith(PREFIX) || key === CACHE) continue;
       for (const request of await (await caches.open(key)).keys()) {
-        if (await cache.match(request.url)) continue;
+        if (await kept.match(request.url)) continue;
         const response = await fromServer(request.url).catch(() => null);
-        if (response?.status === 200) await cache.put(request.url, response);
+        if (response?.status === 200) await kept.put(request.url, response);
       }
     }
     await self.skipWaiting();
@@ -65,12 +67,11 @@ self.addEventListener('fetch', (event) => {
 });
 
 async function respond(key) {
-  const cache = await caches.open(CACHE);
-  const hit = await cache.match(key);
+  const hit = await (await cache()).match(key);
   if (hit) return hit;
   const response = await fromServer(key);
   // Only whole, successful answers from our own origin are kept.
-  if (response.status === 200 && response.type === 'basic') await cache.put(key, response.clone());
+  if (response.status === 200 && response.type === 'basic') await (await cache()).put(key, response.clone());
   return response;
 }
 
@@ -80,11 +81,11 @@ self.addEventListener('message', (event) => {
   const { data } = event;
   if (!data || data.type !== 'mqtt-lab:cache' || !Array.isArray(data.urls)) return;
   event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
+    const kept = await cache();
     for (const url of data.urls) {
-      if (typeof url !== 'string' || !ours(url) || await cache.match(url)) continue;
+      if (typeof url !== 'string' || !ours(url) || await kept.match(url)) continue;
       const response = await fetch(url);
-      if (response.status === 200 && response.type === 'basic') await cache.put(url, response);
+      if (response.status === 200 && response.type === 'basic') await kept.put(url, response);
     }
   })());
 });

@@ -105,7 +105,7 @@ try {
   const qos = [];
   for (let i = 0; i < 5; i++) {
     await page.goto(new URL('?w=qos&pub=1&sub=0&loss_pct=5&messages=1000000', BASE).href);
-    await page.waitForFunction(() => document.querySelector('output[name="simulated-delivered"]').dataset.value !== '', null, { timeout: 60000 });
+    await page.waitForFunction(() => (document.querySelector('output[name="simulated-delivered"]')?.dataset.value ?? '') !== '', null, { timeout: 60000 });
     const ms = await page.evaluate(async () => {
       const seed = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Random seed').control;
       const out = document.querySelector('output[name="simulated-delivered"]');
