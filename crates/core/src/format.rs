@@ -139,6 +139,23 @@ pub fn json_string(text: &str) -> String {
     out
 }
 
+/// Text for HTML, in an element or a quoted attribute: `&`, `<`, `>` and both
+/// quotes escaped.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +206,14 @@ mod tests {
             }
             x *= 1.37;
         }
+    }
+
+    #[test]
+    fn html_text() {
+        assert_eq!(
+            html_escape(r#"a < b & "c" 'd' > e"#),
+            "a &lt; b &amp; &quot;c&quot; &#39;d&#39; &gt; e"
+        );
     }
 
     #[test]

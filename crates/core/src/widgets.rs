@@ -5,7 +5,7 @@
 //! `examples/registry.rs`), and the browser tests loop over it. A test below
 //! checks that every entry has its binary in the app's `src/bin/`.
 
-use crate::format::json_string;
+use crate::format::{html_escape, json_string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WidgetInfo {
@@ -111,24 +111,10 @@ pub fn embed_snippet(widget_url: &str, title: &str, script_url: &str) -> String 
     let separator = if widget_url.contains('?') { '&' } else { '?' };
     format!(
         "<iframe src=\"{}\" title=\"{}\" style=\"width:100%;height:800px;border:0\" loading=\"lazy\"></iframe>\n<script src=\"{}\" async></script>",
-        html_attribute(&format!("{widget_url}{separator}embed=1")),
-        html_attribute(&format!("{title} (MQTT Lab)")),
-        html_attribute(script_url),
+        html_escape(&format!("{widget_url}{separator}embed=1")),
+        html_escape(&format!("{title} (MQTT Lab)")),
+        html_escape(script_url),
     )
-}
-
-fn html_attribute(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
