@@ -72,7 +72,7 @@ fn hex_markup(bytes: &[u8], range: Option<(usize, usize)>, error_at: Option<usiz
 /// The fields as table rows (markup, escaped): name as a button carrying
 /// its bytes, value, byte range, and the link to its section.
 fn fields_markup(o: &Opened) -> String {
-    use crate::inspector::escape;
+    use mqtt_lab_core::format::html_escape as escape;
     use std::fmt::Write;
     let p = o.protocol;
     let mut m = String::new();

@@ -6,7 +6,7 @@ mod detail;
 mod sequence;
 
 pub use detail::{Opened, PacketDetail};
-pub use sequence::{escape, SequenceDiagram};
+pub use sequence::SequenceDiagram;
 
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {

@@ -7,6 +7,7 @@
 //! or a click selects one.
 
 use leptos::prelude::*;
+use mqtt_lab_core::format::html_escape as escape;
 use mqtt_lab_core::inspect::{Arrow, Row};
 
 /// Lane positions in tenths of a percent of the row's width (integers: the
@@ -68,23 +69,6 @@ fn arrow_markup(arrow: Arrow, lanes: usize, cut: bool) -> String {
         ),
     }
     m
-}
-
-/// Text for HTML: `&`, `<`, `>` and quotes escaped (labels carry topic
-/// names and payloads from brokers).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A row's content as markup: the time (and, for screen readers, the time

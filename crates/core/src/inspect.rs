@@ -2,6 +2,7 @@
 //! typed), packets with their fields and bytes out; a live session as JSON
 //! to hand in and to view again; and the links to the specifications.
 
+use crate::format::json_string;
 use crate::mqtt::client::wire::{Dir, WireEntry};
 use crate::mqtt::coding::{self, Field};
 use crate::mqtt::packet::{self, Packet};
@@ -423,29 +424,12 @@ fn version_label(p: Protocol) -> &'static str {
     }
 }
 
-/// A JSON string literal.
-fn json_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// The session file for wire-log entries (JSON, one packet per element).
 pub fn export(p: Protocol, entries: &[WireEntry]) -> String {
     let mut out = format!(
         "{{\n  \"format\": {},\n  \"protocol\": {},\n  \"packets\": [",
-        json_str(FORMAT),
-        json_str(version_label(p))
+        json_string(FORMAT),
+        json_string(version_label(p))
     );
     for (i, e) in entries.iter().enumerate() {
         let dir = match e.dir {
@@ -463,9 +447,9 @@ pub fn export(p: Protocol, entries: &[WireEntry]) -> String {
             .map(|f| {
                 format!(
                     "{{\"name\": {}, \"value\": {}, \"section\": {}, \"start\": {}, \"end\": {}}}",
-                    json_str(f.name),
-                    json_str(&f.value),
-                    json_str(f.section),
+                    json_string(f.name),
+                    json_string(&f.value),
+                    json_string(f.section),
                     f.start,
                     f.end
                 )
@@ -478,8 +462,8 @@ pub fn export(p: Protocol, entries: &[WireEntry]) -> String {
             e.seq,
             e.at_ms,
             coding::hex(&e.raw),
-            json_str(&e.summary(p)),
-            e.error.as_deref().map_or("null".into(), json_str),
+            json_string(&e.summary(p)),
+            e.error.as_deref().map_or("null".into(), json_string),
             if fields.is_empty() { "" } else { "\n        " },
         ));
     }
