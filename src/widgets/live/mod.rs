@@ -464,23 +464,15 @@ pub fn Live() -> impl IntoView {
                 })}
                 <Choice spec=&core_live::VERSION selected=version />
                 <TextField key="client_id" label="Client id (empty: a random one)" text=client_id placeholder=fallback_id.get_value() />
-                <div class="field">
-                    <label for="live-user">"User name"</label>
-                    <input id="live-user" class="text" type="text" autocomplete="off" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="live-pass">"Password (never stored or put in the address)"</label>
-                    <input id="live-pass" class="text" type="password" autocomplete="off" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
-                </div>
+                {text_box("live-user", "User name", None, Kind::Text, username)}
+                {text_box("live-pass", "Password (never stored or put in the address)", None, Kind::Password, password)}
                 <NumberField input=keepalive />
-                <label class="check"><input type="checkbox" prop:checked=move || clean_start.get() on:change=move |ev| clean_start.set(event_target_checked(&ev)) />" Clean start (off: keep the session for an hour)"</label>
+                {check_box("live-clean", "Clean start (off: keep the session for an hour)", None, clean_start)}
                 <details class="overrides">
                     <summary>"Last Will"</summary>
-                    <div class="field"><label for="will-topic">"Will topic (empty: no Will)"</label>
-                        <input id="will-topic" class="text" type="text" prop:value=move || will_topic.get() on:input=move |ev| will_topic.set(event_target_value(&ev)) /></div>
-                    <div class="field"><label for="will-payload">"Will payload"</label>
-                        <input id="will-payload" class="text" type="text" prop:value=move || will_payload.get() on:input=move |ev| will_payload.set(event_target_value(&ev)) /></div>
-                    <label class="check"><input type="checkbox" prop:checked=move || will_retain.get() on:change=move |ev| will_retain.set(event_target_checked(&ev)) />" Retain the Will"</label>
+                    {text_box("will-topic", "Will topic (empty: no Will)", None, Kind::Text, will_topic)}
+                    {text_box("will-payload", "Will payload", None, Kind::Text, will_payload)}
+                    {check_box("will-retain", "Retain the Will", None, will_retain)}
                 </details>
                 <p class="field-error">{move || form_error.get()}</p>
                 <div class="exercise-actions">
@@ -513,18 +505,15 @@ pub fn Live() -> impl IntoView {
             <h2>"Subscribe and publish"</h2>
             <TextField key="topic" label="Topic" text=topic />
             <Choice spec=&core_live::QOS selected=qos />
-            <label class="check"><input type="checkbox" prop:checked=move || watch_sys.get() on:change=move |ev| watch_sys.set(event_target_checked(&ev)) />" Watch $SYS/broker/clients/connected on connect"</label>
+            {check_box("live-sys", "Watch $SYS/broker/clients/connected on connect", None, watch_sys)}
             <SubOptionsForm options=sub_options v5=v5 />
             <div class="exercise-actions">
                 <button type="button" disabled=move || !connected() on:click=subscribe_form>"Subscribe"</button>
             </div>
             <ul class="subs">{sub_rows}</ul>
             <p class="field-error" role="alert">{move || action_error.get()}</p>
-            <div class="field">
-                <label for="live-payload">"Payload"</label>
-                <input id="live-payload" class="text" type="text" prop:value=move || payload.get() on:input=move |ev| payload.set(event_target_value(&ev)) />
-            </div>
-            <label class="check"><input type="checkbox" prop:checked=move || retain.get() on:change=move |ev| retain.set(event_target_checked(&ev)) />" Retain"</label>
+            {text_box("live-payload", "Payload", None, Kind::Text, payload)}
+            {check_box("live-retain", "Retain", None, retain)}
             <PublishPropsForm props=publish_props v5=v5 />
             <div class="exercise-actions">
                 <button type="button" disabled=move || !connected() on:click=publish_form>"Publish"</button>

@@ -1,6 +1,7 @@
 //! MQTT 5 on the live page: properties to publish with, and subscription
 //! options, each with one line on what it changes.
 
+use crate::components::{check_box, text_box, Kind};
 use leptos::prelude::*;
 use mqtt_lab_core::inspect;
 use mqtt_lab_core::mqtt::Properties;
@@ -38,39 +39,17 @@ impl PublishProps {
     }
 }
 
-fn text_input(
-    id: &'static str,
-    label: &'static str,
-    help: &'static str,
-    value: RwSignal<String>,
-) -> impl IntoView {
-    let help_id = format!("{id}-help");
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <input id=id class="text" type="text" autocomplete="off" spellcheck="false" aria-describedby=help_id.clone()
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
-            <p id=help_id class="hint">{help}</p>
-        </div>
-    }
-}
-
 #[component]
 pub fn PublishPropsForm(props: PublishProps, #[prop(into)] v5: Signal<bool>) -> impl IntoView {
     view! {
         <details class="overrides">
             <summary>"MQTT 5 properties of the message"</summary>
             {move || (!v5.get()).then(|| view! { <p class="hint">"Connect with MQTT 5.0 to send these; 3.1.1 has no properties."</p> })}
-            <div class="field">
-                <label for="pub-user">"User properties (one name=value a line)"</label>
-                <textarea id="pub-user" class="hex-input" spellcheck="false" aria-describedby="pub-user-help"
-                    prop:value=move || props.user.get() on:input=move |ev| props.user.set(event_target_value(&ev))></textarea>
-                <p id="pub-user-help" class="hint">"Your own metadata, passed to subscribers unchanged, in order."</p>
-            </div>
-            {text_input("pub-ct", "Content type", "A MIME type such as application/json; the broker does not look at it.", props.content_type)}
-            {text_input("pub-exp", "Message expiry (s)", "The broker drops the message if it cannot deliver it within this time; subscribers see the time left.", props.expiry)}
-            {text_input("pub-rt", "Response topic", "Request/response: where the receiver should publish its answer (no wildcards).", props.response_topic)}
-            {text_input("pub-cd", "Correlation data", "Sent back with the answer so the requester can tell which request it answers.", props.correlation)}
+            {text_box("pub-user", "User properties (one name=value a line)", Some("Your own metadata, passed to subscribers unchanged, in order."), Kind::Lines, props.user)}
+            {text_box("pub-ct", "Content type", Some("A MIME type such as application/json; the broker does not look at it."), Kind::Text, props.content_type)}
+            {text_box("pub-exp", "Message expiry (s)", Some("The broker drops the message if it cannot deliver it within this time; subscribers see the time left."), Kind::Text, props.expiry)}
+            {text_box("pub-rt", "Response topic", Some("Request/response: where the receiver should publish its answer (no wildcards)."), Kind::Text, props.response_topic)}
+            {text_box("pub-cd", "Correlation data", Some("Sent back with the answer so the requester can tell which request it answers."), Kind::Text, props.correlation)}
         </details>
     }
 }
@@ -100,10 +79,8 @@ pub fn SubOptionsForm(options: SubOptions, #[prop(into)] v5: Signal<bool>) -> im
         <fieldset class="sub-options">
             <legend>"Subscription options (MQTT 5)"</legend>
             {move || (!v5.get()).then(|| view! { <p class="hint">"3.1.1 has none of these: connect with 5.0 to try them."</p> })}
-            <label class="check"><input type="checkbox" aria-describedby="opt-nl-help" prop:checked=move || o.no_local.get() on:change=move |ev| o.no_local.set(event_target_checked(&ev)) />" No Local"</label>
-            <p id="opt-nl-help" class="hint">"The broker does not send you your own messages. See it: subscribe with it, then publish to the same topic: nothing comes back."</p>
-            <label class="check"><input type="checkbox" aria-describedby="opt-rap-help" prop:checked=move || o.retain_as_published.get() on:change=move |ev| o.retain_as_published.set(event_target_checked(&ev)) />" Retain As Published"</label>
-            <p id="opt-rap-help" class="hint">"Live messages keep the RETAIN flag they were published with (otherwise 0): publish with Retain and watch the log's Retain column."</p>
+            {check_box("opt-nl", "No Local", Some("The broker does not send you your own messages. See it: subscribe with it, then publish to the same topic: nothing comes back."), o.no_local)}
+            {check_box("opt-rap", "Retain As Published", Some("Live messages keep the RETAIN flag they were published with (otherwise 0): publish with Retain and watch the log's Retain column."), o.retain_as_published)}
             <div class="field">
                 <label for="opt-rh">"Retain Handling"</label>
                 <select id="opt-rh" aria-describedby="opt-rh-help" on:change=move |ev| o.retain_handling.set(event_target_value(&ev).parse().unwrap_or(0))>
