@@ -55,9 +55,9 @@ fi
 # --- wasm-opt, the browser-test packages (with ws for the live tests' fake brokers) and
 # mqtt-packet (the differential test's other codec) from npm, pinned in package-lock.json
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
-   || [ ! -d node_modules/mqtt-packet ] || [ ! -d node_modules/ws ] \
+   || [ ! -d node_modules/mqtt-packet ] || [ ! -d node_modules/ws ] || [ ! -x node_modules/.bin/terser ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci (binaryen $BINARYEN_VERSION, playwright-core, axe-core, mqtt-packet, ws)"
+  log "npm ci (binaryen $BINARYEN_VERSION, terser, playwright-core, axe-core, mqtt-packet, ws)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
