@@ -354,13 +354,13 @@ fn from_json(v: &Value, p: Protocol) -> Result<Packet, String> {
         Ok(Ack {
             packet_id: id()?,
             code: code()?,
-            properties: props()?,
+            properties: props()?.into(),
         })
     };
     let disconnect = || -> Result<Disconnect, String> {
         Ok(Disconnect {
             code: code()?,
-            properties: props()?,
+            properties: props()?.into(),
         })
     };
     let flag = |k: &str| v[k].as_bool().unwrap_or(false);
@@ -373,7 +373,7 @@ fn from_json(v: &Value, p: Protocol) -> Result<Packet, String> {
             },
             clean_start: flag("clean"),
             keep_alive_s: num(&v["keepalive"], "keepalive")?,
-            properties: props()?,
+            properties: props()?.into(),
             client_id: str_of(&v["clientId"])?.to_string(),
             will: match &v["will"] {
                 Value::Null => None,
@@ -382,7 +382,7 @@ fn from_json(v: &Value, p: Protocol) -> Result<Packet, String> {
                     payload: unhex(str_of(&w["payload"])?)?,
                     qos: qos(&w["qos"])?,
                     retain: w["retain"].as_bool().unwrap_or(false),
-                    properties: props_from(&w["properties"])?,
+                    properties: props_from(&w["properties"])?.into(),
                 }),
             },
             username: v["username"].as_str().map(str::to_string),
@@ -391,7 +391,7 @@ fn from_json(v: &Value, p: Protocol) -> Result<Packet, String> {
         "connack" => Packet::Connack(Connack {
             session_present: flag("sessionPresent"),
             code: code()?,
-            properties: props()?,
+            properties: props()?.into(),
             protocol: p,
         }),
         "publish" => Packet::Publish(Publish {
@@ -400,7 +400,7 @@ fn from_json(v: &Value, p: Protocol) -> Result<Packet, String> {
             retain: flag("retain"),
             topic: str_of(&v["topic"])?.to_string(),
             packet_id: id()?,
-            properties: props()?,
+            properties: props()?.into(),
             payload: unhex(str_of(&v["payload"])?)?,
         }),
         "puback" => Packet::Puback(ack()?),
@@ -409,7 +409,7 @@ fn from_json(v: &Value, p: Protocol) -> Result<Packet, String> {
         "pubcomp" => Packet::Pubcomp(ack()?),
         "subscribe" => Packet::Subscribe(Subscribe {
             packet_id: id()?,
-            properties: props()?,
+            properties: props()?.into(),
             filters: v["subscriptions"]
                 .as_array()
                 .ok_or("subscriptions: a list")?
@@ -427,17 +427,17 @@ fn from_json(v: &Value, p: Protocol) -> Result<Packet, String> {
         }),
         "suback" => Packet::Suback(Suback {
             packet_id: id()?,
-            properties: props()?,
+            properties: props()?.into(),
             codes: codes(&v["granted"])?,
         }),
         "unsubscribe" => Packet::Unsubscribe(Unsubscribe {
             packet_id: id()?,
-            properties: props()?,
+            properties: props()?.into(),
             filters: strings(&v["unsubscriptions"])?,
         }),
         "unsuback" => Packet::Unsuback(Unsuback {
             packet_id: id()?,
-            properties: props()?,
+            properties: props()?.into(),
             codes: codes(&v["granted"])?,
         }),
         "pingreq" => Packet::Pingreq,

@@ -534,7 +534,8 @@ mod tests {
                 subscription_identifiers: vec![7],
                 topic_alias: Some(3),
                 ..Properties::default()
-            },
+            }
+            .into(),
             ..Publish::default()
         };
         let shown: Vec<String> = message_properties(&p)

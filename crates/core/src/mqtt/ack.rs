@@ -5,7 +5,7 @@
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, Rule};
 use super::packet::{self, PacketType};
-use super::properties::{Context, Properties};
+use super::properties::{Context, Properties, Props};
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -13,7 +13,7 @@ pub struct Ack {
     pub packet_id: u16,
     /// 0 on 3.1.1, which has no reason codes here.
     pub code: u8,
-    pub properties: Properties,
+    pub properties: Props,
 }
 
 fn context(t: PacketType) -> Context {

@@ -242,7 +242,8 @@ impl<'a, 't> Reader<'a, 't> {
                 UTF8_WELL_FORMED,
             )
         })?;
-        if let Some(i) = s.find('\0') {
+        // U+0000 is the only character with a zero byte in UTF-8.
+        if let Some(i) = bytes.iter().position(|&b| b == 0) {
             return Err(self.error_at(
                 start + i,
                 ErrorKind::Malformed,

@@ -3,7 +3,7 @@
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::packet::{self, PacketType};
-use super::properties::{Context, Properties};
+use super::properties::{Context, Properties, Props};
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,7 +11,7 @@ pub struct Connack {
     pub session_present: bool,
     /// MQTT 5 reason code, or 3.1.1 return code (see `protocol`).
     pub code: u8,
-    pub properties: Properties,
+    pub properties: Props,
     /// The version the answer is in. A 3.1.1-only broker answers a 5.0
     /// CONNECT with a two-byte 3.1.1 CONNACK, usually return code 1
     /// (unacceptable protocol version): its code is then a 3.1.1 code.
@@ -23,7 +23,7 @@ impl Default for Connack {
         Self {
             session_present: false,
             code: 0,
-            properties: Properties::default(),
+            properties: Props::default(),
             protocol: Protocol::V5,
         }
     }
@@ -79,7 +79,7 @@ impl Connack {
         let properties = if p == Protocol::V5 {
             Properties::read(r, Context::Connack)?
         } else {
-            Properties::default()
+            Props::default()
         };
         Ok(Connack {
             session_present,

@@ -3,7 +3,7 @@
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::packet::QoS;
-use super::properties::{Context, Properties};
+use super::properties::{Context, Properties, Props};
 use super::topic;
 use super::Protocol;
 
@@ -16,7 +16,7 @@ pub struct LastWill {
     pub qos: QoS,
     pub retain: bool,
     /// MQTT 5 Will Properties (§3.1.3.2).
-    pub properties: Properties,
+    pub properties: Props,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct Connect {
     pub protocol: Protocol,
     pub clean_start: bool,
     pub keep_alive_s: u16,
-    pub properties: Properties,
+    pub properties: Props,
     pub client_id: String,
     pub will: Option<LastWill>,
     pub username: Option<String>,
@@ -37,7 +37,7 @@ impl Default for Connect {
             protocol: Protocol::V5,
             clean_start: true,
             keep_alive_s: 60,
-            properties: Properties::default(),
+            properties: Props::default(),
             client_id: String::new(),
             will: None,
             username: None,
@@ -162,14 +162,14 @@ impl Connect {
         let properties = if p == Protocol::V5 {
             Properties::read(r, Context::Connect)?
         } else {
-            Properties::default()
+            Props::default()
         };
         let client_id = r.utf8_field("Client Identifier", CLIENT_ID)?.to_string();
         let will = if will_flag {
             let properties = if p == Protocol::V5 {
                 Properties::read(r, Context::Will)?
             } else {
-                Properties::default()
+                Props::default()
             };
             // Whether the broker accepts the topic is its decision (0x90 in CONNACK).
             let topic = r.utf8_field("Will Topic", WILL_TOPIC)?.to_string();
@@ -345,14 +345,15 @@ mod tests {
                 session_expiry_interval: Some(3600),
                 maximum_packet_size: Some(262_144),
                 ..Properties::default()
-            },
+            }
+            .into(),
             client_id: "c".into(),
             will: Some(LastWill {
                 topic: "w".into(),
                 payload: b"x".to_vec(),
                 qos: QoS::AtLeastOnce,
                 retain: true,
-                properties: Properties::default(),
+                properties: Props::default(),
             }),
             username: Some("u".into()),
             password: Some(b"p".to_vec()),

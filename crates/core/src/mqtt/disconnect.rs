@@ -7,13 +7,13 @@
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError};
 use super::packet::{self, PacketType};
-use super::properties::{Context, Properties};
+use super::properties::{Context, Properties, Props};
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Disconnect {
     pub code: u8,
-    pub properties: Properties,
+    pub properties: Props,
 }
 
 fn parts(t: PacketType) -> (Context, Sec) {

@@ -31,7 +31,7 @@ pub use packet::{
     decode, Ack, Connack, Connect, Disconnect, LastWill, Packet, PacketType, Publish, QoS, Suback,
     Subscribe, Subscription, Unsuback, Unsubscribe,
 };
-pub use properties::Properties;
+pub use properties::{Properties, Props};
 
 /// The protocol version a session speaks (Protocol Level in CONNECT,
 /// §3.1.2.2: 4 for 3.1.1, 5 for 5.0).

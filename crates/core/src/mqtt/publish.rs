@@ -3,7 +3,7 @@
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::packet::{self, QoS};
-use super::properties::{Context, Properties};
+use super::properties::{Context, Properties, Props};
 use super::topic;
 use super::Protocol;
 
@@ -16,7 +16,7 @@ pub struct Publish {
     pub topic: String,
     /// 0 for QoS 0, which has none (3.1.1 [MQTT-2.3.1-5], 5.0 [MQTT-2.2.1-2]).
     pub packet_id: u16,
-    pub properties: Properties,
+    pub properties: Props,
     pub payload: Vec<u8>,
 }
 
@@ -50,7 +50,7 @@ impl Publish {
         }
         let topic_at = r.pos();
         let topic = r.utf8_field("Topic Name", TOPIC)?.to_string();
-        if topic.contains(['+', '#']) {
+        if topic::has_wildcard(&topic) {
             return Err(r.error_at(
                 topic_at,
                 ErrorKind::Malformed,
@@ -77,7 +77,7 @@ impl Publish {
         let properties = if p == Protocol::V5 {
             Properties::read(r, Context::Publish)?
         } else {
-            Properties::default()
+            Props::default()
         };
         if topic.is_empty() && properties.topic_alias.is_none() {
             return Err(r.error_at(

@@ -3,7 +3,7 @@
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::packet::{self, PacketType, QoS};
-use super::properties::{Context, Properties};
+use super::properties::{Context, Properties, Props};
 use super::topic;
 use super::Protocol;
 
@@ -24,14 +24,14 @@ pub struct Subscription {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Subscribe {
     pub packet_id: u16,
-    pub properties: Properties,
+    pub properties: Props,
     pub filters: Vec<Subscription>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Suback {
     pub packet_id: u16,
-    pub properties: Properties,
+    pub properties: Props,
     /// One per filter: granted QoS (0-2) or a failure (0x80 and above).
     pub codes: Vec<u8>,
 }
@@ -51,7 +51,7 @@ impl Subscribe {
         let properties = if p == Protocol::V5 {
             Properties::read(r, Context::Subscribe)?
         } else {
-            Properties::default()
+            Props::default()
         };
         let mut filters = Vec::new();
         while !r.is_empty() {
@@ -204,7 +204,7 @@ impl Suback {
         let properties = if r.protocol == Protocol::V5 {
             Properties::read(r, Context::Suback)?
         } else {
-            Properties::default()
+            Props::default()
         };
         let mut codes = Vec::new();
         while !r.is_empty() {

@@ -3,21 +3,21 @@
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::packet::{self, PacketType};
-use super::properties::{Context, Properties};
+use super::properties::{Context, Properties, Props};
 use super::topic;
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unsubscribe {
     pub packet_id: u16,
-    pub properties: Properties,
+    pub properties: Props,
     pub filters: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unsuback {
     pub packet_id: u16,
-    pub properties: Properties,
+    pub properties: Props,
     /// 5.0: one per filter; 3.1.1 has none.
     pub codes: Vec<u8>,
 }
@@ -32,7 +32,7 @@ impl Unsubscribe {
         let properties = if r.protocol == Protocol::V5 {
             Properties::read(r, Context::Unsubscribe)?
         } else {
-            Properties::default()
+            Props::default()
         };
         let mut filters = Vec::new();
         while !r.is_empty() {

@@ -18,7 +18,7 @@ use super::packet::{
     Ack, Connack, Connect, Disconnect, LastWill, Packet, PacketType, Publish, QoS, Sender,
     Subscribe, Subscription, Unsubscribe,
 };
-use super::properties::Properties;
+use super::properties::{Properties, Props};
 use super::{topic, Protocol};
 use session::{Incoming, Session};
 use std::collections::{HashMap, VecDeque};
@@ -329,7 +329,7 @@ impl Client {
             protocol: o.protocol,
             clean_start: o.clean_start,
             keep_alive_s: o.keep_alive_s,
-            properties,
+            properties: properties.into(),
             client_id: o.client_id.clone(),
             will: o.will.clone(),
             username: o.username.clone(),
@@ -470,7 +470,7 @@ impl Client {
         let names = filters.iter().map(|s| s.filter.clone()).collect();
         let packet = Packet::Subscribe(Subscribe {
             packet_id: id,
-            properties: Properties::default(),
+            properties: Props::default(),
             filters,
         });
         match self.send_packet(&packet, now_ms) {
@@ -492,7 +492,7 @@ impl Client {
         let id = self.session.reserve_id().ok_or_else(no_free_id)?;
         let packet = Packet::Unsubscribe(Unsubscribe {
             packet_id: id,
-            properties: Properties::default(),
+            properties: Props::default(),
             filters: filters.clone(),
         });
         match self.send_packet(&packet, now_ms) {
@@ -547,7 +547,7 @@ impl Client {
         if self.options.protocol == Protocol::V5 {
             let d = Disconnect {
                 code: e.kind.reason_code(),
-                properties: Properties::default(),
+                properties: Props::default(),
             };
             self.send_own(Packet::Disconnect(d), now_ms);
         }
@@ -664,10 +664,11 @@ impl Client {
             Packet::Pingresp => self.ping_sent_ms = None,
             Packet::Disconnect(d) => {
                 self.state = State::Closing;
+                let p = d.properties.into_inner();
                 self.events.push_back(Event::ServerDisconnect {
                     code: d.code,
-                    reason_string: d.properties.reason_string,
-                    server_reference: d.properties.server_reference,
+                    reason_string: p.reason_string,
+                    server_reference: p.server_reference,
                 });
             }
             Packet::Auth(_) => self.violation(
@@ -693,7 +694,7 @@ impl Client {
             self.events.push_back(Event::Refused {
                 code: c.code,
                 protocol: c.protocol,
-                reason_string: c.properties.reason_string,
+                reason_string: c.properties.into_inner().reason_string,
             });
             return;
         }
@@ -728,7 +729,7 @@ impl Client {
         self.events.push_back(Event::Connected {
             session_present: c.session_present,
             elapsed_ms: now_ms.saturating_sub(since_ms),
-            assigned_client_id: c.properties.assigned_client_identifier,
+            assigned_client_id: c.properties.assigned_client_identifier.clone(),
             limits: self.limits.clone(),
             lost_in_flight,
         });
@@ -902,7 +903,7 @@ fn ack(packet_id: u16, code: u8) -> Ack {
     Ack {
         packet_id,
         code,
-        properties: Properties::default(),
+        properties: Props::default(),
     }
 }
 

@@ -80,7 +80,7 @@ impl Session {
             retain: m.retain,
             topic: m.topic.clone(),
             packet_id,
-            properties: m.properties.clone(),
+            properties: m.properties.clone().into(),
             payload: m.payload.clone(),
         }
     }

@@ -33,7 +33,7 @@ fn connected_with(protocol: Protocol, clean: bool, properties: Properties) -> Cl
     c.connect(1000).unwrap();
     sent(&mut c);
     let connack = Connack {
-        properties,
+        properties: properties.into(),
         protocol,
         ..Connack::default()
     };
