@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use mqtt_lab_core::inspect::spec_url;
 use mqtt_lab_core::mqtt::coding::Field;
 use mqtt_lab_core::mqtt::{DecodeError, Protocol};
+use mqtt_lab_core::spec_anchors;
 
 /// Bytes shown in the hex view at most; a longer packet says how many more.
 const HEX_SHOWN: usize = 2048;
@@ -86,8 +87,11 @@ fn fields_markup(o: &Opened) -> String {
         let link = if f.section.is_empty() {
             String::new()
         } else {
+            let at = spec_anchors::anchor(p, f.section)
+                .map(|a| format!("#{a}"))
+                .unwrap_or_default();
             format!(
-                r#"<a href="{}" target="_blank" rel="noopener" title="Section {} of {}">§{}</a>"#,
+                r#"<a href="{}{at}" target="_blank" rel="noopener" title="Section {} of {}">§{}</a>"#,
                 spec_url(p),
                 f.section,
                 version_name(p),

@@ -47,7 +47,11 @@ test('a pasted dump decodes offline, field by field, with each field linked to i
     'Connect Flags', 'Keep Alive', 'Properties', 'Property Length', 'Client Identifier']);
   assert.deepEqual(rows.find((r) => r[0] === 'Keep Alive'), ['Keep Alive', '60', '10–11', '§3.1.2.10']);
   assert.ok(rows.every((r) => r[3].startsWith('§')), 'every field links to its section');
-  assert.equal(await page.locator('.fields-table a').first().getAttribute('href'), 'https://docs.oasis-open.org/mqtt/mqtt/v5.0/os/mqtt-v5.0-os.html');
+    // Links open the section itself: the standard's own bookmarks (2.1.2 MQTT
+  // Control Packet type, 3.1.2.10 Keep Alive in the 5.0 contents).
+  const spec = 'https://docs.oasis-open.org/mqtt/mqtt/v5.0/os/mqtt-v5.0-os.html';
+  assert.equal(await page.locator('.fields-table a').first().getAttribute('href'), `${spec}#_Toc3901022`);
+  assert.equal(await page.locator('.fields-table tr', { hasText: 'Keep Alive' }).locator('a').getAttribute('href'), `${spec}#_Toc3901045`);
   // Choosing a field highlights exactly its bytes.
   await page.getByRole('button', { name: 'Client Identifier' }).click();
   assert.deepEqual(await page.locator('.hex-view .byte.sel').allInnerTexts(), ['00', '08', '6d', '71', '74', '74', '2d', '6c', '61', '62']);

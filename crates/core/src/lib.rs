@@ -23,6 +23,7 @@ pub mod reason_codes;
 pub mod reconnect;
 pub mod rng;
 pub mod snippets;
+pub mod spec_anchors;
 pub mod tls_timeout;
 pub mod topic_tree;
 pub mod widgets;
