@@ -33,15 +33,20 @@ export async function received(page) {
 }
 
 /**
- * Presses `key` in the focused element, one press after the other, until the
- * page's count reaches `want` or `ms` pass. The count is watched inside
- * the page, so that nothing but key presses is asked of it meanwhile.
+ * Presses `key` in the focused element, one press after the other (with
+ * `gapMs` between them: 0 presses as fast as playwright can, a few hundred a
+ * second), until the page's count reaches `want` or `ms` pass. The count is
+ * watched inside the page, so that nothing but key presses is asked of it
+ * meanwhile.
  */
-export async function pressUntil(page, want, ms, key = 'k') {
+export async function pressUntil(page, want, ms, key = 'k', gapMs = 0) {
   let done = false;
   const reached = page.waitForFunction((n) => Number(document.querySelector('output[name="messages-received"]').dataset.value) >= n,
     want, { timeout: ms, polling: 50 }).then(() => { done = true; }, () => { done = true; });
-  while (!done) await page.keyboard.press(key);
+  while (!done) {
+    await page.keyboard.press(key);
+    if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+  }
   await reached;
 }
 

@@ -4,8 +4,11 @@
 
 use leptos::prelude::*;
 
-/// Rows moved into view per animation frame at most.
-const PER_FRAME: usize = 40;
+/// Rows moved into view per animation frame at most: 600 a second per list,
+/// more than anyone reads. At 40 the rows' DOM work took so much of each
+/// frame that a flood of one-packet WebSocket frames came in at about 10,000
+/// messages a second; at 10, about 13,000 (BENCHMARKS.md).
+const PER_FRAME: usize = 10;
 
 /// Appends `new` to `list` and keeps the newest `max`; how many went.
 fn keep_newest<T>(list: &mut Vec<T>, new: Vec<T>, max: usize) -> u64 {
