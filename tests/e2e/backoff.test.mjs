@@ -42,7 +42,7 @@ test('choosing full jitter updates the URL, the snippet and the fleet', async ()
     const v = parseFloat(document.querySelector('output[name="all-connected-s"]').dataset.value);
     return v > 0 && v < 120;
   });
-  assert.equal(params(page).get('jitter'), 'full');
+  assert.equal((await params(page)).get('jitter'), 'full');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -29,7 +29,7 @@ test('a small breach chance with real upkeep flips the verdict, with the securit
   await page.waitForFunction(() => document.querySelector('output[name="verdict"]').dataset.value === 'public');
   assert.equal(await value(page, 'private-usd'), '13200');
   assert.match(await page.locator('.verdict').innerText(), /anyone can read and send commands/);
-  assert.equal(params(page).get('maint_hours_month'), '4');
+  assert.equal((await params(page)).get('maint_hours_month'), '4');
   assert.deepEqual(errors, []);
   await context.close();
 });

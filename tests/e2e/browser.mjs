@@ -36,9 +36,13 @@ export async function value(page, key) {
   return page.locator(`output[name="${key}"]`).getAttribute('data-value');
 }
 
-/** The query parameters currently in the address bar. */
-export function params(page) {
-  return new URL(page.url()).searchParams;
+/**
+ * The query parameters in the address bar. The page writes them in a task
+ * of its own after the one that handled the input (src/url_state.rs), so
+ * they are read in a task queued after that one.
+ */
+export async function params(page) {
+  return new URLSearchParams(await page.evaluate(() => new Promise((r) => setTimeout(() => r(location.search), 0))));
 }
 
 /** Replaces the text of the field labelled `label` as a user would type it. */

@@ -28,11 +28,11 @@ test('typing updates the outputs and the URL', async () => {
   await page.waitForFunction(() => document.querySelector('output[name="required-connections"]').dataset.value === '3016');
   // 2500 × 1.2 + 10 + 6 = 3016; 3016 / 0.8 = 3770.
   assert.equal(await value(page, 'recommended-limit'), '3770');
-  assert.equal(params(page).get('devices'), '2500');
-  assert.equal(params(page).get('w'), 'capacity');
+  assert.equal((await params(page)).get('devices'), '2500');
+  assert.equal((await params(page)).get('w'), 'capacity');
   await typeInto(page, 'Alert threshold (%)', '50');
   await page.waitForFunction(() => document.querySelector('output[name="recommended-limit"]').dataset.value === '6032');
-  assert.equal(params(page).get('alert'), '50');
+  assert.equal((await params(page)).get('alert'), '50');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -81,7 +81,7 @@ test('an unparsable URL parameter is ignored with a visible notice', async () =>
   const { page, errors, context } = await open(browser, '?w=capacity&devices=lots&backend=5', { waitFor: W });
   assert.match(await page.locator('.notices').innerText(), /Ignored devices=lots: .*Using the default, 1000\./);
   assert.equal(await value(page, 'required-connections'), '1216');
-  assert.equal(params(page).get('devices'), '1000');
+  assert.equal((await params(page)).get('devices'), '1000');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -26,7 +26,7 @@ test('debug: intermittent loss with publisher QoS 1 and subscriber QoS 0 is a Qo
   assert.equal(await value(page, 'cause'), 'qos-mismatch');
   await page.getByRole('group', { name: 'Subscriber QoS' }).getByLabel('1').check();
   await page.waitForFunction(() => document.querySelector('output[name="cause"]').dataset.value === 'connection-drops-in-flight');
-  assert.equal(params(page).get('sub_qos'), '1');
+  assert.equal((await params(page)).get('sub_qos'), '1');
   // The checklist is keyboard operable.
   await page.locator('#step-connection').focus();
   await page.keyboard.press('Space');
@@ -60,7 +60,7 @@ test('battery: 3000 mAh at 180 mA and 20 mA give 16.7 h, 150 h and 9.0', async (
   await page.waitForFunction(() => document.querySelector('output[name="average-ma"]').dataset.value === '2.4098');
   await page.getByLabel('loop() in your own loop').check();
   await page.waitForFunction(() => document.querySelector('.snippet pre').innerText.includes('enters deep sleep'));
-  assert.equal(params(page).get('strategy'), 'loop');
+  assert.equal((await params(page)).get('strategy'), 'loop');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -60,7 +60,7 @@ test('tabs switch with the arrow keys and the URL follows; match and label score
   await page.waitForFunction(() => document.querySelector('output[name="score"]').dataset.value === '1');
   await page.keyboard.press('End');
   await page.getByRole('tab', { name: 'Label the flow' }).click();
-  assert.equal(params(page).get('tab'), 'label');
+  assert.equal((await params(page)).get('tab'), 'label');
   for (const [i, tool] of ['Serial Monitor', 'MQTT Explorer', "mosquitto_sub -t '#' -v", 'Payload decode test'].entries()) {
     await page.locator(`#label-${i}`).selectOption({ label: tool });
   }

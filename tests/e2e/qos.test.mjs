@@ -31,7 +31,7 @@ test('matching QoS 1 with a persistent session and 5 retries delivers above 99.9
   // Clean: the broker resends nothing to the subscriber (95 %), but paho's
   // publisher still resends after reconnecting (1 − 0.05^6): issue 13, point 9.
   await page.waitForFunction(() => Math.abs(Number(document.querySelector('output[name="delivery-pct"]').dataset.value) - 94.999998515625) < 1e-6);
-  assert.equal(params(page).get('session'), 'clean');
+  assert.equal((await params(page)).get('session'), 'clean');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -66,7 +66,7 @@ test('stepping through one message with the connection dropping where the learne
   // Choose the PUBACK arrow: the connection drops there.
   await page.getByRole('button', { name: /^#2, broker → publisher: PUBACK/ }).click();
   await page.waitForFunction(() => document.querySelector('output[name="step-delivered"]').dataset.value === '2');
-  assert.equal(params(page).get('drop'), '2');
+  assert.equal((await params(page)).get('drop'), '2');
   const cut = await names();
   assert.equal(cut[1], '#2, broker → publisher: PUBACK id=1 (cut: the connection drops before the acknowledgement arrives)');
   assert.equal(cut[2], '#3, note: reconnect, session present: PUBLISH is sent again with DUP=1');
@@ -98,7 +98,7 @@ test('per-hop overrides: a perfect first hop and 10 % on the second', async () =
   await page.waitForFunction(() => document.querySelector('#t-loss_out_pct-error').textContent.includes('not a number'));
   await typeInto(page, 'Broker → subscriber, cut in flight (%)', '');
   await page.waitForFunction(() => document.querySelector('output[name="delivery-pct"]').dataset.value === '95');
-  assert.equal(params(page).get('loss_out_pct'), null);
+  assert.equal((await params(page)).get('loss_out_pct'), null);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -63,8 +63,8 @@ test('search by word and by hex, select from the table, URL follows', async () =
   await page.waitForFunction(() => document.querySelectorAll('.codes-table tbody tr').length === 1);
   await page.getByRole('button', { name: 'Show 134' }).click();
   await page.waitForFunction(() => document.querySelector('output[name="code-name"]').dataset.value === 'Bad User Name or Password');
-  assert.equal(params(page).get('code'), '134');
-  assert.equal(params(page).get('q'), 'password');
+  assert.equal((await params(page)).get('code'), '134');
+  assert.equal((await params(page)).get('q'), 'password');
   await typeInto(page, 'Search the table', '0x8E');
   await page.waitForFunction(() => document.querySelector('.codes-table tbody tr td:nth-child(3)')?.textContent === 'Session taken over');
   await typeInto(page, 'Code (decimal or 0x hex)', 'abc');

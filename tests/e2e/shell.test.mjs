@@ -19,7 +19,7 @@ test('the gallery lists every widget of the registry and links it', async () => 
     (as) => as.map((a) => new URL(a.href).searchParams.get('w'))), widgets);
   await page.getByRole('link', { name: 'Broker capacity planner' }).click();
   await page.waitForSelector('output[name="required-connections"]');
-  assert.equal(params(page).get('w'), 'capacity');
+  assert.equal((await params(page)).get('w'), 'capacity');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -62,7 +62,7 @@ test('theme=dark and theme=light override the system; without it the page follow
   const background = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const dark = await open(browser, '?w=capacity&theme=dark', { colorScheme: 'light', waitFor: 'output[name="required-connections"]' });
   assert.equal(await background(dark.page), 'rgb(13, 17, 23)');
-  assert.equal(params(dark.page).get('theme'), 'dark');
+  assert.equal((await params(dark.page)).get('theme'), 'dark');
   assert.deepEqual(dark.errors, []);
   await dark.context.close();
 
@@ -75,7 +75,7 @@ test('theme=dark and theme=light override the system; without it the page follow
   await system.page.emulateMedia({ colorScheme: 'dark' });
   await system.page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
   assert.equal(await background(system.page), 'rgb(13, 17, 23)');
-  assert.equal(params(system.page).get('theme'), null);
+  assert.equal((await params(system.page)).get('theme'), null);
   await system.context.close();
 
   // Anything else is ignored with a notice, and dropped from the address.

@@ -41,8 +41,8 @@ test('TLS 1.3 and resumption are faster; the custom device shows its crypto fiel
   await page.waitForFunction((b) => Number(document.querySelector('output[name="connect-ms"]').dataset.value) === b - 100, before12);
   await page.getByLabel('Resumed session').check();
   await page.waitForFunction(() => Number(document.querySelector('output[name="connect-ms"]').dataset.value) === 640);
-  assert.equal(params(page).get('tls'), '1.3');
-  assert.equal(params(page).get('resume'), '1');
+  assert.equal((await params(page)).get('tls'), '1.3');
+  assert.equal((await params(page)).get('resume'), '1');
   assert.equal(await page.getByLabel('Crypto time, custom device (ms)', { exact: true }).count(), 0);
   await page.getByLabel('Device').selectOption('custom');
   await typeInto(page, 'Crypto time, custom device (ms)', '500');
