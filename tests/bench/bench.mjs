@@ -130,10 +130,9 @@ try {
   // of finding any moment the page does not answer). Presses travel through
   // the DevTools protocol and cost the browser, not only the page, so the
   // last figure is also taken for a page that only counts frames (`bare`).
-  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const flood = async (label, n, url, before, send, bare = false) => {
     const row = [label];
-    let delays = [];
+    const delays = [];
     let longest = 0;
     for (const gap of [null, 100, 0]) {
       const rates = [];

@@ -118,7 +118,6 @@ fn main() {
         case += n;
     }
     let t2 = clock();
-
     let (decoder_s, client_s) = (t1 - t0, t2 - t1);
     println!(
         "fuzz, seed {seed}: {inputs} inputs in {:.1} s of CPU time, {:.0} inputs/s \
