@@ -301,6 +301,44 @@ fn line_layout<'a, 'b>(root: &'a Area, t: &Theme) -> ChartBuilder<'a, 'b, Canvas
     b
 }
 
+/// The grid and axes of a chart whose rows are named on the y axis (the
+/// lanes of a [`Timeline`], the bars of a bar chart): one tick per row with
+/// its name, the x axis's ticks and title.
+fn row_mesh(
+    chart: &mut ChartContext<
+        '_,
+        CanvasBackend,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    t: &Theme,
+    x_label: &str,
+    x1: f64,
+    names: &[String],
+) {
+    let _ = chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(x_label)
+        .x_labels(if t.css_w < 420.0 { 4 } else { 8 })
+        .y_labels(names.len().max(1))
+        .label_style(t.font(12.0))
+        .axis_desc_style(t.font(12.0))
+        .x_label_formatter(&|v| tick_label(*v, x1))
+        .y_label_formatter(&|v| {
+            let i = v.round();
+            if (v - i).abs() < 0.01 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .max_light_lines(1)
+        .light_line_style(t.grid.mix(0.4))
+        .bold_line_style(t.grid)
+        .axis_style(t.fg.mix(0.8))
+        .draw();
+}
+
 /// Events on lanes over time: a few devices' connection attempts, admitted
 /// (a filled dot) or refused (a cross), on the same time axis as a line
 /// chart drawn with [`line_layout`].
@@ -321,28 +359,7 @@ impl Drawable for Timeline {
         else {
             return;
         };
-        let _ = chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc(self.x_label.as_str())
-            .x_labels(if t.css_w < 420.0 { 4 } else { 8 })
-            .y_labels(self.lanes.len().max(1))
-            .label_style(t.font(12.0))
-            .axis_desc_style(t.font(12.0))
-            .x_label_formatter(&|v| tick_label(*v, x1))
-            .y_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 0.01 && i >= 0.0 {
-                    self.lanes.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .max_light_lines(1)
-            .light_line_style(t.grid.mix(0.4))
-            .bold_line_style(t.grid)
-            .axis_style(t.fg.mix(0.8))
-            .draw();
+        row_mesh(&mut chart, t, &self.x_label, x1, &self.lanes);
         let (ok, refused) = (t.tone(Tone::Primary), t.tone(Tone::Danger));
         let size = t.px(5.0);
         for &(x, lane, admitted) in self.events.iter().filter(|e| e.0 <= x1) {
@@ -480,28 +497,7 @@ impl Drawable for BarChart {
         else {
             return;
         };
-        let _ = chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc(self.x_label.as_str())
-            .x_labels(if t.css_w < 420.0 { 4 } else { 8 })
-            .y_labels(self.rows.len().max(1))
-            .label_style(t.font(12.0))
-            .axis_desc_style(t.font(12.0))
-            .x_label_formatter(&|v| tick_label(*v, x1))
-            .y_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 0.01 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .max_light_lines(1)
-            .light_line_style(t.grid.mix(0.4))
-            .bold_line_style(t.grid)
-            .axis_style(t.fg.mix(0.8))
-            .draw();
+        row_mesh(&mut chart, t, &self.x_label, x1, &labels);
         for (i, row) in self.rows.iter().enumerate() {
             let y = i as f64;
             let mut x = 0.0;
