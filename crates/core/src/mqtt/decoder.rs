@@ -6,12 +6,15 @@
 use super::error::{DecodeError, ErrorKind, Rule};
 use super::packet::{self, Packet};
 use super::Protocol;
+use std::borrow::Cow;
 
-/// A decoded packet with its bytes on the wire.
+/// A decoded packet with its bytes on the wire: borrowed from the input when
+/// the packet was whole in it (the common case, no copy), owned when it was
+/// put together from pieces.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
+pub struct Decoded<'a> {
     pub packet: Packet,
-    pub raw: Vec<u8>,
+    pub raw: Cow<'a, [u8]>,
 }
 
 /// A packet that breaks a rule, with the bytes of it that arrived (the whole
@@ -61,7 +64,10 @@ impl Decoder {
 
     /// The next packet from `input` (advanced past what was used), an error,
     /// or None when `input` is used up without completing a packet.
-    pub fn next_packet(&mut self, input: &mut &[u8]) -> Option<Result<Decoded, Failure>> {
+    pub fn next_packet<'a>(
+        &mut self,
+        input: &mut &'a [u8],
+    ) -> Option<Result<Decoded<'a>, Failure>> {
         if self.failed {
             *input = &[];
             return None;
@@ -111,7 +117,10 @@ impl Decoder {
         }
     }
 
-    fn whole_from_input(&mut self, input: &mut &[u8]) -> Option<Result<Decoded, Failure>> {
+    fn whole_from_input<'a>(
+        &mut self,
+        input: &mut &'a [u8],
+    ) -> Option<Result<Decoded<'a>, Failure>> {
         if input.is_empty() {
             return None;
         }
@@ -123,7 +132,7 @@ impl Decoder {
             Ok(Some(size)) if size <= input.len() => {
                 let (raw, rest) = input.split_at(size);
                 *input = rest;
-                Some(self.decode(raw))
+                Some(self.decode(Cow::Borrowed(raw)))
             }
             // Unfinished: keep the tail, bounded by the size check above (or
             // by the five bytes of an unfinished header).
@@ -135,7 +144,7 @@ impl Decoder {
         }
     }
 
-    fn complete_partial(&mut self, input: &mut &[u8]) -> Option<Result<Decoded, Failure>> {
+    fn complete_partial<'a>(&mut self, input: &mut &[u8]) -> Option<Result<Decoded<'a>, Failure>> {
         // Complete the header first (at most five bytes), then the packet. A
         // header that turns out malformed is reported by `size` below.
         while let Ok(None) = packet::header(&self.partial) {
@@ -159,18 +168,15 @@ impl Decoder {
             return None;
         }
         let raw = std::mem::take(&mut self.partial);
-        Some(self.decode(&raw))
+        Some(self.decode(Cow::Owned(raw)))
     }
 
-    fn decode(&self, raw: &[u8]) -> Result<Decoded, Failure> {
-        match packet::decode(self.protocol, raw, None) {
-            Ok(packet) => Ok(Decoded {
-                packet,
-                raw: raw.to_vec(),
-            }),
+    fn decode<'a>(&self, raw: Cow<'a, [u8]>) -> Result<Decoded<'a>, Failure> {
+        match packet::decode(self.protocol, &raw, None) {
+            Ok(packet) => Ok(Decoded { packet, raw }),
             Err(error) => Err(Failure {
                 error,
-                raw: raw.to_vec(),
+                raw: raw.into_owned(),
             }),
         }
     }
@@ -272,7 +278,10 @@ mod tests {
         let mut input: &[u8] = &[0xD0, 0, 0x40, 2, 0, 1];
         let a = d.next_packet(&mut input).unwrap().unwrap();
         let b = d.next_packet(&mut input).unwrap().unwrap();
-        assert_eq!((a.raw, b.raw), (vec![0xD0, 0], vec![0x40, 2, 0, 1]));
+        assert_eq!(
+            (&a.raw[..], &b.raw[..]),
+            (&[0xD0, 0][..], &[0x40, 2, 0, 1][..])
+        );
         assert!(d.next_packet(&mut input).is_none());
     }
 }

@@ -273,8 +273,7 @@ impl Client {
 
     /// Adds a line to the wire log that is not a packet.
     pub fn note(&mut self, now_ms: u64, text: impl Into<String>) {
-        self.wire
-            .push(now_ms, Dir::Note, Vec::new(), text.into(), None);
+        self.wire.push(now_ms, Dir::Note, &[], text.into(), None);
     }
 
     fn send_packet(&mut self, packet: &Packet, now_ms: u64) -> Result<(), EncodeError> {
@@ -291,13 +290,14 @@ impl Client {
                 ));
             }
         }
-        let logged = if matches!(packet, Packet::Connect(c) if c.password.is_some()) {
-            super::connect::redact_password(self.options.protocol, &bytes)
+        if matches!(packet, Packet::Connect(c) if c.password.is_some()) {
+            let logged = super::connect::redact_password(self.options.protocol, &bytes);
+            self.wire
+                .push(now_ms, Dir::Sent, &logged, String::new(), None);
         } else {
-            bytes.clone()
-        };
-        self.wire
-            .push(now_ms, Dir::Sent, logged, String::new(), None);
+            self.wire
+                .push(now_ms, Dir::Sent, &bytes, String::new(), None);
+        }
         self.last_sent_ms = now_ms;
         self.transmit.push_back(bytes);
         Ok(())
@@ -524,14 +524,14 @@ impl Client {
                 None => break,
                 Some(Ok(d)) => {
                     self.wire
-                        .push(now_ms, Dir::Received, d.raw, String::new(), None);
+                        .push(now_ms, Dir::Received, &d.raw, String::new(), None);
                     self.handle(d.packet, now_ms);
                 }
                 Some(Err(Failure { error, raw })) => {
                     self.wire.push(
                         now_ms,
                         Dir::Received,
-                        raw,
+                        &raw,
                         String::new(),
                         Some(error.to_string()),
                     );

@@ -65,17 +65,30 @@ impl WireLog {
         }
     }
 
+    /// Logs `raw` (copied). Once the log is full, the oldest entry's buffer
+    /// takes the copy: a flood logs without allocating per packet.
     pub(crate) fn push(
         &mut self,
         at_ms: u64,
         dir: Dir,
-        raw: Vec<u8>,
+        raw: &[u8],
         note: String,
         error: Option<String>,
     ) {
         if self.max_entries == 0 {
             return;
         }
+        let mut buffer = Vec::new();
+        if self.entries.len() >= self.max_entries {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.raw.len();
+                self.dropped += 1;
+                buffer = old.raw;
+                buffer.clear();
+            }
+        }
+        buffer.extend_from_slice(raw);
+        let raw = buffer;
         let seq = self.next_seq;
         self.next_seq += 1;
         self.bytes += raw.len();
@@ -132,7 +145,7 @@ mod tests {
     fn bounded_by_count_and_bytes() {
         let mut log = WireLog::new(3, 10);
         for i in 0..5u8 {
-            log.push(u64::from(i), Dir::Sent, vec![i], format!("p{i}"), None);
+            log.push(u64::from(i), Dir::Sent, &[i], format!("p{i}"), None);
         }
         assert_eq!(
             log.entries().iter().map(|e| e.seq).collect::<Vec<_>>(),
@@ -140,9 +153,9 @@ mod tests {
         );
         assert_eq!(log.dropped(), 2);
         // A 9-byte packet pushes out the others; a single entry is always kept.
-        log.push(9, Dir::Received, vec![0; 9], "big".into(), None);
+        log.push(9, Dir::Received, &[0; 9], "big".into(), None);
         assert_eq!(log.entries().len(), 2);
-        log.push(10, Dir::Received, vec![0; 20], "huge".into(), None);
+        log.push(10, Dir::Received, &[0; 20], "huge".into(), None);
         assert_eq!(log.entries().len(), 1);
         assert_eq!(log.since(6).map(|e| e.seq).collect::<Vec<_>>(), [7]);
         assert_eq!(log.last_seq(), 7);
