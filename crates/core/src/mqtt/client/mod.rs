@@ -449,11 +449,10 @@ impl Client {
             return Err(EncodeError::new("not connected", "§3.8"));
         }
         for s in &filters {
-            let wildcard = topic::shared(&s.filter)
+            let filter = topic::shared(&s.filter)
                 .and_then(Result::ok)
-                .map_or(s.filter.as_str(), |(_, f)| f)
-                .contains(['+', '#']);
-            if wildcard && !self.limits.wildcard_subscriptions {
+                .map_or(s.filter.as_str(), |(_, f)| f);
+            if topic::has_wildcard(filter) && !self.limits.wildcard_subscriptions {
                 return Err(EncodeError::new(
                     "the broker does not support wildcard subscriptions (Wildcard Subscription Available 0)",
                     "§3.2.2.3.11",

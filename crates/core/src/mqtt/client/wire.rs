@@ -78,15 +78,12 @@ impl WireLog {
         if self.max_entries == 0 {
             return;
         }
-        let mut buffer = Vec::new();
-        if self.entries.len() >= self.max_entries {
-            if let Some(old) = self.entries.pop_front() {
-                self.bytes -= old.raw.len();
-                self.dropped += 1;
-                buffer = old.raw;
-                buffer.clear();
-            }
-        }
+        let mut buffer = if self.entries.len() >= self.max_entries {
+            self.drop_oldest().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        buffer.clear();
         buffer.extend_from_slice(raw);
         let raw = buffer;
         let seq = self.next_seq;
@@ -100,14 +97,19 @@ impl WireLog {
             note,
             error,
         });
-        while self.entries.len() > self.max_entries
-            || (self.bytes > self.max_bytes && self.entries.len() > 1)
-        {
-            if let Some(old) = self.entries.pop_front() {
-                self.bytes -= old.raw.len();
-                self.dropped += 1;
-            }
+        // The count stays within its bound by the reuse above; the bytes may
+        // need more to go.
+        while self.bytes > self.max_bytes && self.entries.len() > 1 {
+            self.drop_oldest();
         }
+    }
+
+    /// Drops the oldest entry, counting it; its buffer, to reuse.
+    fn drop_oldest(&mut self) -> Option<Vec<u8>> {
+        let old = self.entries.pop_front()?;
+        self.bytes -= old.raw.len();
+        self.dropped += 1;
+        Some(old.raw)
     }
 
     /// Entries with a sequence number above `after`, oldest first: what a
