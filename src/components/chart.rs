@@ -5,7 +5,9 @@
 
 use leptos::prelude::*;
 use mqtt_lab_core::format;
+use mqtt_lab_core::ink::Ink;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -82,9 +84,11 @@ pub trait Drawable: Clone + PartialEq + Send + Sync + 'static {
 
 type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 
-/// Colours read from the stylesheet and the device pixel ratio.
+/// Colours read from the stylesheet, the device pixel ratio, and the
+/// canvas's context for measuring text.
 pub struct Theme {
     style: web_sys::CssStyleDeclaration,
+    ctx: web_sys::CanvasRenderingContext2d,
     dpr: f64,
     css_w: f64,
     fg: RGBColor,
@@ -276,7 +280,16 @@ fn draw<C: Drawable>(canvas: &web_sys::HtmlCanvasElement, spec: &C, css_w: f64, 
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
     };
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
     let theme = Theme {
+        ctx,
         fg: css_color(&style, "--chart-fg", RGBColor(30, 30, 30)),
         grid: css_color(&style, "--chart-grid", RGBColor(220, 220, 220)),
         bg: css_color(&style, "--chart-bg", RGBColor(255, 255, 255)),
@@ -380,7 +393,7 @@ impl Drawable for Timeline {
 impl Drawable for LineChart {
     fn draw(&self, root: &Area, t: &Theme) {
         let spec = self;
-        let (dpr, css_w, fg, grid, bg) = (t.dpr, t.css_w, t.fg, t.grid, t.bg);
+        let (css_w, fg, grid) = (t.css_w, t.fg, t.grid);
         let px = |v: f64| t.px(v);
         let font = |size: f64| t.font(size);
         let (x0, x1, y0, y1) = bounds(spec);
@@ -404,24 +417,19 @@ impl Drawable for LineChart {
             .axis_style(fg.mix(0.8))
             .draw();
 
+        let mut ink = ink_over(root);
         for series in &spec.series {
-            let colour = t.tone(series.tone);
-            let (alpha, width) = if series.faint {
-                (0.35, 1.5)
-            } else {
-                (1.0, 2.5)
-            };
-            let line_style = colour.mix(alpha).stroke_width(px(width));
-            let points = series
+            let line_style = series_style(t, series);
+            let points: Vec<(f64, f64)> = series
                 .points
                 .iter()
                 .copied()
-                .filter(|(x, y)| x.is_finite() && y.is_finite());
-            if let Ok(drawn) = chart.draw_series(LineSeries::new(points, line_style)) {
-                drawn.label(series.name.clone()).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + (20.0 * dpr) as i32, y)], line_style)
-                });
+                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .collect();
+            for pair in points.windows(2) {
+                ink.line(chart.backend_coord(&pair[0]), chart.backend_coord(&pair[1]));
             }
+            let _ = chart.draw_series(LineSeries::new(points, line_style));
         }
         for line in &spec.hlines {
             let colour = t.tone(line.tone);
@@ -429,11 +437,21 @@ impl Drawable for LineChart {
                 vec![(x0, line.y), (x1, line.y)],
                 colour.stroke_width(px(1.5)),
             )));
-            let _ = chart.draw_series(std::iter::once(Text::new(
-                line.label.clone(),
-                (x0 + xspan * 0.01, line.y + yspan * 0.015),
-                font(11.0).color(&colour),
-            )));
+            ink.line(
+                chart.backend_coord(&(x0, line.y)),
+                chart.backend_coord(&(x1, line.y)),
+            );
+            // Above the line at its right end.
+            let (x, y) = chart.backend_coord(&(x1, line.y));
+            let at = (x - t.px(6.0) as i32, y - t.px(5.0) as i32);
+            ink.area(boxed_text(
+                root,
+                t,
+                &line.label,
+                at,
+                (HPos::Right, VPos::Bottom),
+                colour,
+            ));
         }
         for marker in &spec.markers {
             let accent = t.tone(Tone::Danger);
@@ -442,21 +460,30 @@ impl Drawable for LineChart {
                 px(5.0),
                 accent.filled(),
             )));
-            let _ = chart.draw_series(std::iter::once(Text::new(
-                marker.label.clone(),
-                (marker.x + xspan * 0.015, marker.y - yspan * 0.02),
-                font(11.0),
-            )));
+            // Below and right of the point, or above it near the x axis.
+            let (x, y) = chart.backend_coord(&(marker.x, marker.y));
+            let below = y + t.px(30.0) as i32 <= chart.backend_coord(&(x0, y0)).1;
+            let (at, v) = if below {
+                ((x + t.px(10.0) as i32, y + t.px(6.0) as i32), VPos::Top)
+            } else {
+                ((x + t.px(10.0) as i32, y - t.px(6.0) as i32), VPos::Bottom)
+            };
+            ink.line((x, y), (x, y));
+            ink.area(boxed_text(
+                root,
+                t,
+                &marker.label,
+                at,
+                (HPos::Left, v),
+                t.fg,
+            ));
         }
-        if !spec.series.is_empty() {
-            let _ = chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(bg.mix(0.85))
-                .border_style(grid)
-                .label_font(font(12.0))
-                .draw();
-        }
+        let entries: Vec<(&str, Swatch)> = spec
+            .series
+            .iter()
+            .map(|s| (s.name.as_str(), Swatch::Line(series_style(t, s))))
+            .collect();
+        legend(&chart.plotting_area().strip_coord_spec(), t, &entries, &ink);
     }
 }
 
@@ -498,6 +525,8 @@ impl Drawable for BarChart {
             return;
         };
         row_mesh(&mut chart, t, &self.x_label, x1, &labels);
+        let mut entries = Vec::new();
+        let mut ink = ink_over(root);
         for (i, row) in self.rows.iter().enumerate() {
             let y = i as f64;
             let mut x = 0.0;
@@ -507,17 +536,15 @@ impl Drawable for BarChart {
                     continue;
                 }
                 let colour = t.tone(*tone);
-                let rect = Rectangle::new([(x, y - 0.32), (x + value, y + 0.32)], colour.filled());
-                if let Ok(drawn) = chart.draw_series(std::iter::once(rect)) {
-                    if i == 0 {
-                        let size = (8.0 * t.dpr) as i32;
-                        drawn.label(name.clone()).legend(move |(lx, ly)| {
-                            Rectangle::new(
-                                [(lx, ly - size / 2), (lx + size, ly + size / 2)],
-                                colour.filled(),
-                            )
-                        });
-                    }
+                let corners = [(x, y - 0.32), (x + value, y + 0.32)];
+                ink.area((
+                    chart.backend_coord(&corners[0]),
+                    chart.backend_coord(&corners[1]),
+                ));
+                let _ =
+                    chart.draw_series(std::iter::once(Rectangle::new(corners, colour.filled())));
+                if i == 0 {
+                    entries.push((name.as_str(), Swatch::Block(colour)));
                 }
                 x += value;
             }
@@ -528,23 +555,158 @@ impl Drawable for BarChart {
                 vec![(*value, -0.5), (*value, n - 0.5)],
                 colour.stroke_width(t.px(2.0)),
             )));
-            let _ = chart.draw_series(std::iter::once(Text::new(
-                label.clone(),
-                (*value - x1 * 0.01, n - 0.55),
-                t.font(11.0)
-                    .color(&colour)
-                    .pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Right,
-                        plotters::style::text_anchor::VPos::Top,
-                    )),
-            )));
+            let (top, bottom) = (
+                chart.backend_coord(&(*value, n - 0.5)),
+                chart.backend_coord(&(*value, -0.5)),
+            );
+            ink.line(top, bottom);
+            let at = (top.0 - t.px(6.0) as i32, top.1 + t.px(4.0) as i32);
+            ink.area(boxed_text(
+                root,
+                t,
+                label,
+                at,
+                (HPos::Right, VPos::Top),
+                colour,
+            ));
         }
-        let _ = chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(t.bg.mix(0.85))
-            .border_style(t.grid)
-            .label_font(t.font(12.0))
-            .draw();
+        legend(&chart.plotting_area().strip_coord_spec(), t, &entries, &ink);
+    }
+}
+
+/// An empty [`Ink`] over the whole canvas.
+fn ink_over(root: &Area) -> Ink {
+    let (w, h) = root.dim_in_pixel();
+    Ink::new(w, h)
+}
+
+/// A series' line: thin and translucent when faint.
+fn series_style(t: &Theme, series: &Series) -> ShapeStyle {
+    let (alpha, width) = if series.faint {
+        (0.35, 1.5)
+    } else {
+        (1.0, 2.5)
+    };
+    t.tone(series.tone).mix(alpha).stroke_width(t.px(width))
+}
+
+/// The width of `text` in the chart's font of `size` CSS pixels, measured
+/// by the canvas.
+fn text_width(t: &Theme, text: &str, size: f64) -> f64 {
+    t.ctx
+        .set_font(&format!("normal {}px sans-serif", size * t.dpr));
+    t.ctx.measure_text(text).map_or(0.0, |m| m.width())
+}
+
+/// A label on a translucent box of the background colour, so that a line
+/// crossing it does not hide it; `at` is its corner named by `anchor`.
+fn boxed_text(
+    root: &Area,
+    t: &Theme,
+    text: &str,
+    at: (i32, i32),
+    anchor: (HPos, VPos),
+    colour: RGBColor,
+) -> ((i32, i32), (i32, i32)) {
+    let (w, h, pad) = (
+        text_width(t, text, 11.0).ceil() as i32,
+        (11.0 * t.dpr * 1.2).round() as i32,
+        t.px(2.0) as i32,
+    );
+    let x0 = if matches!(anchor.0, HPos::Right) {
+        at.0 - w
+    } else {
+        at.0
+    };
+    let y0 = if matches!(anchor.1, VPos::Bottom) {
+        at.1 - h
+    } else {
+        at.1
+    };
+    let rect = ((x0 - pad, y0 - pad), (x0 + w + pad, y0 + h + pad));
+    let _ = root.draw(&Rectangle::new([rect.0, rect.1], t.bg.mix(0.85).filled()));
+    let style = t
+        .font(11.0)
+        .color(&colour)
+        .pos(Pos::new(anchor.0, anchor.1));
+    let _ = root.draw(&Text::new(text.to_string(), at, style));
+    rect
+}
+
+/// What a legend entry shows before its name.
+enum Swatch {
+    Line(ShapeStyle),
+    Block(RGBColor),
+}
+
+/// A legend box in the corner of the plotting area where it hides the
+/// least. Drawn here rather than by plotters, whose text measure in the
+/// browser appends a span to the page and reads its offsetHeight: a
+/// synchronous layout of the whole page in every redraw. The canvas
+/// measures the names instead.
+fn legend(area: &Area, t: &Theme, entries: &[(&str, Swatch)], ink: &Ink) {
+    if entries.is_empty() {
+        return;
+    }
+    let size = 12.0 * t.dpr;
+    let text_w = entries
+        .iter()
+        .map(|(name, _)| text_width(t, name, 12.0))
+        .fold(0.0f64, f64::max);
+    let blocks_only = entries.iter().all(|e| matches!(e.1, Swatch::Block(_)));
+    let (margin, swatch_w, gap) = (
+        t.px(8.0) as i32,
+        t.px(if blocks_only { 8.0 } else { 20.0 }) as i32,
+        t.px(8.0) as i32,
+    );
+    let line_h = (size * 1.25).round() as i32;
+    let w = 2 * margin + swatch_w + gap + text_w.ceil() as i32;
+    let h = 2 * margin + line_h * entries.len() as i32;
+    let (aw, ah) = area.dim_in_pixel();
+    let (aw, ah) = (aw.min(8192) as i32, ah.min(8192) as i32);
+    let inset = t.px(5.0) as i32;
+    let (bx, by) = area.get_base_pixel();
+    // The corners (upper left, upper right, lower left, lower right), then
+    // the middles of the top and bottom edges: the first that covers the
+    // least of what is drawn.
+    let places = [
+        (inset, inset),
+        (aw - w - inset, inset),
+        (inset, ah - h - inset),
+        (aw - w - inset, ah - h - inset),
+        ((aw - w) / 2, inset),
+        ((aw - w) / 2, ah - h - inset),
+    ]
+    .map(|(x, y)| (bx + x, by + y));
+    let (x, y) = ink
+        .least_covered(&places, (w, h))
+        .map_or((inset, inset), |(x, y)| (x - bx, y - by));
+    let _ = area.draw(&Rectangle::new(
+        [(x, y), (x + w, y + h)],
+        t.bg.mix(0.85).filled(),
+    ));
+    let _ = area.draw(&Rectangle::new([(x, y), (x + w, y + h)], t.grid));
+    for (i, (name, swatch)) in entries.iter().enumerate() {
+        let cy = y + margin + line_h * i as i32 + line_h / 2;
+        let x0 = x + margin;
+        let _ = match swatch {
+            Swatch::Line(style) => area.draw(&PathElement::new(
+                vec![(x0, cy), (x0 + swatch_w, cy)],
+                *style,
+            )),
+            Swatch::Block(colour) => {
+                let half = t.px(4.0) as i32;
+                area.draw(&Rectangle::new(
+                    [(x0, cy - half), (x0 + 2 * half, cy + half)],
+                    colour.filled(),
+                ))
+            }
+        };
+        let style = t.font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
+        let _ = area.draw(&Text::new(
+            name.to_string(),
+            (x0 + swatch_w + gap, cy),
+            style,
+        ));
     }
 }

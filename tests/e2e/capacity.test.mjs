@@ -101,3 +101,30 @@ test('the chart has a text alternative and the snippets carry the numbers', asyn
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// plotters measures text in the browser by appending a span to the body and
+// reading its offsetHeight: a forced layout of the whole page per label, in
+// every redraw. The charts measure on the canvas instead (src/components/chart.rs).
+test('a redraw of the chart adds nothing to the page and forces no layout', async () => {
+  const { page, errors, context } = await open(browser, '?w=capacity&devices=1000', { waitFor: W });
+  await page.evaluate(() => {
+    window.__added = 0;
+    window.__layoutReads = 0;
+    new MutationObserver((records) => { for (const r of records) window.__added += r.addedNodes.length; })
+      .observe(document.body, { childList: true });
+    for (const prop of ['offsetHeight', 'offsetWidth']) {
+      const d = Object.getOwnPropertyDescriptor(HTMLElement.prototype, prop);
+      Object.defineProperty(HTMLElement.prototype, prop, { ...d, get() { window.__layoutReads++; return d.get.call(this); } });
+    }
+  });
+  const canvas = page.locator('figure.chart canvas');
+  const before = await canvas.evaluate((c) => c.toDataURL());
+  await typeInto(page, 'Devices', '1500');
+  await page.waitForFunction(() => document.querySelector('output[name="required-connections"]').dataset.value === '1816');
+  // The redraw runs in the next animation frame: wait for two.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.notEqual(await canvas.evaluate((c) => c.toDataURL()), before, 'the chart was redrawn');
+  assert.deepEqual(await page.evaluate(() => [window.__added, window.__layoutReads]), [0, 0]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

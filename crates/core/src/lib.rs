@@ -14,6 +14,7 @@ pub mod debug;
 pub mod exercises;
 pub mod fields;
 pub mod format;
+pub mod ink;
 pub mod inspect;
 pub mod live;
 pub mod mqtt;
