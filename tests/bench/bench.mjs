@@ -20,12 +20,20 @@ try {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   // Records when the first result appears, from navigation start.
   await context.addInitScript(() => {
-    // Times every animation-frame callback the app queues (the chart redraws).
+    // Times every animation-frame callback the app queues (the chart redraws),
+    // and the whole frame: from the first of them to a message posted from it,
+    // which the browser delivers once it has done the frame's style, layout
+    // and paint.
     const raf = window.requestAnimationFrame.bind(window);
     window.__raf = raf;
     window.__frameWork = [];
+    window.__frameWhole = [];
+    const after = new MessageChannel();
+    let start = null;
+    after.port1.onmessage = () => { window.__frameWhole.push(performance.now() - start); start = null; };
     window.requestAnimationFrame = (cb) => raf((ts) => {
       const t = performance.now(); cb(ts); window.__frameWork.push(performance.now() - t);
+      if (start === null) { start = t; after.port2.postMessage(0); }
     });
     new MutationObserver((_, obs) => {
       const out = document.querySelector('output[data-value]');
@@ -44,9 +52,10 @@ try {
     rows.push([`first render, ?w=${slug} (navigation start to first result)`, fmt(quantile(firsts, 0.5)), fmt(quantile(firsts, 0.95)), firsts.length]);
   }
 
-  // Update latency per input change, two figures: until the outputs hold the
-  // new values (a MutationObserver sees the data-value change), and the chart's
-  // redraw, which runs in the next animation frame (the app's frame callbacks, timed).
+  // Update latency per input change, three figures: until the outputs hold the
+  // new values (a MutationObserver sees the data-value change); the chart's
+  // redraw, which runs in the next animation frame (the app's frame callbacks,
+  // timed); and that frame whole, the browser's rendering of the change included.
   const latency = async (query, label, output, values) => {
     await page.goto(new URL(query, BASE).href);
     await page.waitForFunction(() => window.__firstResult !== undefined);
@@ -56,6 +65,7 @@ try {
       const frame = () => new Promise((r) => window.__raf(() => setTimeout(r, 0)));
       const toOutput = [];
       const toFrame = [];
+      const whole = [];
       for (const v of values) {
         await frame();
         let changed = 0;
@@ -65,18 +75,21 @@ try {
         field.value = String(v);
         field.dispatchEvent(new Event('input', { bubbles: true }));
         window.__frameWork = [];
+        window.__frameWhole = [];
         await frame();
         await frame();
         obs.disconnect();
         if (changed) toOutput.push(changed - t0);
         toFrame.push(window.__frameWork.reduce((a, b) => a + b, 0));
+        whole.push(window.__frameWhole.reduce((a, b) => a + b, 0));
       }
-      return { toOutput, toFrame };
+      return { toOutput, toFrame, whole };
     }, { label, output, values });
   };
   const report = (name, r) => {
     rows.push([`update latency, ${name}: input to outputs`, fmt(quantile(r.toOutput, 0.5)), fmt(quantile(r.toOutput, 0.95)), r.toOutput.length]);
     rows.push([`update latency, ${name}: chart redraw in the next frame`, fmt(quantile(r.toFrame, 0.5)), fmt(quantile(r.toFrame, 0.95)), r.toFrame.length]);
+    rows.push([`update latency, ${name}: that frame with the browser's style, layout and paint`, fmt(quantile(r.whole, 0.5)), fmt(quantile(r.whole, 0.95)), r.whole.length]);
   };
   const devices = Array.from({ length: 200 }, (_, i) => 500 + i * 37);
   report('capacity (device count)', await latency('?w=capacity', 'Devices', 'required-connections', devices));
