@@ -179,11 +179,16 @@ impl Policy {
     /// The delay before attempt `attempt` (1-based); `previous_s` is the delay
     /// before the previous attempt (the base for the first), used by decorrelated.
     pub fn delay_s(&self, attempt: u32, previous_s: f64, rng: &mut Rng) -> f64 {
+        self.jittered(self.ceiling_s(attempt), previous_s, rng)
+    }
+
+    /// The delay for an attempt whose [`ceiling_s`](Self::ceiling_s) is `ceiling`.
+    fn jittered(&self, ceiling: f64, previous_s: f64, rng: &mut Rng) -> f64 {
         match self.jitter {
-            Jitter::None => self.ceiling_s(attempt),
-            Jitter::Full => rng.uniform(0.0, self.ceiling_s(attempt)),
+            Jitter::None => ceiling,
+            Jitter::Full => rng.uniform(0.0, ceiling),
             Jitter::Equal => {
-                let half = self.ceiling_s(attempt) / 2.0;
+                let half = ceiling / 2.0;
                 half + rng.uniform(0.0, half)
             }
             Jitter::Decorrelated => self.cap_s.min(rng.uniform(self.base_s, previous_s * 3.0)),
@@ -298,6 +303,18 @@ pub struct FleetSim {
     rng: Rng,
     /// Calendar queue: the devices due in each bucket, with their exact times.
     due: Vec<Vec<(u32, f64)>>,
+    /// Emptied queues, kept for their allocations and handed to buckets as
+    /// they are first scheduled into: a wave of the whole fleet moves from
+    /// one buffer to the next instead of allocating and growing a new one.
+    /// Their capacities add up to at most twice the fleet.
+    spare: Vec<Vec<(u32, f64)>>,
+    /// The capacities of `spare`, added up.
+    spare_capacity: usize,
+    /// [`Policy::ceiling_s`] of attempts 1, 2, ... up to the first at the
+    /// cap (the factor is at least 1, so every later one is the last).
+    ceilings: Vec<f64>,
+    /// Every `trace_step`-th device is traced (see [`traced_device`]).
+    trace_step: u32,
     attempt_no: Vec<u32>,
     previous: Vec<f64>,
     per_bucket: Vec<u32>,
@@ -325,6 +342,19 @@ impl FleetSim {
             accept_rate,
             rng: Rng::new(seed),
             due: vec![Vec::new(); buckets + 1],
+            spare: Vec::new(),
+            spare_capacity: 0,
+            ceilings: (1..=2001)
+                .map(|k| policy.ceiling_s(k))
+                .scan(false, |capped, c| {
+                    if *capped {
+                        return None;
+                    }
+                    *capped = c >= policy.cap_s;
+                    Some(c)
+                })
+                .collect(),
+            trace_step: (devices / TRACED.min(devices).max(1)).max(1),
             attempt_no: vec![1; devices as usize],
             previous: vec![policy.base_s; devices as usize],
             per_bucket: vec![0; buckets],
@@ -351,8 +381,18 @@ impl FleetSim {
         Ok(sim)
     }
 
+    /// The bucket of time `t`: `as` truncates, which for t ≥ 0 is the
+    /// floor, and takes a negative or NaN time to 0 as the floor would.
     fn bucket_of(&self, t: f64) -> usize {
-        ((t / BUCKET_S).floor() as usize).min(self.per_bucket.len())
+        ((t / BUCKET_S) as usize).min(self.per_bucket.len())
+    }
+
+    /// [`Policy::delay_s`] with the ceiling from the table.
+    fn delay_s(&mut self, attempt: u32, previous_s: f64) -> f64 {
+        let i = attempt.saturating_sub(1) as usize;
+        let ceiling = self.ceilings.get(i).or(self.ceilings.last()).copied();
+        let ceiling = ceiling.unwrap_or_else(|| self.policy.ceiling_s(attempt));
+        self.policy.jittered(ceiling, previous_s, &mut self.rng)
     }
 
     /// Fraction of the horizon simulated so far (for a progress display).
@@ -379,17 +419,17 @@ impl FleetSim {
             // A retry can fall into the bucket being served (full jitter can wait
             // almost nothing): serve the bucket until it stays empty.
             loop {
-                let batch = std::mem::take(&mut self.due[b]);
+                let mut batch = std::mem::take(&mut self.due[b]);
                 if batch.is_empty() {
                     break;
                 }
                 self.per_bucket[b] += batch.len() as u32;
                 self.out.total_attempts += batch.len() as u64;
-                for (d, t) in batch {
+                for &(d, t) in &batch {
                     let admitted = self.tokens >= 1.0;
-                    let step = (self.devices / TRACED.min(self.devices).max(1)).max(1);
-                    if d % step == 0 {
-                        if let Some(trace) = self.out.traces.get_mut((d / step) as usize) {
+                    if d % self.trace_step == 0 {
+                        if let Some(trace) = self.out.traces.get_mut((d / self.trace_step) as usize)
+                        {
                             trace.push((t, admitted));
                         }
                     }
@@ -406,18 +446,25 @@ impl FleetSim {
                         self.out.refused_attempts += 1;
                         let i = d as usize;
                         self.attempt_no[i] += 1;
-                        let delay = self.policy.delay_s(
-                            self.attempt_no[i],
-                            self.previous[i],
-                            &mut self.rng,
-                        );
+                        let delay = self.delay_s(self.attempt_no[i], self.previous[i]);
                         self.previous[i] = delay;
                         let next = t + delay;
                         if next < HORIZON_S {
                             let nb = self.bucket_of(next).max(b);
+                            if self.due[nb].capacity() == 0 {
+                                if let Some(buffer) = self.spare.pop() {
+                                    self.spare_capacity -= buffer.capacity();
+                                    self.due[nb] = buffer;
+                                }
+                            }
                             self.due[nb].push((d, next));
                         }
                     }
+                }
+                batch.clear();
+                if self.spare_capacity + batch.capacity() <= 2 * self.devices as usize {
+                    self.spare_capacity += batch.capacity();
+                    self.spare.push(batch);
                 }
             }
             self.next_bucket += 1;
@@ -452,6 +499,8 @@ impl FleetSim {
             .map(|c| c.iter().sum())
             .collect();
         self.due = Vec::new();
+        self.spare = Vec::new();
+        self.spare_capacity = 0;
     }
 
     /// The outcome; complete once [`advance`](Self::advance) returned true.
@@ -724,6 +773,33 @@ mod tests {
             simulate_fleet(&p, 500, 50.0, 3).unwrap(),
             simulate_fleet(&p, 500, 50.0, 3).unwrap()
         );
+    }
+
+    #[test]
+    fn the_fleets_table_of_ceilings_gives_every_attempt_its_ceiling() {
+        // Capped at attempt 8; never capped (factor 1, and 1.001 until the
+        // exponent stops at 2000); capped at once.
+        for (base_s, factor, cap_s) in [
+            (1.0, 2.0, 120.0),
+            (0.5, 1.0, 60.0),
+            (0.01, 1.001, 86_400.0),
+            (5.0, 3.0, 5.0),
+        ] {
+            let policy = Policy {
+                base_s,
+                factor,
+                cap_s,
+                jitter: Jitter::None,
+            };
+            let mut sim = FleetSim::new(&policy, 1, 1.0, 0).unwrap();
+            for k in (1..40).chain([1999, 2000, 2001, 2002, 5000, u32::MAX]) {
+                assert_eq!(
+                    sim.delay_s(k, 0.0),
+                    policy.ceiling_s(k),
+                    "{policy:?} attempt {k}"
+                );
+            }
+        }
     }
 
     #[test]
