@@ -47,7 +47,7 @@ echo "## Core, native (cargo test --release, ignored benchmark tests)"
 echo
 echo "| measurement | median (ms) | throughput |"
 echo "| --- | ---: | ---: |"
-cargo test -q --release -p mqtt-lab-core --locked -- --ignored --nocapture --test-threads=1 bench_ 2>/dev/null | grep -o '| .*|$' || true
+cargo test -q --release -p mqtt-lab-core -p mqtt-lab-fleet --locked -- --ignored --nocapture --test-threads=1 bench_ 2>/dev/null | grep -o '| .*|$' || true
 echo
 echo "## Core, native: fuzzing and linear time (crates/core/examples/fuzz.rs, release build)"
 echo

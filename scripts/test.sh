@@ -18,7 +18,7 @@ step "clippy (wasm32)"
 cargo clippy --workspace --target wasm32-unknown-unknown --bins --locked -- -D warnings
 
 step "core unit and property tests"
-cargo test -p mqtt-lab-core --locked
+cargo test -p mqtt-lab-core -p mqtt-lab-fleet --locked
 
 # One native release build of the core's test tools (crates/core/examples: codec_json, fuzz,
 # write_snippets): about 40 s cold on 2 cores, seconds when warm.

@@ -5,9 +5,10 @@ use crate::url_state::use_url;
 use crate::yield_now::{run_in_slices, Latest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mqtt_lab_core::backoff::{self, snippets, Attempt, FleetOutcome, FleetSim, Jitter, Policy};
+use mqtt_lab_core::backoff::{self, snippets, Attempt, Jitter, Policy};
 use mqtt_lab_core::format::{number, plain};
 use mqtt_lab_core::snippets::Target;
+use mqtt_lab_fleet::{FleetOutcome, FleetSim};
 
 /// Buckets simulated between clock checks.
 const CHECK_EVERY_BUCKETS: usize = 50;
@@ -227,7 +228,7 @@ pub fn Backoff() -> impl IntoView {
             f.iter()
                 .find(|(j, _)| *j == selected)
                 .and_then(|(_, o)| o.all_connected_s)
-                .unwrap_or(backoff::HORIZON_S)
+                .unwrap_or(mqtt_lab_fleet::HORIZON_S)
                 .max(300.0)
                 .ceil() as usize
         })
@@ -274,7 +275,7 @@ pub fn Backoff() -> impl IntoView {
         let n = fleet_inputs.with(|f| f.devices);
         format!(
             "device {}",
-            number(f64::from(backoff::traced_device(i, n) + 1), 0)
+            number(f64::from(mqtt_lab_fleet::traced_device(i, n) + 1), 0)
         )
     };
     let devices_chart = Signal::derive(move || Timeline {
