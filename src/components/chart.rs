@@ -84,6 +84,10 @@ pub trait Drawable: Clone + PartialEq + Send + Sync + 'static {
 
 type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 
+/// The charts' font family: plotters draws with it, and the canvas measures
+/// text in it (in the CSS font shorthand plotters-canvas sets when drawing).
+const FONT_FAMILY: &str = "sans-serif";
+
 /// Colours read from the stylesheet, the device pixel ratio, and the
 /// canvas's context for measuring text.
 pub struct Theme {
@@ -104,7 +108,7 @@ impl Theme {
         (v * self.dpr).round() as u32
     }
     fn font(&self, size: f64) -> TextStyle<'static> {
-        ("sans-serif", size * self.dpr).into_font().color(&self.fg)
+        (FONT_FAMILY, size * self.dpr).into_font().color(&self.fg)
     }
 }
 
@@ -594,7 +598,7 @@ fn series_style(t: &Theme, series: &Series) -> ShapeStyle {
 /// by the canvas.
 fn text_width(t: &Theme, text: &str, size: f64) -> f64 {
     t.ctx
-        .set_font(&format!("normal {}px sans-serif", size * t.dpr));
+        .set_font(&format!("normal {}px {FONT_FAMILY}", size * t.dpr));
     t.ctx.measure_text(text).map_or(0.0, |m| m.width())
 }
 
@@ -624,13 +628,18 @@ fn boxed_text(
         at.1
     };
     let rect = ((x0 - pad, y0 - pad), (x0 + w + pad, y0 + h + pad));
-    let _ = root.draw(&Rectangle::new([rect.0, rect.1], t.bg.mix(0.85).filled()));
+    backdrop(root, t, rect);
     let style = t
         .font(11.0)
         .color(&colour)
         .pos(Pos::new(anchor.0, anchor.1));
     let _ = root.draw(&Text::new(text.to_string(), at, style));
     rect
+}
+
+/// The translucent background box under a label or the legend.
+fn backdrop(area: &Area, t: &Theme, (a, b): ((i32, i32), (i32, i32))) {
+    let _ = area.draw(&Rectangle::new([a, b], t.bg.mix(0.85).filled()));
 }
 
 /// What a legend entry shows before its name.
@@ -681,10 +690,7 @@ fn legend(area: &Area, t: &Theme, entries: &[(&str, Swatch)], ink: &Ink) {
     let (x, y) = ink
         .least_covered(&places, (w, h))
         .map_or((inset, inset), |(x, y)| (x - bx, y - by));
-    let _ = area.draw(&Rectangle::new(
-        [(x, y), (x + w, y + h)],
-        t.bg.mix(0.85).filled(),
-    ));
+    backdrop(area, t, ((x, y), (x + w, y + h)));
     let _ = area.draw(&Rectangle::new([(x, y), (x + w, y + h)], t.grid));
     for (i, (name, swatch)) in entries.iter().enumerate() {
         let cy = y + margin + line_h * i as i32 + line_h / 2;
