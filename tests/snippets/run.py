@@ -191,6 +191,79 @@ class Probe:
         self.c.loop_stop()
 
 
+class CutProxy:
+    """A TCP relay to the broker that cuts its first connection when the broker
+    sends a packet of type `cut_type` (the packet is not passed on): the
+    connection drop of the QoS stepper, between a real client and a real
+    broker. Later connections are relayed whole."""
+
+    def __init__(self, broker_port: int, cut_type: int):
+        self.broker_port, self.cut_type, self.cuts = broker_port, cut_type, 0
+        self.srv = socket.socket()
+        self.srv.bind(("127.0.0.1", 0))
+        self.srv.listen(4)
+        self.port = self.srv.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                c, _ = self.srv.accept()
+            except OSError:
+                return
+            u = socket.create_connection(("127.0.0.1", self.broker_port))
+            threading.Thread(target=self._up, args=(c, u), daemon=True).start()
+            threading.Thread(target=self._down, args=(u, c, self.cuts == 0), daemon=True).start()
+
+    @staticmethod
+    def _close(*socks: socket.socket) -> None:
+        for x in socks:
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            x.close()
+
+    def _up(self, c: socket.socket, u: socket.socket) -> None:
+        try:
+            while data := c.recv(65536):
+                u.sendall(data)
+        except OSError:
+            pass
+        self._close(c, u)
+
+    def _down(self, u: socket.socket, c: socket.socket, cut: bool) -> None:
+        buf = b""
+        try:
+            while data := u.recv(65536):
+                buf += data
+                while len(buf) >= 2:
+                    # Remaining Length: up to four bytes of seven bits (§2.2.3).
+                    size, mult, i = 0, 1, 1
+                    while i < len(buf) and i <= 4:
+                        size += (buf[i] & 0x7F) * mult
+                        mult *= 128
+                        i += 1
+                        if not buf[i - 1] & 0x80:
+                            break
+                    else:
+                        break
+                    if len(buf) < i + size:
+                        break
+                    packet, buf = buf[:i + size], buf[i + size:]
+                    if cut and packet[0] >> 4 == self.cut_type:
+                        self.cuts += 1
+                        self._close(u, c)
+                        return
+                    c.sendall(packet)
+        except OSError:
+            pass
+        self._close(u, c)
+
+    def close(self) -> None:
+        self.srv.close()
+
+
 def connack(port: int, **kw) -> tuple | None:
     """The first on_connect or on_connect_fail of a client, then stop it."""
     p = Probe(**kw).start(port)
@@ -767,6 +840,52 @@ keyfile {env.key}
         with Mosquitto(conf, [env.port]):
             return (connack(env.port) or ())[:2] == ("connect", 135) and (connack(env.port, version=mqtt.MQTTv311) or ())[:2] == ("connect", 135)
 
+    def qos2_restart(clean: bool, cut_type: int) -> int:
+        # One QoS 2 message from paho (MQTT 5) through mosquitto to a QoS 2
+        # subscriber, the publisher's connection cut when the broker's packet
+        # of `cut_type` comes back; returns the copies the subscriber got
+        # (-1 if the exchange did not complete).
+        def fn(b: Mosquitto) -> int:
+            sub = Probe(client_id="qos2-sub").start(env.port)
+            if not sub.wait("connect"):
+                return False
+            sub.c.subscribe("qos2/t", 2)
+            sub.wait("subscribe")
+            proxy = CutProxy(env.port, cut_type)
+            from paho.mqtt.properties import Properties
+            props = Properties(PacketTypes.CONNECT)
+            props.SessionExpiryInterval = 0 if clean else 60
+            pub = Probe(client_id="qos2-pub")
+            pub.c.reconnect_delay_set(1, 1)
+            pub.start(proxy.port, clean_start=clean, properties=props)
+            ok = pub.wait("connect") is not None
+            info = pub.c.publish("qos2/t", "once", qos=2)
+            end = time.time() + 8
+            while time.time() < end and not info.is_published():
+                time.sleep(0.05)
+            time.sleep(0.5)
+            pub.stop()
+            sub.stop()
+            proxy.close()
+            copies = [e for e in sub.events if e[0] == "message"]
+            return len(copies) if ok and proxy.cuts == 1 and info.is_published() else -1
+        with env.reference("") as b:
+            return fn(b) if b.up else -1
+
+    def qos2_clean_restart() -> bool:
+        # The PUBCOMP cut after PUBREL released the message: with clean start
+        # paho sends PUBLISH again (DUP=1) and mosquitto, which kept nothing,
+        # releases it again.
+        return qos2_restart(True, 7) == 2
+
+    def qos2_release_on_pubrel() -> bool:
+        # The PUBREC cut, clean start: mosquitto had stored the message, not
+        # passed it on, and the clean start dropped it: the restarted
+        # exchange delivers the only copy (a broker that passed it on at
+        # PUBLISH would deliver two). The PUBCOMP cut with the session kept:
+        # paho sends PUBREL again, mosquitto has nothing left to release.
+        return qos2_restart(True, 5) == 1 and qos2_restart(False, 7) == 1
+
     def websockets_alone() -> bool:
         conf = env.conf("ws-alone.conf", f"listener {env.ws_port} 127.0.0.1\nprotocol websockets\nallow_anonymous true\n")
         with Mosquitto(conf, []) as b:
@@ -793,6 +912,8 @@ keyfile {env.key}
         "paho-no-auth": no_auth,
         "paho-enable-logger": enable_logger,
         "paho-resend-on-reconnect": resend,
+        "paho-qos2-clean-restart": qos2_clean_restart,
+        "mosquitto-qos2-release-on-pubrel": qos2_release_on_pubrel,
         "paho-tls-handshake-timeout": handshake_timeout,
         "paho-publish-wildcard": wildcard,
         "paho-connect-fail-tls": connect_fail_tls,

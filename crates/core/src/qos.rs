@@ -13,8 +13,17 @@
 //! broker resends to the subscriber only when the subscriber's session
 //! persists; the publisher (paho-mqtt) resends whenever its Client object
 //! reconnects, whatever the session setting (`Inputs::hop_in`). QoS 1 receivers deliver every PUBLISH
-//! they get (a resend after a cut PUBACK is a duplicate, MQTT-4.3.2-2); QoS 2
-//! receivers deliver the first PUBLISH and discard resends until PUBREL.
+//! they get (a resend after a cut PUBACK is a duplicate, MQTT-4.3.2-2). QoS 2
+//! receivers store the first PUBLISH, answer resends with PUBREC only, and
+//! deliver when PUBREL arrives: mosquitto 2.0.11 forwards an incoming QoS 2
+//! message on PUBREL (`src/handle_publish.c` stores it,
+//! `db__message_release_incoming` in `src/database.c` releases it), and
+//! paho-mqtt 2.2 calls `on_message` on PUBREL (`_handle_pubrel`), "Method A"
+//! of Figure 4.3 in §4.3.3. With a clean session, paho 2.2 restarts an
+//! unfinished QoS 2 message from PUBLISH with DUP=1 after a reconnect
+//! (`_messages_reconnect_reset_out`), and the broker, whose session (and the
+//! stored message) the clean start discarded, takes it as new: if the first
+//! copy had been released (the PUBCOMP was cut), it is delivered twice.
 //! Effective QoS to the subscriber = min(published QoS, granted subscription
 //! QoS) (MQTT-3.8.4-6 in 3.1.1, MQTT-3.8.4-8 in 5.0).
 //!
@@ -174,11 +183,15 @@ impl Inputs {
     /// session setting (client.py, `_messages_reconnect_reset_out`): on this
     /// hop the session only matters if the publishing process restarts,
     /// which the model does not include.
+    /// With a clean session the publisher's QoS 2 messages restart from
+    /// PUBLISH after each reconnect (paho 2.2 `_messages_reconnect_reset_out`,
+    /// `_check_clean_session`) and the broker has forgotten them.
     fn hop_in(&self) -> Hop {
         Hop {
             qos: self.pub_qos,
             p: self.loss_in_pct / 100.0,
             attempts: self.retries + 1,
+            restart: !self.persistent,
         }
     }
 
@@ -187,6 +200,7 @@ impl Inputs {
             qos: self.effective_qos(),
             p: self.loss_out_pct / 100.0,
             attempts: if self.persistent { self.retries + 1 } else { 1 },
+            restart: false,
         }
     }
 }
@@ -207,6 +221,9 @@ struct Hop {
     qos: u8,
     p: f64,
     attempts: u32,
+    /// After a reconnect the sender starts the exchange again from PUBLISH
+    /// and the receiver kept nothing of it (a clean session, QoS 2).
+    restart: bool,
 }
 
 /// (probability, next phase, new copies delivered, packets sent)
@@ -233,10 +250,14 @@ impl Outcomes {
 }
 
 /// One attempt's possible outcomes from `phase`, given whether a copy was
-/// already delivered. The single source of truth for both the analytic and
-/// the simulated figures.
-pub fn attempt(qos: u8, p: f64, phase: Phase, delivered: bool) -> Outcomes {
+/// already delivered and whether a reconnect restarts the exchange with a
+/// receiver that forgot it (`restart`: a clean session, QoS 2). The single
+/// source of truth for both the analytic and the simulated figures.
+pub fn attempt(qos: u8, p: f64, phase: Phase, delivered: bool, restart: bool) -> Outcomes {
     let ok = 1.0 - p;
+    // A QoS 2 receiver delivers on PUBREL, once: a copy is new if it had
+    // not delivered one yet, or if it forgot the message (a restart).
+    let new = u32::from(!delivered || restart);
     match (qos, phase) {
         (_, Phase::Done) => Outcomes::of(&[(1.0, Phase::Done, 0, 0)]),
         // PUBLISH, fire and forget: a cut loses it.
@@ -247,21 +268,27 @@ pub fn attempt(qos: u8, p: f64, phase: Phase, delivered: bool) -> Outcomes {
             (ok * p, Phase::Publish, 1, 2),
             (ok * ok, Phase::Done, 1, 2),
         ]),
-        // PUBLISH, PUBREC, PUBREL, PUBCOMP; only the first PUBLISH is delivered.
+        // PUBLISH, PUBREC, PUBREL, PUBCOMP; delivered when PUBREL arrives.
+        // A cut before PUBREC has arrived means PUBLISH again; after it,
+        // PUBREL again, unless a clean session restarts from PUBLISH.
         (_, Phase::Publish) => {
-            let new = u32::from(!delivered);
+            let released = if restart {
+                Phase::Publish
+            } else {
+                Phase::Release
+            };
             Outcomes::of(&[
                 (p, Phase::Publish, 0, 1),
-                (ok * p, Phase::Publish, new, 2),
-                (ok * ok * p, Phase::Release, new, 3),
-                (ok * ok * ok * p, Phase::Release, new, 4),
+                (ok * p, Phase::Publish, 0, 2),
+                (ok * ok * p, released, 0, 3),
+                (ok * ok * ok * p, released, new, 4),
                 (ok * ok * ok * ok, Phase::Done, new, 4),
             ])
         }
         (_, Phase::Release) => Outcomes::of(&[
             (p, Phase::Release, 0, 1),
-            (ok * p, Phase::Release, 0, 2),
-            (ok * ok, Phase::Done, 0, 2),
+            (ok * p, Phase::Release, new, 2),
+            (ok * ok, Phase::Done, new, 2),
         ]),
     }
 }
@@ -308,7 +335,7 @@ fn hop_stats(h: Hop) -> HopStats {
                 if m == 0.0 {
                     continue;
                 }
-                for &(prob, to, new, sent) in attempt(h.qos, h.p, ph, k > 0).as_slice() {
+                for &(prob, to, new, sent) in attempt(h.qos, h.p, ph, k > 0, h.restart).as_slice() {
                     let w = m * prob;
                     packets += w * f64::from(sent);
                     let k2 = (k + new as usize).min(max_copies);
@@ -357,15 +384,16 @@ pub fn analytic(i: &Inputs) -> Result<Outputs, FieldError> {
 /// probabilities: one uniform draw picks an attempt's outcome.
 struct HopTable {
     attempts: u32,
-    /// Publish phase before any delivery, after one, and the Release phase.
-    rows: [Vec<Outcome>; 3],
+    /// Publish phase before any delivery and after one, then the Release
+    /// phase before and after.
+    rows: [Vec<Outcome>; 4],
 }
 
 impl HopTable {
     fn new(h: Hop) -> Self {
         let row = |phase, delivered| {
             let mut acc = 0.0;
-            attempt(h.qos, h.p, phase, delivered)
+            attempt(h.qos, h.p, phase, delivered, h.restart)
                 .as_slice()
                 .iter()
                 .map(|&(p, to, new, sent)| {
@@ -379,6 +407,7 @@ impl HopTable {
             rows: [
                 row(Phase::Publish, false),
                 row(Phase::Publish, true),
+                row(Phase::Release, false),
                 row(Phase::Release, true),
             ],
         }
@@ -418,7 +447,7 @@ impl Simulation {
         for _ in 0..h.attempts {
             let row = match phase {
                 Phase::Publish => &h.rows[usize::from(copies > 0)],
-                Phase::Release => &h.rows[2],
+                Phase::Release => &h.rows[2 + usize::from(copies > 0)],
                 Phase::Done => break,
             };
             let u = rng.unit();
@@ -607,12 +636,52 @@ mod tests {
             qos: 1,
             p: 0.1,
             attempts: 2,
+            restart: false,
         });
         assert!((h.copies[2] - 0.081).abs() < 1e-12);
         assert!((h.copies[0] - 0.01).abs() < 1e-12); // both PUBLISH cut
         assert!((h.copies.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         // Packets: attempt 1 sends 1 + 0.9; attempt 2 happens with 0.1 + 0.09.
         assert!((h.packets - (1.9 + 0.19 * 1.9)).abs() < 1e-12);
+    }
+
+    /// One QoS 2 hop, one retry, p = 0.1, delivered when PUBREL arrives.
+    /// An attempt from PUBLISH ends: PUBLISH cut 0.1, PUBREC cut 0.09, PUBREL
+    /// cut 0.081, PUBCOMP cut 0.0729 (released), complete 0.6561 (released).
+    #[test]
+    fn qos2_by_hand() {
+        let hop = |restart| {
+            hop_stats(Hop {
+                qos: 2,
+                p: 0.1,
+                attempts: 2,
+                restart,
+            })
+        };
+        // Persistent: after a cut PUBREL the retry sends PUBREL (0.9 gets
+        // through); after a cut PUBLISH or PUBREC it sends PUBLISH (0.729).
+        let h = hop(false);
+        let delivered = 0.0729 + 0.6561 + 0.19 * 0.729 + 0.081 * 0.9;
+        assert!(
+            (h.delivered() - delivered).abs() < 1e-12,
+            "{}",
+            h.delivered()
+        );
+        assert_eq!(h.copies.get(2).copied().unwrap_or(0.0), 0.0);
+        // Clean (paho restarts from PUBLISH, the broker forgot): every cut
+        // means a whole new exchange, and a cut PUBCOMP after the release
+        // makes a second copy with probability 0.0729 × 0.729.
+        let h = hop(true);
+        assert!((h.copies[2] - 0.0729 * 0.729).abs() < 1e-12);
+        assert!((h.copies[0] - 0.271 * 0.271).abs() < 1e-12);
+        assert!((h.mean_copies() - (0.729 + 0.3439 * 0.729)).abs() < 1e-12);
+        // End to end 2 → 2 with a clean session: duplicates from hop in only.
+        let o = analytic(&inputs(2, 2, 10.0, false, 1)).unwrap();
+        assert!(
+            (o.duplicate_pct / 100.0 - 0.0729 * 0.729 * 0.729).abs() < 1e-12,
+            "{}",
+            o.duplicate_pct
+        );
     }
 
     #[test]
@@ -705,7 +774,9 @@ mod tests {
             prop_assert!((0.0..=100.0 + 1e-9).contains(&o.delivery_pct));
             prop_assert!(o.duplicate_pct >= 0.0 && o.duplicate_pct.is_finite());
             prop_assert!(o.packets_per_message >= 1.0 - 1e-9);
-            if pub_qos == 2 && sub_qos == 2 {
+            // QoS 2 end to end duplicates only when a clean session makes the
+            // publisher restart a released message (qos2_by_hand).
+            if pub_qos == 2 && sub_qos == 2 && persistent {
                 prop_assert!(o.duplicate_pct < 1e-9);
             }
             // More retries never hurt.

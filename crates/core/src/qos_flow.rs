@@ -72,8 +72,12 @@ impl Walk {
 
     /// One hop: `sender` sends one message to `receiver` at `qos`, the
     /// connection drops at packet `cut` (if any), and the sender resends after
-    /// the reconnect if `resend`. Returns how many copies the receiver's side
-    /// accepted as new messages.
+    /// the reconnect if `resend`. With `clean`, the reconnect has a clean
+    /// session: the receiver kept nothing, and a QoS 2 sender starts again
+    /// from PUBLISH (paho-mqtt 2.2 `_messages_reconnect_reset_out`). Returns
+    /// how many copies the receiver's side delivered as new messages: QoS 0
+    /// and 1 on PUBLISH, QoS 2 on PUBREL (mosquitto 2.0.11 and paho 2.2
+    /// both release a stored QoS 2 message when PUBREL arrives).
     fn hop(
         &mut self,
         sender: usize,
@@ -81,10 +85,11 @@ impl Walk {
         qos: u8,
         cut: Option<usize>,
         resend: bool,
+        clean: bool,
     ) -> u32 {
         let id = 1;
         let mut accepted = 0u32;
-        // The receiver's QoS 2 state: the identifier is held until PUBREL.
+        // The receiver's QoS 2 state: the message is stored until PUBREL.
         let mut holding = false;
         // The sender's state: waiting for PUBACK/PUBREC, or PUBREL sent.
         let mut released = false;
@@ -94,6 +99,11 @@ impl Walk {
         let mut pubrel_again = false;
         let mut k = 0usize; // packets of this hop so far
         let mut attempt_cut = cut;
+        let (passed_on, what) = if receiver == SUBSCRIBER {
+            ("delivered", "delivered to the application")
+        } else {
+            ("accepted", "forwarded to subscribers")
+        };
         while !done {
             let steps: Vec<(bool, &str)> = if released {
                 vec![(true, "PUBREL"), (false, "PUBCOMP")]
@@ -121,48 +131,63 @@ impl Walk {
                     let badge = match (name, qos) {
                         ("PUBLISH", 0) => "cut: QoS 0 is never resent, the message is lost",
                         ("PUBLISH", _) => "cut: the connection drops before it arrives",
+                        ("PUBREL", _) => "cut: the connection drops before the release arrives",
                         _ => "cut: the connection drops before the acknowledgement arrives",
                     };
                     self.push(from, to, label, Some(badge.into()), true);
                     broke = true;
                     break;
                 }
-                // What the receiving side does with a PUBLISH.
-                let badge = if name == "PUBLISH" {
-                    if qos == 2 && holding {
-                        Some(
-                            "already received: acknowledged again, not delivered again".to_string(),
-                        )
+                // What the receiving side does with a PUBLISH or a PUBREL.
+                let again = |n: u32| {
+                    if n > 1 {
+                        format!("{passed_on} again: a duplicate")
                     } else {
+                        passed_on.to_string()
+                    }
+                };
+                let badge = match name {
+                    "PUBLISH" if qos == 2 && holding => {
+                        Some("already stored: PUBREC again, not delivered again".to_string())
+                    }
+                    "PUBLISH" if qos == 2 => {
+                        holding = true;
+                        Some("stored until PUBREL".to_string())
+                    }
+                    "PUBLISH" => {
                         accepted += 1;
-                        if qos == 2 {
-                            holding = true;
-                        }
-                        let what = if receiver == SUBSCRIBER {
-                            "delivered"
+                        Some(again(accepted))
+                    }
+                    "PUBREL" => {
+                        let resent = std::mem::take(&mut pubrel_again);
+                        let b = if std::mem::take(&mut holding) {
+                            accepted += 1;
+                            format!(
+                                "released: {what}{}",
+                                if accepted > 1 {
+                                    " again, a duplicate"
+                                } else {
+                                    ""
+                                }
+                            )
                         } else {
-                            "accepted"
+                            "nothing stored: only PUBCOMP".to_string()
                         };
-                        Some(if accepted > 1 {
-                            format!("{what} again: a duplicate")
+                        Some(if resent {
+                            format!("resent after the reconnect; {b}")
                         } else {
-                            what.to_string()
+                            b
                         })
                     }
-                } else if name == "PUBREL" && std::mem::take(&mut pubrel_again) {
-                    Some("resent after the reconnect".to_string())
-                } else {
-                    None
+                    _ => None,
                 };
                 let badge = match (dup, name) {
                     (true, "PUBLISH") => badge.map(|b| format!("resent, DUP=1; {b}")),
                     _ => badge,
                 };
                 self.push(from, to, label, badge, false);
-                match name {
-                    "PUBREC" => released = true,
-                    "PUBREL" => holding = false,
-                    _ => {}
+                if name == "PUBREC" {
+                    released = true;
                 }
             }
             if !broke {
@@ -171,23 +196,29 @@ impl Walk {
             }
             // The connection dropped: a QoS 0 message or a sender without the
             // session's state gives up; otherwise it reconnects and resends
-            // PUBLISH (DUP=1) or, after PUBREC, PUBREL.
+            // PUBLISH (DUP=1) or, after PUBREC, PUBREL; with a clean session
+            // a QoS 2 sender starts again from PUBLISH.
             attempt_cut = None;
             if qos == 0 {
                 done = true;
-            } else if resend {
-                if released {
-                    self.note("reconnect, session present: PUBREL is sent again");
-                    pubrel_again = true;
-                } else {
-                    self.note("reconnect, session present: PUBLISH is sent again with DUP=1");
-                    dup = true;
-                }
-            } else {
+            } else if !resend {
                 self.note(
                     "reconnect without the session: nothing is sent again, the message is lost",
                 );
                 done = true;
+            } else if clean {
+                // The broker's session is gone (Session Present 0) and with
+                // it a stored QoS 2 message.
+                holding = false;
+                released = false;
+                dup = true;
+                self.note("reconnect with a clean session (Session Present 0): the broker kept nothing; the publisher's client sends the PUBLISH again with DUP=1");
+            } else if released {
+                self.note("reconnect, session present: PUBREL is sent again");
+                pubrel_again = true;
+            } else {
+                self.note("reconnect, session present: PUBLISH is sent again with DUP=1");
+                dup = true;
             }
         }
         accepted
@@ -210,7 +241,14 @@ pub fn flow(i: &Inputs, drop: Option<usize>) -> Flow {
     // The publisher's client resends whenever it reconnects (paho-mqtt:
     // whatever the session setting); the broker resends to the subscriber
     // only with a persistent session. Both only if a reconnect is allowed.
-    let at_broker = w.hop(PUBLISHER, BROKER, i.pub_qos, cut_in, i.retries > 0);
+    let at_broker = w.hop(
+        PUBLISHER,
+        BROKER,
+        i.pub_qos,
+        cut_in,
+        i.retries > 0,
+        !i.persistent,
+    );
     let eq = i.effective_qos();
     let mut delivered = 0;
     for copy in 0..at_broker {
@@ -218,7 +256,14 @@ pub fn flow(i: &Inputs, drop: Option<usize>) -> Flow {
             w.note("the broker forwards the duplicate too");
         }
         let cut = if copy == 0 { cut_out } else { None };
-        delivered += w.hop(BROKER, SUBSCRIBER, eq, cut, i.persistent && i.retries > 0);
+        delivered += w.hop(
+            BROKER,
+            SUBSCRIBER,
+            eq,
+            cut,
+            i.persistent && i.retries > 0,
+            false,
+        );
     }
     if at_broker == 0 {
         w.note("the broker never got it: nothing reaches the subscriber");
@@ -249,10 +294,10 @@ mod tests {
     /// outcome of `attempt` that a cut there is (with p = 0.25, a cut at k
     /// has probability 0.75^k × 0.25), then a whole attempt if a resend is
     /// allowed. Returns (copies, packets).
-    fn model_hop(qos: u8, cut: Option<usize>, resend: bool) -> (u32, u32) {
+    fn model_hop(qos: u8, cut: Option<usize>, resend: bool, restart: bool) -> (u32, u32) {
         let (phase, copies, sent) = match cut {
             None => {
-                let row = attempt(qos, 0.0, Phase::Publish, false).as_slice()[..]
+                let row = attempt(qos, 0.0, Phase::Publish, false, restart).as_slice()[..]
                     .iter()
                     .copied()
                     .find(|o| o.0 == 1.0)
@@ -261,7 +306,7 @@ mod tests {
             }
             Some(k) => {
                 let want = 0.75f64.powi(k as i32) * 0.25;
-                let row = attempt(qos, 0.25, Phase::Publish, false)
+                let row = attempt(qos, 0.25, Phase::Publish, false, restart)
                     .as_slice()
                     .iter()
                     .copied()
@@ -273,7 +318,7 @@ mod tests {
         if phase == Phase::Done || !resend {
             return (copies, sent);
         }
-        let next = attempt(qos, 0.0, phase, copies > 0)
+        let next = attempt(qos, 0.0, phase, copies > 0, restart)
             .as_slice()
             .iter()
             .copied()
@@ -298,7 +343,8 @@ mod tests {
                                 Some(d) => (None, Some(d - n_in)),
                                 None => (None, None),
                             };
-                            let (at_broker, sent_in) = model_hop(pub_qos, cut_in, retries > 0);
+                            let (at_broker, sent_in) =
+                                model_hop(pub_qos, cut_in, retries > 0, !persistent);
                             let eq = i.effective_qos();
                             let resend_out = persistent && retries > 0;
                             let (mut delivered, mut sent) = (0, sent_in);
@@ -307,6 +353,7 @@ mod tests {
                                     eq,
                                     if copy == 0 { cut_out } else { None },
                                     resend_out,
+                                    false,
                                 );
                                 delivered += c;
                                 sent += s;
@@ -346,17 +393,63 @@ mod tests {
                 "resent, DUP=1; accepted again: a duplicate".into()
             )
         );
-        // QoS 2 → 2, PUBREC cut: the resent PUBLISH is recognised.
+        // QoS 2 → 2, PUBREC cut: the resent PUBLISH is recognised, and the
+        // message is passed on when PUBREL arrives.
         let f = flow(&inputs(2, 2, true, 5), Some(1));
         assert_eq!(f.delivered, 1);
-        assert!(labels(&f).iter().any(|(_, b)| b
-            == "resent, DUP=1; already received: acknowledged again, not delivered again"));
+        let l = labels(&f);
+        assert_eq!(
+            l[0],
+            ("PUBLISH qos=2 id=1".into(), "stored until PUBREL".into())
+        );
+        assert_eq!(
+            l[3].1,
+            "resent, DUP=1; already stored: PUBREC again, not delivered again"
+        );
+        assert_eq!(
+            l[5],
+            (
+                "PUBREL id=1".into(),
+                "released: forwarded to subscribers".into()
+            )
+        );
         // A clean session on the broker's hop: a cut there loses the message.
         let f = flow(&inputs(1, 1, false, 5), Some(2));
         assert_eq!(f.delivered, 0);
         assert!(labels(&f)
             .iter()
             .any(|(l, _)| l.contains("without the session")));
+        // Issue 22, point 2: with a clean session, a cut PUBCOMP on the first
+        // hop is no "session present: PUBREL again". paho 2.2 restarts from
+        // PUBLISH with DUP=1 and the broker, which kept nothing, releases the
+        // message a second time: a duplicate even at QoS 2.
+        let f = flow(&inputs(2, 2, false, 5), Some(3));
+        let l = labels(&f);
+        assert!(l
+            .iter()
+            .all(|(l, b)| !l.contains("session present") && !b.contains("session present")));
+        assert_eq!(l[4].0, "reconnect with a clean session (Session Present 0): the broker kept nothing; the publisher's client sends the PUBLISH again with DUP=1");
+        assert_eq!(
+            l[5],
+            (
+                "PUBLISH qos=2 id=1 dup=1".into(),
+                "resent, DUP=1; stored until PUBREL".into()
+            )
+        );
+        assert_eq!(
+            l[7].1,
+            "released: forwarded to subscribers again, a duplicate"
+        );
+        assert_eq!(f.delivered, 2);
+        // The same cut with the session kept: PUBREL again, nothing stored.
+        let f = flow(&inputs(2, 2, true, 5), Some(3));
+        let l = labels(&f);
+        assert_eq!(l[4].0, "reconnect, session present: PUBREL is sent again");
+        assert_eq!(
+            l[5].1,
+            "resent after the reconnect; nothing stored: only PUBCOMP"
+        );
+        assert_eq!(f.delivered, 1);
         // QoS 0 cut: lost, never resent.
         let f = flow(&inputs(0, 0, true, 5), Some(0));
         assert_eq!((f.delivered, f.packets), (0, 1));
