@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # Installs whatever this project needs and is missing; idempotent and quick when all is there.
-# Every version here is pinned on purpose; see ../shared/TOOLCHAIN.md for why each one.
+# Every version here is pinned on purpose; the reason stands beside each pin:
+#   trunk 0.21.14      0.22 needs rustc >= 1.96.1, newer than this machine's 1.95;
+#   wasm-bindgen CLI   must equal the wasm-bindgen in Cargo.lock (Cargo.toml pins it exactly),
+#                      or the generated glue does not match the wasm;
+#   binaryen 132 (npm) Debian's binaryen 108 writes wasm that fails at load
+#                      ("WebAssembly.Table.set(): Argument 1 is invalid"), a blank page;
+#   paho-mqtt 2.2.0    the newest 2.x; the snippet suite and the claims name it;
+#   npm packages       pinned in package-lock.json (playwright-core drives Debian's Chromium:
+#                      the `playwright` package would try to download a browser of its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,7 +56,7 @@ fi
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION\$"; then
   log "cargo install wasm-bindgen-cli $WB_VERSION (about 3 min)"
-  # No --locked: its lockfile wants a webpki-roots release the registry lacks (TOOLCHAIN.md).
+  # No --locked: its lockfile wants a webpki-roots release the crates registry lacks.
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 

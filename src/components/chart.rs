@@ -157,36 +157,21 @@ pub fn Chart<C: Drawable>(
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
-        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
-                let rect = entry.content_rect();
-                size.set((rect.width(), rect.height()));
-            }
-        });
-        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
-            observer.observe(&canvas);
-            on_cleanup(move || observer.disconnect());
-        }
-        on_resize.forget();
+        super::listen::observe_size(&canvas, move |w, h| size.set((w, h)));
         if let Ok(Some(query)) = window().match_media("(prefers-color-scheme: dark)") {
-            let on_change =
-                Closure::<dyn FnMut()>::new(move || theme.update(|n| *n = n.wrapping_add(1)));
-            let _ = query
-                .add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
-            on_change.forget();
+            super::listen::listen(&query, "change", move || {
+                theme.update(|n| *n = n.wrapping_add(1))
+            });
         }
         // Printing lays the page out anew (paper width, light colours) and
         // paints no animation frames: redraw at once for paper, and back.
         if let Ok(Some(query)) = window().match_media("print") {
-            let on_print = Closure::<dyn FnMut()>::new(move || {
+            super::listen::listen(&query, "change", move || {
                 if let Some(canvas) = canvas_ref.get_untracked() {
                     let rect = canvas.get_bounding_client_rect();
                     chart.with_untracked(|spec| draw(&canvas, spec, rect.width(), rect.height()));
                 }
             });
-            let _ =
-                query.add_event_listener_with_callback("change", on_print.as_ref().unchecked_ref());
-            on_print.forget();
         }
     });
 

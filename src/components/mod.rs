@@ -5,6 +5,7 @@ mod chart;
 mod choice;
 mod copy;
 mod input;
+mod listen;
 mod number_field;
 mod prose;
 mod result;

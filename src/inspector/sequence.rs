@@ -2,8 +2,9 @@
 //! packet. It is an ordered list, so a screen reader reads the packets in
 //! order with their direction and time in words; each row draws its arrow in
 //! SVG (hidden from assistive technology, never the only carrier of
-//! direction: the words say it too). Rows are keyed, so a live session adds
-//! rows without rebuilding the others. Arrow keys move between rows, Enter
+//! direction: the words say it too). Rows are keyed by what they show
+//! (`Row::identity`), so a live session adds rows without rebuilding the
+//! others and a changed flow never keeps a stale row. Arrow keys move between rows, Enter
 //! or a click selects one.
 
 use leptos::prelude::*;
@@ -193,7 +194,7 @@ pub fn SequenceDiagram(
                 <p class="seq-dropped">{format!("{} earlier packets not shown", dropped.get())}</p>
             })}
             <ol class="seq-list" aria-label=label node_ref=list on:keydown=on_key on:click=on_click>
-                <For each=move || rows.get() key=|r| (r.key, r.badge.clone(), r.refused) let:row>
+                <For each=move || rows.get() key=Row::identity let:row>
                     <li class="seq-item" class:seq-note=row.arrow == Arrow::Note class:refused=row.refused>
                         <button type="button" class="seq-row" data-key=row.key.to_string()
                             aria-pressed=if selected.get_untracked() == Some(row.key) { "true" } else { "false" }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mqtt_lab_core::backoff::{self, snippets, Attempt, Jitter, Policy};
 use mqtt_lab_core::format::{number, plain};
-use mqtt_lab_core::snippets::Target;
+use mqtt_lab_core::target::Target;
 use mqtt_lab_fleet::{FleetOutcome, FleetSim};
 
 /// Buckets simulated between clock checks.

@@ -4,7 +4,7 @@ use crate::components::*;
 use leptos::prelude::*;
 use mqtt_lab_core::broker_cost::{self, snippets, Inputs, Outputs};
 use mqtt_lab_core::format::{fixed, number, plain};
-use mqtt_lab_core::snippets::Target;
+use mqtt_lab_core::target::Target;
 
 #[component]
 pub fn BrokerCost() -> impl IntoView {

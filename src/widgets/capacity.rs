@@ -4,7 +4,7 @@ use crate::components::*;
 use leptos::prelude::*;
 use mqtt_lab_core::capacity::{self, snippets, Inputs};
 use mqtt_lab_core::format::{number, plain};
-use mqtt_lab_core::snippets::Target;
+use mqtt_lab_core::target::Target;
 
 #[component]
 pub fn Capacity() -> impl IntoView {

@@ -95,6 +95,9 @@ pub fn Packets() -> impl IntoView {
             return;
         };
         let name = file.name();
+        // Emptied, so that choosing the same file again (after looking at a
+        // sample) is a change and opens it again.
+        input.set_value("");
         spawn_local(async move {
             let text = wasm_bindgen_futures::JsFuture::from(file.text())
                 .await

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mqtt_lab_core::format::{fixed, number, plain};
 use mqtt_lab_core::qos::{self, Inputs, Simulation};
-use mqtt_lab_core::snippets::Target;
+use mqtt_lab_core::target::Target;
 
 /// Messages simulated between clock checks.
 const CHECK_EVERY: u64 = 2000;

@@ -4,7 +4,7 @@ use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::reason_codes::{self as rc, Code, Packet, Version};
-use mqtt_lab_core::snippets::Target;
+use mqtt_lab_core::target::Target;
 
 fn check_code(text: &str) -> Result<(), String> {
     rc::parse_code(text).map(|_| ())

@@ -4,7 +4,7 @@ use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::format::{fixed, number, plain};
-use mqtt_lab_core::snippets::Target;
+use mqtt_lab_core::target::Target;
 use mqtt_lab_core::tls_timeout::{self as tls, snippets, Inputs, PHASES};
 
 const PHASE_TONES: [Tone; 6] = [

@@ -6,7 +6,8 @@
 //! broker_ca_file, broker_cert_file, broker_key_file, password_file, acl_file).
 
 use mqtt_lab_core::claims::{Check, CLAIMS};
-use mqtt_lab_core::snippets::{all_cases, Kind, Target};
+use mqtt_lab_core::snippets::{all_cases, Kind};
+use mqtt_lab_core::target::Target;
 use std::fmt::Write as _;
 
 fn json(s: &str) -> String {

@@ -268,7 +268,7 @@ pub fn schedule(policy: &Policy, attempts: u32, seed: u64) -> Result<Vec<Attempt
 pub mod snippets {
     use super::{Jitter, Policy};
     use crate::format::plain;
-    use crate::snippets::Target;
+    use crate::target::Target;
 
     pub fn python(p: &Policy, t: &Target) -> String {
         if p.is_paho_builtin() {
@@ -414,12 +414,12 @@ mod tests {
         assert!(!Policy::with_jitter(Jitter::Full).is_paho_builtin());
         let s = snippets::python(
             &Policy::with_jitter(Jitter::None),
-            &crate::snippets::Target::display(),
+            &crate::target::Target::display(),
         );
         assert!(s.contains("client.reconnect_delay_set(min_delay=1, max_delay=120)"));
         let s = snippets::python(
             &Policy::with_jitter(Jitter::Equal),
-            &crate::snippets::Target::display(),
+            &crate::target::Target::display(),
         );
         assert!(s.contains("BASE_S, FACTOR, CAP_S = 1, 2, 120"));
         assert!(s.contains("return ceiling / 2 + random.uniform(0, ceiling / 2)"));

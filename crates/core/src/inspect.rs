@@ -161,7 +161,7 @@ pub fn fields(p: Protocol, raw: &[u8]) -> (Vec<Field>, Option<DecodeError>) {
 }
 
 /// Where a row of a sequence diagram goes: between lanes, or across them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Arrow {
     /// From lane `0` to lane `1` (indices into the diagram's lanes).
     Between(usize, usize),
@@ -172,7 +172,7 @@ pub enum Arrow {
 }
 
 /// One row of a sequence diagram, in words and place.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Row {
     pub key: u64,
     pub arrow: Arrow,
@@ -188,6 +188,29 @@ pub struct Row {
 }
 
 impl Row {
+    /// What the row shows, as one number: its position and every field that
+    /// is drawn. A diagram keys its rows by this, so a row whose content
+    /// changed (another flow, another sample, an opened session reusing the
+    /// positions) is drawn anew; keyed by position alone, a changed list kept
+    /// the old drawing (issue 21's stale rows). FNV-1a: small, no random state.
+    pub fn identity(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        struct Fnv(u64);
+        impl Hasher for Fnv {
+            fn finish(&self) -> u64 {
+                self.0
+            }
+            fn write(&mut self, bytes: &[u8]) {
+                for b in bytes {
+                    self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+                }
+            }
+        }
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        self.hash(&mut h);
+        h.finish()
+    }
+
     /// For people and screen readers: direction and time in words.
     pub fn text(&self, lanes: &[&str]) -> String {
         let badge = self
@@ -521,6 +544,56 @@ mod tests {
     use super::*;
     use crate::mqtt::ErrorKind;
 
+    /// Issue 21's blocker: on `?w=qos&pub=2&sub=2`, choosing drop point 2
+    /// kept the third row of the flow without a drop ("PUBREL id=1"), because
+    /// the diagram keyed rows by position. Rows at the same position with
+    /// other content must have other identities; equal rows the same one.
+    #[test]
+    fn a_row_is_identified_by_what_it_shows() {
+        use crate::qos_flow::flow;
+        let i = crate::qos::Inputs {
+            pub_qos: 2,
+            sub_qos: 2,
+            ..Default::default()
+        };
+        let (plain, cut) = (flow(&i, None), flow(&i, Some(1)));
+        assert_eq!(plain.rows[2].label, "PUBREL id=1");
+        assert_ne!(cut.rows[2].label, "PUBREL id=1");
+        assert_eq!(plain.rows[2].key, cut.rows[2].key);
+        assert_ne!(plain.rows[2].identity(), cut.rows[2].identity());
+        let r = plain.rows[2].clone();
+        assert_eq!(r.identity(), plain.rows[2].identity());
+        let changed = [
+            Row {
+                key: 3,
+                ..r.clone()
+            },
+            Row {
+                arrow: Arrow::Between(1, 0),
+                ..r.clone()
+            },
+            Row {
+                label: "PUBREL id=2".into(),
+                ..r.clone()
+            },
+            Row {
+                badge: Some("resent".into()),
+                ..r.clone()
+            },
+            Row {
+                at_ms: Some(0),
+                ..r.clone()
+            },
+            Row {
+                refused: true,
+                ..r.clone()
+            },
+        ];
+        for c in &changed {
+            assert_ne!(c.identity(), r.identity(), "{c:?}");
+        }
+    }
+
     #[test]
     fn message_properties_for_people() {
         use crate::mqtt::{Properties, Publish};
@@ -685,7 +758,7 @@ mod tests {
         }))
         .encode(Protocol::V5)
         .unwrap();
-        let r = crate::mqtt::connect::redact_password(Protocol::V5, &c);
+        let r = crate::mqtt::packet::redact_password(Protocol::V5, &c);
         assert_eq!(r.len(), c.len());
         assert!(r.ends_with(b"\x00\x06******"));
         assert!(!r.windows(6).any(|w| w == b"secret"));

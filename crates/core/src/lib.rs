@@ -26,6 +26,7 @@ pub mod rng;
 pub mod snippets;
 pub mod spec_anchors;
 pub mod tls_timeout;
+pub mod target;
 pub mod topic_tree;
 pub mod widgets;
 pub mod xapi;

@@ -136,7 +136,7 @@ pub fn warnings(url: &WsUrl, page_is_https: bool) -> (Option<String>, Vec<String
 /// The local broker for this widget: a recipe tested in CI by starting
 /// mosquitto 2.0.11 with it and connecting over WebSocket and TCP.
 pub mod snippets {
-    use crate::snippets::Target;
+    use crate::target::Target;
 
     /// mosquitto.conf for a broker on this machine that the page can reach
     /// at ws://127.0.0.1:{ws_port}. mosquitto 2.0 needs all three parts: from
@@ -302,7 +302,7 @@ mod tests {
     /// suite tests it, with what it opens.
     #[test]
     fn the_widget_shows_the_tested_local_broker_recipe() {
-        let conf = snippets::local_broker(&crate::snippets::Target::display());
+        let conf = snippets::local_broker(&crate::target::Target::display());
         assert!(
             conf.contains("listener 1883 127.0.0.1\n")
                 && conf.contains("listener 9001 127.0.0.1\nprotocol websockets\n")

@@ -212,7 +212,7 @@ impl Walk {
                 holding = false;
                 released = false;
                 dup = true;
-                self.note("reconnect with a clean session (Session Present 0): the broker kept nothing; the publisher's client sends the PUBLISH again with DUP=1");
+                self.note("reconnect with a clean session (Session Present 0): the broker kept nothing; the publishing client sends the PUBLISH again with DUP=1");
             } else if released {
                 self.note("reconnect, session present: PUBREL is sent again");
                 pubrel_again = true;
@@ -428,7 +428,7 @@ mod tests {
         assert!(l
             .iter()
             .all(|(l, b)| !l.contains("session present") && !b.contains("session present")));
-        assert_eq!(l[4].0, "reconnect with a clean session (Session Present 0): the broker kept nothing; the publisher's client sends the PUBLISH again with DUP=1");
+        assert_eq!(l[4].0, "reconnect with a clean session (Session Present 0): the broker kept nothing; the publishing client sends the PUBLISH again with DUP=1");
         assert_eq!(
             l[5],
             (

@@ -586,7 +586,7 @@ pub fn paho_name(value: u8, packet: Packet) -> Option<&'static str> {
 /// Generated paho-mqtt 2.x programs that handle one reason code.
 pub mod snippets {
     use super::{find, paho_name, paho_v5_equivalent, Code, Packet, Retry, Version};
-    use crate::snippets::Target;
+    use crate::target::Target;
 
     /// The packet a snippet is about: the one asked for if the code appears
     /// in it, otherwise the first the code appears in.
@@ -964,7 +964,7 @@ mod tests {
             v,
             find(v, value).unwrap(),
             packet,
-            &crate::snippets::Target::display(),
+            &crate::target::Target::display(),
         )
     }
 

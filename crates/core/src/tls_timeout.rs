@@ -398,7 +398,7 @@ pub const ESP8266_HANDSHAKE_MS: u64 = 15_000;
 
 pub mod snippets {
     use super::{Inputs, Outputs, ESP8266_HANDSHAKE_MS};
-    use crate::snippets::Target;
+    use crate::target::Target;
 
     pub fn paho(i: &Inputs, o: &Outputs, t: &Target) -> String {
         format!(
@@ -610,7 +610,7 @@ mod tests {
     /// declaration, the unit in the comment, and N from the model.
     #[test]
     fn arduino_timeout_arguments_have_the_units_of_the_table() {
-        let t = crate::snippets::Target::display();
+        let t = crate::target::Target::display();
         for (n, i) in [Inputs::default(), esp8266_80()].into_iter().enumerate() {
             let o = compute(&i).unwrap();
             for code in [snippets::esp32(&o, &t), snippets::esp8266(&o, &t)] {
@@ -673,7 +673,7 @@ mod tests {
 
     #[test]
     fn esp8266_snippet_says_whether_the_fixed_handshake_timeout_fits() {
-        let t = crate::snippets::Target::display();
+        let t = crate::target::Target::display();
         let fits = compute(&Inputs::default()).unwrap();
         assert!(snippets::esp8266(&fits, &t).contains("The worst case here, 3.5 s, fits."));
         let slow = compute(&Inputs {
@@ -688,7 +688,7 @@ mod tests {
     #[test]
     fn paho_snippet_sets_the_timeout_in_seconds_for_both_paho_versions() {
         let o = compute(&esp8266_80()).unwrap();
-        let s = snippets::paho(&esp8266_80(), &o, &crate::snippets::Target::display());
+        let s = snippets::paho(&esp8266_80(), &o, &crate::target::Target::display());
         assert!(s.contains(&format!(
             "client.connect_timeout = {}\n",
             o.recommended_timeout_s

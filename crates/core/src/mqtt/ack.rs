@@ -4,8 +4,8 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, Rule};
-use super::packet::{self, PacketType};
 use super::properties::{Context, Properties, Props};
+use super::types::{self, PacketType};
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -37,7 +37,7 @@ fn code_section(t: PacketType) -> Sec {
 
 impl Ack {
     pub(crate) fn read(r: &mut Reader, t: PacketType) -> Result<Ack, DecodeError> {
-        let packet_id = packet::packet_id(r)?;
+        let packet_id = types::packet_id(r)?;
         let mut a = Ack {
             packet_id,
             ..Ack::default()
@@ -45,7 +45,7 @@ impl Ack {
         if r.protocol == Protocol::V5 {
             // Remaining Length 2: Success, no properties; 3: no properties.
             if !r.is_empty() {
-                a.code = packet::reason_code(r, t, code_section(t))?;
+                a.code = types::reason_code(r, t, code_section(t))?;
             }
             if !r.is_empty() {
                 a.properties = Properties::read(r, context(t))?;

@@ -2,8 +2,8 @@
 
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::packet::{self, PacketType};
 use super::properties::{Context, Properties, Props};
+use super::types::{self, PacketType};
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +64,7 @@ impl Connack {
         }
         let session_present = flags & 1 == 1;
         r.mark(at, "Session Present", FLAGS, &|| (flags & 1).to_string());
-        let code = packet::reason_code(r, PacketType::Connack, CODE)?;
+        let code = types::reason_code(r, PacketType::Connack, CODE)?;
         if code != 0 && session_present {
             return Err(r.error_at(
                 at,
@@ -132,7 +132,7 @@ mod tests {
         let c = connack(Protocol::V5, &[0x20, 2, 0, 1]).unwrap();
         assert_eq!((c.protocol, c.code), (Protocol::V311, 1));
         assert_eq!(
-            packet::describe_code(c.protocol, PacketType::Connack, c.code),
+            types::describe_code(c.protocol, PacketType::Connack, c.code),
             "0x01 Connection Refused, unacceptable protocol version"
         );
     }

@@ -2,9 +2,9 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::packet::QoS;
 use super::properties::{Context, Properties, Props};
 use super::topic;
+use super::types::QoS;
 use super::Protocol;
 
 /// The Will: published by the broker if the connection ends without a
@@ -282,21 +282,6 @@ impl Connect {
         }
         Ok(b)
     }
-}
-
-/// A CONNECT's bytes with the password replaced by `*` (its length kept),
-/// so that neither the packet inspector nor an exported session shows it.
-pub fn redact_password(p: Protocol, raw: &[u8]) -> Vec<u8> {
-    let mut out = raw.to_vec();
-    let mut fields = Vec::new();
-    let _ = super::packet::decode(p, raw, Some(&mut fields));
-    if let Some(f) = fields.iter().find(|f| f.name == "Password") {
-        // The two length bytes stay; the password's own bytes go.
-        for b in out.iter_mut().take(f.end).skip(f.start + 2) {
-            *b = b'*';
-        }
-    }
-    out
 }
 
 fn r_label(level: u8) -> &'static str {

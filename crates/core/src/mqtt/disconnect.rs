@@ -6,8 +6,8 @@
 
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError};
-use super::packet::{self, PacketType};
 use super::properties::{Context, Properties, Props};
+use super::types::{self, PacketType};
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -31,7 +31,7 @@ impl Disconnect {
         if r.protocol == Protocol::V5 {
             let (ctx, sec) = parts(t);
             if !r.is_empty() {
-                d.code = packet::reason_code(r, t, sec)?;
+                d.code = types::reason_code(r, t, sec)?;
                 if !r.is_empty() || t == PacketType::Auth {
                     d.properties = Properties::read(r, ctx)?;
                 }

@@ -22,6 +22,7 @@ pub mod properties;
 mod publish;
 mod subscribe;
 pub mod topic;
+mod types;
 mod unsubscribe;
 
 pub use client::{Client, Event, Options};

@@ -2,9 +2,9 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::packet::{self, QoS};
 use super::properties::{Context, Properties, Props};
 use super::topic;
+use super::types::{self, QoS};
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -72,7 +72,7 @@ impl Publish {
         let packet_id = if qos == QoS::AtMostOnce {
             0
         } else {
-            packet::packet_id(r)?
+            types::packet_id(r)?
         };
         let properties = if p == Protocol::V5 {
             Properties::read(r, Context::Publish)?

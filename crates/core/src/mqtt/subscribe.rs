@@ -2,9 +2,9 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::packet::{self, PacketType, QoS};
 use super::properties::{Context, Properties, Props};
 use super::topic;
+use super::types::{self, PacketType, QoS};
 use super::Protocol;
 
 /// One topic filter with its options (5.0 §3.8.3.1; 3.1.1 has the QoS only).
@@ -47,7 +47,7 @@ const AT_LEAST_ONE: Rule = Rule {
 impl Subscribe {
     pub(crate) fn read(r: &mut Reader) -> Result<Subscribe, DecodeError> {
         let p = r.protocol;
-        let packet_id = packet::packet_id(r)?;
+        let packet_id = types::packet_id(r)?;
         let properties = if p == Protocol::V5 {
             Properties::read(r, Context::Subscribe)?
         } else {
@@ -153,7 +153,7 @@ impl Subscribe {
         if self.packet_id == 0 {
             return Err(EncodeError::new(
                 "SUBSCRIBE needs a Packet Identifier",
-                packet::NEW_ID.cite(p),
+                types::NEW_ID.cite(p),
             ));
         }
         if self.filters.is_empty() {
@@ -200,7 +200,7 @@ impl Subscribe {
 
 impl Suback {
     pub(crate) fn read(r: &mut Reader) -> Result<Suback, DecodeError> {
-        let packet_id = packet::packet_id(r)?;
+        let packet_id = types::packet_id(r)?;
         let properties = if r.protocol == Protocol::V5 {
             Properties::read(r, Context::Suback)?
         } else {
@@ -208,7 +208,7 @@ impl Suback {
         };
         let mut codes = Vec::new();
         while !r.is_empty() {
-            codes.push(packet::reason_code(r, PacketType::Suback, SUBACK_CODES)?);
+            codes.push(types::reason_code(r, PacketType::Suback, SUBACK_CODES)?);
         }
         if codes.is_empty() {
             return Err(r.error(

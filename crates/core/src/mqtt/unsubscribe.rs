@@ -2,9 +2,9 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::packet::{self, PacketType};
 use super::properties::{Context, Properties, Props};
 use super::topic;
+use super::types::{self, PacketType};
 use super::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -28,7 +28,7 @@ const AT_LEAST_ONE: Rule = Rule::both("[MQTT-3.10.3-2]");
 
 impl Unsubscribe {
     pub(crate) fn read(r: &mut Reader) -> Result<Unsubscribe, DecodeError> {
-        let packet_id = packet::packet_id(r)?;
+        let packet_id = types::packet_id(r)?;
         let properties = if r.protocol == Protocol::V5 {
             Properties::read(r, Context::Unsubscribe)?
         } else {
@@ -56,7 +56,7 @@ impl Unsubscribe {
         if self.packet_id == 0 {
             return Err(EncodeError::new(
                 "UNSUBSCRIBE needs a Packet Identifier",
-                packet::NEW_ID.cite(p),
+                types::NEW_ID.cite(p),
             ));
         }
         if self.filters.is_empty() {
@@ -87,7 +87,7 @@ impl Unsubscribe {
 
 impl Unsuback {
     pub(crate) fn read(r: &mut Reader) -> Result<Unsuback, DecodeError> {
-        let packet_id = packet::packet_id(r)?;
+        let packet_id = types::packet_id(r)?;
         let mut u = Unsuback {
             packet_id,
             ..Unsuback::default()
@@ -95,11 +95,8 @@ impl Unsuback {
         if r.protocol == Protocol::V5 {
             u.properties = Properties::read(r, Context::Unsuback)?;
             while !r.is_empty() {
-                u.codes.push(packet::reason_code(
-                    r,
-                    PacketType::Unsuback,
-                    UNSUBACK_CODES,
-                )?);
+                u.codes
+                    .push(types::reason_code(r, PacketType::Unsuback, UNSUBACK_CODES)?);
             }
             if u.codes.is_empty() {
                 return Err(r.error(

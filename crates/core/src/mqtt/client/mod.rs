@@ -291,7 +291,7 @@ impl Client {
             }
         }
         if matches!(packet, Packet::Connect(c) if c.password.is_some()) {
-            let logged = super::connect::redact_password(self.options.protocol, &bytes);
+            let logged = super::packet::redact_password(self.options.protocol, &bytes);
             self.wire
                 .push(now_ms, Dir::Sent, &logged, String::new(), None);
         } else {
