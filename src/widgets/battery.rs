@@ -5,7 +5,7 @@ use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::battery::{self, Inputs};
 use mqtt_lab_core::format::{fixed, number, plain};
-use mqtt_lab_core::target::Target;
+use mqtt_lab_core::snippets::Target;
 
 #[component]
 pub fn Battery() -> impl IntoView {
@@ -75,7 +75,7 @@ pub fn Battery() -> impl IntoView {
     let advice = move || {
         match strategy.get() {
         "loop_forever" => "loop_forever() blocks the calling thread running the network loop and reconnects by itself. Use it for a program that only does MQTT: a subscriber, a logger, a bridge.",
-        "loop" => "Calling loop() yourself puts you in charge: process traffic when you choose, then disconnect and put the whole device to sleep. The only one of the three that lets a battery device sleep between messages.",
+        "loop" => "Calling loop() yourself puts you in charge: process traffic when you choose, then disconnect and put the whole device to sleep. The plainest fit for a device that wakes, publishes and sleeps, though not the only one: loop_forever() returns after disconnect(), and loop_stop() ends loop_start()'s thread.",
         _ => "loop_start() runs loop_forever() in a background thread, so your main thread can read sensors and drive a display. Same network loop, same power as loop_forever().",
     }
     };
@@ -120,7 +120,7 @@ const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
 <p>Battery life = capacity ÷ average current. For a device that wakes every <em>T</em> seconds, works for <em>t</em> seconds at the awake current and sleeps the rest: average = (awake mA × t + sleep mA × (T − t)) ÷ T, and life = usable capacity ÷ average. Usable capacity is the rated capacity less 20 % by default: a regulator stops below its dropout voltage before the cell's rated cut-off, and cells self-discharge a few percent a month (an assumption; set yours). Example values: an ESP32 draws about 100 mA receiving and up to 240 mA transmitting on Wi-Fi, and about 10 µA in deep sleep with the RTC timer (Espressif, ESP32 datasheet); a wake-up with Wi-Fi, a TLS handshake and a publish takes seconds.</p>
 <aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Two corrections to the chapter</p><div class="callout-body">
 <p><strong>The arithmetic.</strong> 3000 mAh ÷ 180 mA is 16.7 hours, not 16; and 150 h ÷ 16.7 h is 9.0×, not 9.4×.</p>
-<p><strong>The contrast.</strong> The chapter says loop_forever() means “continuous CPU” and loop_start() is “event-driven”. In paho-mqtt 2.x, loop_start() starts a thread that runs loop_forever(), and both wait in select() with a timeout instead of spinning the CPU [[paho-loop-start-thread]]. Neither saves power over the other. What drains a battery is the device staying awake: a busy main loop, the radio without power saving, waking too often. Sleeping between messages (a manual loop(), then deep sleep) is what turns hours into months.</p></div></aside>
+<p><strong>The contrast.</strong> The chapter says loop_forever() means “continuous CPU” and loop_start() is “event-driven”. In paho-mqtt 2.x, loop_start() starts a thread that runs loop_forever(), and both wait in select() with a timeout instead of spinning the CPU [[paho-loop-start-thread]]. Neither saves power over the other. What drains a battery is the device staying awake: a busy main loop, the radio without power saving, waking too often. Sleeping between messages is what turns hours into months, and any of the three allows it: loop_forever() returns once disconnect() is called, and loop_stop() ends loop_start()'s thread [[paho-loop-ends]]; a manual loop() is simply the plainest way to wake, publish, disconnect and sleep.</p></div></aside>
 </section>"#;
 
 const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>

@@ -264,6 +264,22 @@ class CutProxy:
         self.srv.close()
 
 
+def raw_connack(port: int, timeout: float = 2.0) -> socket.socket | None:
+    """A bare MQTT 3.1.1 CONNECT (empty client id, clean session) on a new
+    socket: the socket, held open, if CONNACK 0 came back; None if the broker
+    closed it or answered anything else."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(bytes([0x10, 12, 0, 4]) + b"MQTT" + bytes([4, 2, 0, 60, 0, 0]))
+    try:
+        got = s.recv(4)
+    except OSError:
+        got = b""
+    if got == bytes([0x20, 2, 0, 0]):
+        return s
+    s.close()
+    return None
+
+
 def connack(port: int, **kw) -> tuple | None:
     """The first on_connect or on_connect_fail of a client, then stop it."""
     p = Probe(**kw).start(port)
@@ -647,12 +663,24 @@ def claim_checks(env: Env, manifest: dict, dir_: Path) -> dict:
         body = ("import logging, time, paho.mqtt.client as mqtt\n{setup}"
                 "c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)\nc.enable_logger()\n"
                 f"c.connect('127.0.0.1', {env.port})\nc.loop_start()\ntime.sleep(0.5)\nc.loop_stop()\n")
+        # An exception in on_connect is logged at ERROR: with enable_logger()
+        # and no logging configuration at all, it prints through logging's
+        # last-resort handler (issue 22, item 4).
+        raising = env.tmp / "logger-raise.py"
+        raising.write_text("import paho.mqtt.client as mqtt\n"
+                           "def on_connect(client, userdata, flags, reason_code, properties):\n"
+                           "    raise RuntimeError('boom')\n"
+                           "c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)\nc.enable_logger()\nc.on_connect = on_connect\n"
+                           f"c.connect('127.0.0.1', {env.port})\n"
+                           "try:\n    for _ in range(30):\n        c.loop(timeout=0.1)\nexcept RuntimeError:\n    print('raised')\n")
         with env.reference():
             prog.write_text(body.format(setup=""))
             quiet, _ = run_python(prog)
             prog.write_text(body.format(setup="logging.basicConfig(level=logging.DEBUG)\n"))
             loud, _ = run_python(prog)
-        return "Received CONNACK" not in quiet and "Received CONNACK" in loud
+            error, _ = run_python(raising)
+        return ("Received CONNACK" not in quiet and "Received CONNACK" in loud
+                and "Caught exception in on_connect: boom" in error and "raised" in error and "Received CONNACK" not in error)
 
     def resend() -> bool:
         ok = True
@@ -721,6 +749,106 @@ def claim_checks(env: Env, manifest: dict, dir_: Path) -> dict:
             holder.stop()
             return ev == ("connect_fail",) and "denied: max_connections exceeded" in b.text()
 
+    def queue_qos0() -> bool:
+        # A subscriber with a persistent session (MQTT 5, clean start off,
+        # session expiry 1 h) subscribes to q/one at QoS 1 and q/zero at QoS 0
+        # and goes away; one message is published to each; when it returns,
+        # mosquitto (defaults) delivers the QoS 1 one and not the QoS 0 one.
+        def fn(b: Mosquitto) -> bool:
+            from paho.mqtt.properties import Properties
+
+            def kept() -> Properties:
+                props = Properties(PacketTypes.CONNECT)
+                props.SessionExpiryInterval = 3600
+                return props
+            sub = Probe(client_id="q0-sub").start(env.port, clean_start=False, properties=kept())
+            if not sub.wait("connect"):
+                return False
+            sub.c.subscribe([("q/one", 1), ("q/zero", 0)])
+            if sub.wait("subscribe") != ("subscribe", [1, 0]):
+                return False
+            sub.stop()
+            pub = Probe(client_id="q0-pub").start(env.port)
+            pub.wait("connect")
+            pub.c.publish("q/one", "kept", qos=1).wait_for_publish(3)
+            pub.c.publish("q/zero", "dropped", qos=0).wait_for_publish(3)
+            time.sleep(0.3)
+            pub.stop()
+            back = Probe(client_id="q0-sub").start(env.port, clean_start=False, properties=kept())
+            ev = back.wait("connect")
+            back.wait("message", 3)
+            time.sleep(0.5)
+            back.stop()
+            payloads = [e[2] for e in back.events if e[0] == "message"]
+            return (ev or ())[:2] == ("connect", 0) and payloads == [b"kept"]
+        return on_mosquitto("", fn)
+
+    def network_loop() -> bool:
+        # No loop at all: connect(), subscribe() and a QoS 0 publish() are
+        # written at once; another client receives the message and on_publish
+        # fires. Nothing is read: no on_connect, on_subscribe or on_message,
+        # although the client's own subscription matches its message.
+        def fn(b: Mosquitto) -> bool:
+            sub = Probe(client_id="noloop-sub").start(env.port)
+            if not sub.wait("connect"):
+                return False
+            sub.c.subscribe("noloop/t", 0)
+            sub.wait("subscribe")
+            fired: list[str] = []
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="noloop")
+            c.on_connect = lambda *a: fired.append("connect")
+            c.on_subscribe = lambda *a: fired.append("subscribe")
+            c.on_message = lambda *a: fired.append("message")
+            c.on_publish = lambda *a: fired.append("publish")
+            c.connect("127.0.0.1", env.port)
+            c.subscribe("noloop/t", 0)
+            info = c.publish("noloop/t", "no loop", qos=0)
+            got = sub.wait("message", 3)
+            time.sleep(0.5)
+            sub.stop()
+            c.disconnect()
+            return (got or ())[:3] == ("message", "noloop/t", b"no loop") and fired == ["publish"] and info.is_published()
+        return on_mosquitto("", fn)
+
+    def disconnect_writes() -> bool:
+        # The battery snippet's manual loop: after disconnect() with no loop
+        # thread, mosquitto has received the DISCONNECT, and loop() returns 4.
+        def fn(b: Mosquitto) -> bool:
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="disc-writes")
+            c.connect("127.0.0.1", env.port)
+            info = c.publish("disc/t", "45", qos=1)
+            end = time.time() + 5
+            while not info.is_published() and time.time() < end:
+                c.loop(timeout=0.1)
+            c.disconnect()
+            time.sleep(0.5)
+            rc = c.loop(timeout=0.1)
+            return info.is_published() and rc == mqtt.MQTT_ERR_NO_CONN == 4 and "Received DISCONNECT from disc-writes" in b.text()
+        return on_mosquitto("", fn)
+
+    def loop_ends() -> bool:
+        # loop_forever() returns after disconnect() (here in on_publish), and
+        # loop_stop() ends loop_start()'s thread.
+        def fn(b: Mosquitto) -> bool:
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="loop-ends")
+            c.on_connect = lambda cl, u, f, rc, p: cl.publish("ends/t", "45", qos=1)
+            c.on_publish = lambda cl, u, mid, rc, p: cl.disconnect()
+            c.connect("127.0.0.1", env.port)
+            returned = threading.Event()
+            threading.Thread(target=lambda: (c.loop_forever(), returned.set()), daemon=True).start()
+            forever_ok = returned.wait(5)
+            s = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="loop-stop")
+            s.connect("127.0.0.1", env.port)
+            s.loop_start()
+            name = "paho-mqtt-client-loop-stop"
+            started = any(t.name == name for t in threading.enumerate())
+            time.sleep(0.3)
+            s.disconnect()
+            s.loop_stop()
+            stopped = not any(t.name == name and t.is_alive() for t in threading.enumerate())
+            return forever_ok and started and stopped
+        return on_mosquitto("", fn)
+
     def max_connections_2011() -> bool:
         conf = env.conf("maxconn2.conf", f"""listener {env.tls_port} 127.0.0.1
 allow_anonymous true
@@ -743,8 +871,27 @@ keyfile {env.key}
                     break
             for h in held:
                 h.close()
+        # The same on a plain TCP listener (issue 22, item 6): admitted means
+        # a CONNACK came back.
+        # No wait_port probe here: on plain TCP that probe is a client that
+        # comes and goes too, and would be miscounted as well.
+        conf = env.conf("maxconn3.conf", f"listener {env.port} 127.0.0.1\nallow_anonymous true\nmax_connections 2\n")
+        with Mosquitto(conf, []):
+            time.sleep(0.5)
+            for _ in range(2):  # two clients come and go
+                if (connack(env.port) or ())[:2] != ("connect", 0):
+                    return False
+            time.sleep(0.3)
+            held_tcp = []
+            for _ in range(6):
+                s = raw_connack(env.port)
+                if s is None:
+                    break
+                held_tcp.append(s)
+            for h in held_tcp:
+                h.close()
         # 2.0.11 lets one more in per client that has come and gone.
-        return len(held) == 4
+        return len(held) == 4 and len(held_tcp) == 4
 
     def takeover() -> bool:
         def fn(b: Mosquitto) -> bool:
@@ -833,6 +980,20 @@ keyfile {env.key}
             with Mosquitto(conf, []) as b:
                 time.sleep(0.5)
                 ok = ok and b.proc.poll() not in (None, 0) and error in b.text()
+        # A boolean, a number and the listener's port and address read one
+        # word each and ignore the rest: this starts and means what it says
+        # (anonymous clients get CONNACK 0, the third connection is refused).
+        conf = env.conf("comment-ok.conf", f"listener {env.port} 127.0.0.1 # c\nallow_anonymous true # c\nmax_connections 2 # c\n")
+        # Started without the wait_port probe, a client that would come and go
+        # and be miscounted (mosquitto-max-connections-2011).
+        with Mosquitto(conf, []) as b:
+            time.sleep(0.5)
+            up = b.proc.poll() is None
+            held = [raw_connack(env.port) if up else None for _ in range(3)]
+            ok = ok and up and held[0] is not None and held[1] is not None and held[2] is None
+            for h in held:
+                if h is not None:
+                    h.close()
         return ok
 
     def anonymous_default() -> bool:
@@ -911,6 +1072,10 @@ keyfile {env.key}
         "paho-pubcomp-on-publish": pubcomp,
         "paho-no-auth": no_auth,
         "paho-enable-logger": enable_logger,
+        "paho-network-loop": network_loop,
+        "paho-disconnect-writes": disconnect_writes,
+        "paho-loop-ends": loop_ends,
+        "mosquitto-queue-qos0": queue_qos0,
         "paho-resend-on-reconnect": resend,
         "paho-qos2-clean-restart": qos2_clean_restart,
         "mosquitto-qos2-release-on-pubrel": qos2_release_on_pubrel,

@@ -238,7 +238,7 @@ pub fn life_curve(i: &Inputs) -> Vec<(f64, f64)> {
 }
 
 pub mod snippets {
-    use crate::target::Target;
+    use crate::snippets::Target;
 
     /// The sensor reading the programs publish: a stand-in for a driver.
     const READ_MOISTURE: &str =
@@ -282,8 +282,9 @@ pub mod snippets {
                  info = client.publish(\"farm/sensor01/moisture\", read_moisture(), qos=1)\n\
                  while not info.is_published():\n\
                  \x20   client.loop(timeout=0.1)  # process network traffic until the PUBACK arrives\n\
+                 # With no loop thread, disconnect() writes the DISCONNECT and closes the socket\n\
+                 # itself: no loop() after it (one would return 4, MQTT_ERR_NO_CONN).\n\
                  client.disconnect()\n\
-                 client.loop(timeout=0.1)      # send the DISCONNECT\n\
                  # Now power everything down until the next reading: the part that saves the\n\
                  # battery. A microcontroller enters deep sleep; a Linux board exits and lets\n\
                  # a timer (systemd timer, cron, an RTC wake-up) start this program again.\n"
@@ -355,7 +356,7 @@ mod tests {
 
     #[test]
     fn snippets_per_strategy() {
-        let t = crate::target::Target::display();
+        let t = crate::snippets::Target::display();
         assert!(snippets::python("loop_forever", &t).contains("client.loop_forever()"));
         assert!(snippets::python("loop_start", &t).contains("client.loop_start()"));
         assert!(snippets::python("loop", &t).contains("client.loop(timeout=0.1)"));

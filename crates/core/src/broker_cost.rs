@@ -284,12 +284,13 @@ pub fn monthly_curves(i: &Inputs) -> Vec<(f64, f64, f64, f64, f64)> {
 }
 
 pub mod snippets {
-    use crate::target::Target;
+    use crate::snippets::Target;
 
     /// A minimal secure mosquitto configuration (mosquitto.conf(5)). Every
     /// comment has a line of its own: mosquitto treats only a # at the start
     /// of a line as a comment, and 2.0.11 refuses to start when a comment
-    /// follows an option.
+    /// follows a string option such as password_file or tls_version (a
+    /// boolean or number option ignores it: claim mosquitto-comments).
     pub fn mosquitto_conf(t: &Target) -> String {
         format!(
             "# /etc/mosquitto/conf.d/secure.conf\n\
@@ -398,7 +399,7 @@ mod tests {
 
     #[test]
     fn snippets_are_secure() {
-        let t = crate::target::Target::display();
+        let t = crate::snippets::Target::display();
         let conf = snippets::mosquitto_conf(&t);
         assert!(conf.contains("\nallow_anonymous false\n"));
         assert!(conf.contains("\nlistener 8883\ncafile /etc/mosquitto/certs/ca.crt\n"));

@@ -273,7 +273,7 @@ mod tests {
 pub mod snippets {
     use super::Outputs;
     use crate::format::number;
-    use crate::target::Target;
+    use crate::snippets::Target;
 
     /// The most open files Linux allows one process unless fs.nr_open is
     /// raised (its default, include/uapi/linux/fs.h: 1024 * 1024).
@@ -282,8 +282,8 @@ pub mod snippets {
     /// mosquitto.conf: a TLS listener with `max_connections` (per listener,
     /// mosquitto.conf(5); the default -1 means no limit of mosquitto's own, so
     /// the process's open-file limit is what stops it, typically 1024).
-    /// Comments stand on lines of their own: mosquitto reads a # after an
-    /// option as part of its value.
+    /// Comments stand on lines of their own: mosquitto reads a # after a
+    /// string option (password_file, cafile) as part of its value.
     pub fn mosquitto_conf(o: &Outputs, t: &Target) -> String {
         format!(
             "# mosquitto.conf: sized by MQTT Lab for {req} expected connections\n\
@@ -302,8 +302,8 @@ pub mod snippets {
              # (src/net.c), before the TLS handshake and before any CONNACK; its log says\n\
              # \"Client connection from ... denied: max_connections exceeded.\"\n\
              # paho-mqtt then calls on_connect_fail, not on_connect or on_disconnect.\n\
-             # Use mosquitto 2.0.12 or later: 2.0.11 miscounts, and lets one more client in\n\
-             # for every client that has connected and gone.\n",
+             # Use mosquitto 2.0.12 or later: 2.0.11 miscounts on every listener, TLS or\n\
+             # not, and lets one more client in for every client that has connected and gone.\n",
             req = number(o.required_connections as f64, 0),
             limit = o.recommended_limit,
             listener = t.listener(t.tls_port),

@@ -63,7 +63,7 @@ pub enum Check {
     /// Read in the source named; not run by the tests.
     Source,
     /// Also asked of the real system by the snippet suite (a check of the
-    /// same id in `claim_checks` of tests/snippets/run.py).
+    /// same id in tests/snippets/claims.py).
     Oracle,
 }
 
@@ -226,7 +226,7 @@ pub const CLAIMS: &[Claim] = &[
         "max_connections is per listener (default -1, no limit of mosquitto's own); over it, mosquitto closes the new socket in src/net.c right after accepting it, before any TLS handshake or CONNACK, and logs “Client connection from ... denied: max_connections exceeded”.",
         (MOSQ, "src/net.c", "v2.0.11"), Oracle),
     claim!("mosquitto-max-connections-2011", Mosquitto, "2.0.11 (fixed in 2.0.12)", "max_connections, net__socket_close",
-        "mosquitto 2.0.11 miscounts max_connections on plain TCP and TLS listeners alike: net__socket_close (lib/net_mosq.c) lowers the listener's client count every time it runs for a client, and it runs more than once, so each client that has connected and gone lowers the count once too often and after N such clients the limit lets N more connections in. 2.0.12 fixes it (commit 79542158, “Fix max_connections option not being correctly counted”, which forgets the listener after the first decrement).",
+        "mosquitto 2.0.11 miscounts max_connections on plain TCP and TLS listeners alike: net__socket_close (lib/net_mosq.c) lowers the listener's client count every time it runs for a client, and it runs more than once, so each client that has connected and gone (on plain TCP even a connection closed before its CONNECT) lowers the count once too often and after N such clients the limit lets N more connections in. 2.0.12 fixes it (commit 79542158, “Fix max_connections option not being correctly counted”, which forgets the listener after the first decrement).",
         (MOSQ, "lib/net_mosq.c", "v2.0.12"), Oracle),
     claim!("mosquitto-wrong-password", Mosquitto, "2.0", "password_file",
         "mosquitto 2.0 answers a wrong password, or a client without one, with 135 Not authorized (MQTT 5) or 5 (MQTT 3.1.1), not 134 or 4.",

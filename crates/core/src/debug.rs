@@ -93,7 +93,8 @@ pub const STEPS: [Step; 4] = [
         tool: "Serial Monitor, or your client's log",
         check:
             "Wi-Fi joined, the TCP/TLS connection made, and a CONNACK with reason code 0 received.",
-        // paho-mqtt logs at DEBUG level: enable_logger() alone prints nothing.
+        // paho-mqtt logs each packet at DEBUG: without logging configured at DEBUG,
+        // enable_logger() prints only its warnings and errors (claim paho-enable-logger).
         command: "import logging\nlogging.basicConfig(level=logging.DEBUG)\nclient.enable_logger()  # every packet: CONNECT, CONNACK, PUBLISH...",
     },
     Step {
@@ -152,9 +153,9 @@ pub const RULES: &[Rule] = &[
             slug: "missing-network-loop",
             title: "The network loop is not running",
             step: "message-flow",
-            explanation: "paho-mqtt only reads and writes the socket inside loop(), loop_start()'s thread or loop_forever() [[paho-network-loop]]. Without one, no message is read, no callback fires, and no PINGREQ is sent, so the broker drops the client after 1.5 × keepalive.",
+            explanation: "paho-mqtt reads the socket only inside loop(), loop_start()'s thread or loop_forever() [[paho-network-loop]]. Without one, no CONNACK or message is read, on_connect and on_message never fire, and no PINGREQ is sent, so the broker drops the client after 1.5 × keepalive. Publishing can look fine meanwhile: with no loop, publish() writes its packet at once, so a QoS 0 message still arrives and on_publish fires.",
             fix: "Call client.loop_start() after connect() (or loop_forever() in a program that only does MQTT).",
-            confirm: "Turn on paho-mqtt's log (logging at DEBUG, then client.enable_logger() [[paho-enable-logger]]): without a loop, no \"Received PUBLISH\" line ever appears.",
+            confirm: "Turn on paho-mqtt's log (logging at DEBUG, then client.enable_logger(); without DEBUG only errors print [[paho-enable-logger]]): without a loop, no \"Received PUBLISH\" line ever appears.",
             reason_codes: &[0x8D],
         },
         symptoms: &["no-messages", "connects-then-disconnects"],

@@ -120,7 +120,7 @@ pub const CHALLENGES: [Challenge; 7] = [
         faulty: 5,
         fixes: &["Replace the sleep loop with client.loop_forever()", "Subscribe with qos=0", "Use port 8883"],
         correct_fix: 0,
-        explanation: "No network loop runs: paho-mqtt never reads the socket, so on_message never fires and no keepalive is sent [[paho-network-loop]].",
+        explanation: "No network loop runs: paho-mqtt never reads the socket, so on_message never fires and no keepalive is sent [[paho-network-loop]]. connect() and subscribe() did write their packets (paho writes at once when no loop thread runs), which is why nothing looks wrong until messages fail to arrive.",
         learn_more: "?w=debug&symptom=no-messages&loop=no",
     },
     Challenge {

@@ -512,7 +512,7 @@ pub fn delivery_curve(i: &Inputs, pub_qos: u8, sub_qos: u8) -> Vec<(f64, f64)> {
 
 pub mod snippets {
     use super::Inputs;
-    use crate::target::Target;
+    use crate::snippets::Target;
 
     pub fn python(i: &Inputs, t: &Target) -> String {
         let q = i.pub_qos.max(i.sub_qos);
@@ -530,7 +530,17 @@ pub mod snippets {
                 "clean_session=True",
             )
         };
-        let session_note = session_note.replace("{q}", &q.to_string());
+        // mosquitto.conf(5), 2.0.11: queue_qos0_messages defaults to false, so a
+        // persistent session keeps no QoS 0 message (claim mosquitto-queue-qos0).
+        let session_note = if i.persistent && q == 0 {
+            "# MQTT 5: a session that outlives the connection keeps your subscription,\n\
+             # not your QoS 0 messages: mosquitto drops what is published while you are\n\
+             # away (queue_qos0_messages is false by default), and QoS 0 has no\n\
+             # acknowledgement, so nothing is resent.\n"
+                .to_string()
+        } else {
+            session_note.replace("{q}", &q.to_string())
+        };
         let props = if i.persistent {
             "session_props = Properties(PacketTypes.CONNECT)\n\
              session_props.SessionExpiryInterval = 3600  # keep the session for an hour\n"
@@ -734,7 +744,7 @@ mod tests {
         assert!((c[5].1 - 95.0).abs() < 0.01);
         let s = snippets::python(
             &inputs(1, 0, 5.0, true, 5),
-            &crate::target::Target::display(),
+            &crate::snippets::Target::display(),
         );
         assert!(s.contains("QOS = 1"));
         assert!(s.contains("clean_start=False"));

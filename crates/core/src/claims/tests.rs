@@ -2,8 +2,9 @@
 //! generators against the registry, by reading the sources.
 
 use super::*;
-use crate::snippets::{self, Kind, REGISTRY};
-use crate::target::Target;
+use crate::snippets::{self, Kind, Target, REGISTRY};
+
+mod corrections;
 
 /// Every source file whose texts the app shows: the core's modules and the
 /// app's widgets.
