@@ -5,7 +5,7 @@ use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::battery::{self, Inputs};
 use mqtt_lab_core::format::{fixed, number, plain};
-use mqtt_lab_core::snippets::Target;
+use mqtt_lab_core::target::Target;
 
 #[component]
 pub fn Battery() -> impl IntoView {

@@ -238,7 +238,7 @@ pub fn life_curve(i: &Inputs) -> Vec<(f64, f64)> {
 }
 
 pub mod snippets {
-    use crate::snippets::Target;
+    use crate::target::Target;
 
     /// The sensor reading the programs publish: a stand-in for a driver.
     const READ_MOISTURE: &str =
@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn snippets_per_strategy() {
-        let t = crate::snippets::Target::display();
+        let t = crate::target::Target::display();
         assert!(snippets::python("loop_forever", &t).contains("client.loop_forever()"));
         assert!(snippets::python("loop_start", &t).contains("client.loop_start()"));
         assert!(snippets::python("loop", &t).contains("client.loop(timeout=0.1)"));

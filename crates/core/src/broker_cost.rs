@@ -284,7 +284,7 @@ pub fn monthly_curves(i: &Inputs) -> Vec<(f64, f64, f64, f64, f64)> {
 }
 
 pub mod snippets {
-    use crate::snippets::Target;
+    use crate::target::Target;
 
     /// A minimal secure mosquitto configuration (mosquitto.conf(5)). Every
     /// comment has a line of its own: mosquitto treats only a # at the start
@@ -399,7 +399,7 @@ mod tests {
 
     #[test]
     fn snippets_are_secure() {
-        let t = crate::snippets::Target::display();
+        let t = crate::target::Target::display();
         let conf = snippets::mosquitto_conf(&t);
         assert!(conf.contains("\nallow_anonymous false\n"));
         assert!(conf.contains("\nlistener 8883\ncafile /etc/mosquitto/certs/ca.crt\n"));

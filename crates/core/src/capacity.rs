@@ -273,7 +273,7 @@ mod tests {
 pub mod snippets {
     use super::Outputs;
     use crate::format::number;
-    use crate::snippets::Target;
+    use crate::target::Target;
 
     /// The most open files Linux allows one process unless fs.nr_open is
     /// raised (its default, include/uapi/linux/fs.h: 1024 * 1024).

@@ -63,7 +63,7 @@ pub enum Check {
     /// Read in the source named; not run by the tests.
     Source,
     /// Also asked of the real system by the snippet suite (a check of the
-    /// same id in tests/snippets/claims.py).
+    /// same id in `claim_checks` of tests/snippets/run.py).
     Oracle,
 }
 

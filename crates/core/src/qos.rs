@@ -512,7 +512,7 @@ pub fn delivery_curve(i: &Inputs, pub_qos: u8, sub_qos: u8) -> Vec<(f64, f64)> {
 
 pub mod snippets {
     use super::Inputs;
-    use crate::snippets::Target;
+    use crate::target::Target;
 
     pub fn python(i: &Inputs, t: &Target) -> String {
         let q = i.pub_qos.max(i.sub_qos);
@@ -744,7 +744,7 @@ mod tests {
         assert!((c[5].1 - 95.0).abs() < 0.01);
         let s = snippets::python(
             &inputs(1, 0, 5.0, true, 5),
-            &crate::snippets::Target::display(),
+            &crate::target::Target::display(),
         );
         assert!(s.contains("QOS = 1"));
         assert!(s.contains("clean_start=False"));

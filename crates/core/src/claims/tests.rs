@@ -2,7 +2,8 @@
 //! generators against the registry, by reading the sources.
 
 use super::*;
-use crate::snippets::{self, Kind, Target, REGISTRY};
+use crate::snippets::{self, Kind, REGISTRY};
+use crate::target::Target;
 
 mod corrections;
 
