@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 USER = "sensor-0042"
+MONITOR_USER = "capacity-monitor"  # the capacity widget's monitor logs in as this user
 PASSWORD = secrets.token_hex(8)
 PAHO = importlib.metadata.version("paho-mqtt")
 PAHO_VERSION = tuple(int(x) for x in PAHO.split(".")[:2])
@@ -315,6 +316,7 @@ class Env:
              "-out", str(self.cert), "-days", "2", "-extfile", str(t / "san.ext"))
         self.passwd.write_text("")
         subprocess.run(["mosquitto_passwd", "-b", str(self.passwd), USER, PASSWORD], check=True, capture_output=True)
+        subprocess.run(["mosquitto_passwd", "-b", str(self.passwd), MONITOR_USER, PASSWORD], check=True, capture_output=True)
         # The ACL the broker-cost snippet describes in its comments.
         self.acl.write_text("pattern write devices/%c/#\npattern read devices/%c/commands/#\nuser dashboard\ntopic read devices/#\n")
         # mosquitto started as root drops to the user "mosquitto": let it read the test files.
@@ -464,7 +466,8 @@ def check_capacity_conf(env: Env, s: dict, path: Path) -> None:
             ev = connack(env.tls_port, **user, **tls)
             ok = ev == ("connect_fail",) and "denied: max_connections exceeded" in b.text()
             record("mosquitto.conf", f"capacity {s['name']}: max_connections {limit} refuses the next client (paho: on_connect_fail)", ok, f"{ev}")
-            out, _ = run_python(ROOT_SNIPPETS[("capacity.on-connect", "")], until="Connection failed before any CONNACK")
+            out, _ = run_python(ROOT_SNIPPETS[("capacity.on-connect", "")], until="Connection failed before any CONNACK",
+                                env={"MQTT_PASSWORD": PASSWORD})
             record("python (mosquitto)", f"capacity on_connect at max_connections {limit}: its on_connect_fail branch",
                    "Connection failed before any CONNACK; retrying with backoff." in out, out[-300:])
             held.pop().close()
@@ -479,9 +482,22 @@ def check_capacity_conf(env: Env, s: dict, path: Path) -> None:
                (connack(env.tls_port, **user, **tls) or ())[:2] == ("connect", 0))
         record("mosquitto.conf", f"capacity {s['name']}: plain MQTT on the TLS port gets no CONNACK",
                (connack(env.tls_port, client_id="plain") or ("none",))[0] != "connect")
-        out, rc = run_python(ROOT_SNIPPETS[("capacity.on-connect", "")], until="Fix the configuration")
-        record("python (mosquitto)", "capacity on_connect refused by this broker (no password): FATAL branch",
+        # The widget's two clients against the widget's own configuration
+        # (allow_anonymous false, a password file): they log in, and a wrong
+        # password takes their refusal branch (issue 22, item 13).
+        out, rc = run_python(ROOT_SNIPPETS[("capacity.on-connect", "")], until="Connected: ", env={"MQTT_PASSWORD": PASSWORD})
+        record("python (mosquitto)", f"capacity on_connect logs in to this broker as {USER}: CONNACK 0",
+               "Connected: Success" in out, out[-300:])
+        out, rc = run_python(ROOT_SNIPPETS[("capacity.on-connect", "")], until="Fix the configuration", env={"MQTT_PASSWORD": "wrong"})
+        record("python (mosquitto)", "capacity on_connect with a wrong password: refused (135), FATAL branch",
                "Refused: Not authorized. Fix the configuration; not retrying." in out, out[-300:])
+        out, rc = run_python(ROOT_SNIPPETS[("capacity.monitor", "")], until=r"^\d+/\d+ connections", timeout=6,
+                             env={"MQTT_PASSWORD": PASSWORD})
+        record("python (mosquitto)", f"capacity monitor logs in to this broker as {MONITOR_USER} and reads $SYS",
+               re.search(r"^\d+/\d+ connections", out, re.M) is not None, out[-300:])
+        out, rc = run_python(ROOT_SNIPPETS[("capacity.monitor", "")], timeout=6, env={"MQTT_PASSWORD": "wrong"})
+        record("python (mosquitto)", "capacity monitor with a wrong password: reports the refusal (135) and exits",
+               "Refused: Not authorized. Fix the credentials; not retrying." in out and rc == 0, f"rc={rc} {out[-300:]}")
 
 
 def capacity_on_connect_refusals(env: Env) -> None:
@@ -490,7 +506,7 @@ def capacity_on_connect_refusals(env: Env) -> None:
     for code, expect in ((135, "Refused: Not authorized. Fix the configuration; not retrying."),
                          (159, "Broker at capacity: Connection rate exceeded. Retrying with backoff.")):
         with FakeBroker(env.tls_port, "connack", code, tls=env.tls_context()):
-            out, _ = run_python(path, until=re.escape(expect), timeout=8)
+            out, _ = run_python(path, until=re.escape(expect), timeout=8, env={"MQTT_PASSWORD": PASSWORD})
         record("python (fake broker)", f"capacity on_connect handles CONNACK {code}", expect in out, out[-300:])
 
 
@@ -540,10 +556,10 @@ def check_client(env: Env, s: dict, path: Path) -> None:
     sid = s["id"]
     name = f"{sid} {s['name']}"
     if sid in ("capacity.on-connect",):
-        out, _ = run_python(path, until="Connected: Success")
+        out, _ = run_python(path, until="Connected: Success", env={"MQTT_PASSWORD": PASSWORD})
         record("python (mosquitto)", name + ": CONNACK 0 over TLS", "Connected: Success" in out, out[-300:])
     elif sid == "capacity.monitor":
-        out, _ = run_python(path, until=r"^\d+/\d+ connections", timeout=6)
+        out, _ = run_python(path, until=r"^\d+/\d+ connections", timeout=6, env={"MQTT_PASSWORD": PASSWORD})
         limit = s["params"]["limit"]
         record("python (mosquitto)", name + ": reads $SYS/broker/clients/connected", re.search(rf"^\d+/{limit} connections", out, re.M) is not None, out[-300:])
     elif sid in ("backoff.python", "tls-timeout.paho"):

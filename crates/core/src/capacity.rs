@@ -354,7 +354,8 @@ pub mod snippets {
     /// 3.1.1 return codes to these before calling a VERSION2 on_connect.
     pub fn on_connect(t: &Target) -> String {
         format!(
-            "import paho.mqtt.client as mqtt\n\
+            "import os\n\
+             import paho.mqtt.client as mqtt\n\
              \n\
              # Refusals that retrying cannot fix: the configuration must change.\n\
              FATAL = (133, 134, 135, 138, 140)  # client id not valid, bad user name or password,\n\
@@ -380,11 +381,15 @@ pub mod snippets {
              \x20   # no CONNACK, so no reason code. paho calls this and retries with backoff.\n\
              \x20   print(\"Connection failed before any CONNACK; retrying with backoff.\")\n\
              \n\
-             # MQTT 5: on 3.1.1 only 133, 134, 135 and 136 can arrive (return codes 2-5).\n\
+             # MQTT 5. On 3.1.1 only 132 to 136 can arrive: return codes 2-5 as 133-136, and\n\
+             # 132 when the broker refused return code 1 and paho's MQTT 3.1 retry too.\n\
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\",\n\
              \x20                    protocol=mqtt.MQTTv5)\n\
              client.on_connect = on_connect\n\
              client.on_connect_fail = on_connect_fail\n\
+             # The broker above has allow_anonymous false: log in (the password from the\n\
+             # environment, never in the code). Without it mosquitto answers 135.\n\
+             client.username_pw_set(\"sensor-0042\", os.environ[\"MQTT_PASSWORD\"])\n\
              client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
              client.reconnect_delay_set(min_delay=1, max_delay=120)\n\
              client.connect_async(\"{host}\", {port})\n\
@@ -399,17 +404,22 @@ pub mod snippets {
     /// configured limit, which the broker does not publish.
     pub fn monitor(o: &Outputs, alert_pct: f64, t: &Target) -> String {
         format!(
-            "import paho.mqtt.client as mqtt\n\
+            "import os\n\
+             import paho.mqtt.client as mqtt\n\
              \n\
              LIMIT = {limit}      # your max_connections: mosquitto does not publish it\n\
              ALERT_AT = {alert:.2}  # alert fraction\n\
              \n\
              def on_connect(client, userdata, flags, reason_code, properties):\n\
-             \x20   if not reason_code.is_failure:\n\
-             \x20       # Updated every sys_interval seconds (mosquitto default: 10).\n\
-             \x20       client.subscribe(\"$SYS/broker/clients/connected\")\n\
-             \x20       # $SYS/broker/clients/maximum is NOT the limit: it is the most\n\
-             \x20       # clients seen connected at once since the broker started.\n\
+             \x20   if reason_code.is_failure:\n\
+             \x20       # 135 Not authorized: no user name, or a wrong one or password.\n\
+             \x20       print(f\"Refused: {{reason_code}}. Fix the credentials; not retrying.\")\n\
+             \x20       client.disconnect()  # ends loop_forever(): retrying cannot fix this\n\
+             \x20       return\n\
+             \x20   # Updated every sys_interval seconds (mosquitto default: 10).\n\
+             \x20   client.subscribe(\"$SYS/broker/clients/connected\")\n\
+             \x20   # $SYS/broker/clients/maximum is NOT the limit: it is the most\n\
+             \x20   # clients seen connected at once since the broker started.\n\
              \n\
              def on_message(client, userdata, msg):\n\
              \x20   connected = int(msg.payload)\n\
@@ -421,6 +431,8 @@ pub mod snippets {
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"capacity-monitor\")\n\
              client.on_connect = on_connect\n\
              client.on_message = on_message\n\
+             # allow_anonymous false: log in, with the password from the environment.\n\
+             client.username_pw_set(\"capacity-monitor\", os.environ[\"MQTT_PASSWORD\"])\n\
              client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
              client.connect(\"{host}\", {port})\n\
              client.loop_forever()\n",

@@ -129,6 +129,37 @@ fn item_7_max_packet_size_is_read_in_packet_mosq() {
     assert!(c.statement.contains("packet__read"));
 }
 
+/// Item 12: on MQTT 3.1.1, 132 arrives too (return code 1, then paho's
+/// refused MQTT 3.1 retry: claim paho-v311-rc1-downgrade).
+#[test]
+fn item_12_capacity_on_connect_counts_132() {
+    let s = crate::capacity::snippets::on_connect(&Target::display());
+    assert!(!s.contains("only 133, 134, 135 and 136"), "{s}");
+    assert!(s.contains("On 3.1.1 only 132 to 136 can arrive"), "{s}");
+    let e = crate::snippets::Entry::find("capacity.on-connect").unwrap();
+    assert!(e.claims.contains(&"paho-v311-rc1-downgrade"));
+}
+
+/// Item 13: the capacity clients log in to the capacity broker (which has
+/// allow_anonymous false), and the monitor reports a refusal. The snippet
+/// suite runs both against that configuration, right and wrong password.
+#[test]
+fn item_13_capacity_clients_log_in() {
+    let t = Target::display();
+    let on_connect = crate::capacity::snippets::on_connect(&t);
+    assert!(on_connect
+        .contains("client.username_pw_set(\"sensor-0042\", os.environ[\"MQTT_PASSWORD\"])"));
+    let o = crate::capacity::compute(&crate::capacity::Inputs::default()).unwrap();
+    let monitor = crate::capacity::snippets::monitor(&o, 80.0, &t);
+    assert!(monitor
+        .contains("client.username_pw_set(\"capacity-monitor\", os.environ[\"MQTT_PASSWORD\"])"));
+    assert!(
+        monitor.contains("    if reason_code.is_failure:\n"),
+        "{monitor}"
+    );
+    assert!(monitor.contains("Fix the credentials; not retrying."));
+}
+
 /// Item 14: no loop() after disconnect() in the battery snippet.
 #[test]
 fn item_14_no_loop_after_disconnect() {
