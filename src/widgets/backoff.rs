@@ -455,9 +455,9 @@ const HELP: &str = r#"<section class="help"><h2>Other clients' defaults</h2>
 <thead><tr><th scope="col">Client</th><th scope="col">Default reconnect</th><th scope="col">Source</th></tr></thead>
 <tbody>
 <tr><td>paho-mqtt (Python) 2.x</td><td>1 s, doubling to 120 s, no jitter; reset after a CONNACK</td><td>client.py: reconnect_delay_set, _reconnect_wait [[paho-reconnect-delay]]</td></tr>
-<tr><td>AWS IoT Device SDK v2 (MQTT 5, aws-c-mqtt)</td><td>1 s to 120 s, exponential with jitter; reset after 30 s connected</td><td>mqtt5_client_impl.h: AWS_MQTT5_DEFAULT_MIN/MAX_RECONNECT_DELAY_MS [[aws-mqtt5-reconnect]]</td></tr>
-<tr><td>HiveMQ MQTT Client (Java)</td><td>1 s, doubling to 120 s, ±25 % random</td><td>MqttClientAutoReconnect: DEFAULT_START_DELAY_S, DEFAULT_MAX_DELAY_S [[hivemq-reconnect]]</td></tr>
-<tr><td>Paho C (MQTTAsync)</td><td>off by default (automaticReconnect = 0); turned on, 1 s doubling to 60 s, each wait drawn within ±20 %</td><td>MQTTAsync.h: automaticReconnect, minRetryInterval, maxRetryInterval; MQTTAsyncUtils.c: MQTTAsync_randomJitter [[pahoc-reconnect]]</td></tr>
+<tr><td>AWS IoT Device SDK v2 (MQTT 5, aws-c-mqtt)</td><td>exponential from 1 s up to 120 s, full jitter by default; reset after 30 s connected</td><td>mqtt5_utils.h: AWS_MQTT5_CLIENT_DEFAULT_MIN_RECONNECT_DELAY_MS, AWS_MQTT5_CLIENT_DEFAULT_MAX_RECONNECT_DELAY_MS [[aws-mqtt5-reconnect]]</td></tr>
+<tr><td>HiveMQ MQTT Client (Java)</td><td>off unless the builder enables it (automaticReconnect()); enabled, 1 s doubling to 120 s, ±25 % random</td><td>MqttClientAutoReconnect: DEFAULT_START_DELAY_S, DEFAULT_MAX_DELAY_S [[hivemq-reconnect]]</td></tr>
+<tr><td>Paho C (MQTTAsync)</td><td>off by default (automaticReconnect = 0); turned on, 1 s doubling to 60 s, each wait drawn between the interval ÷ 1.2 and × 1.2 (−16.7 % to +20 %)</td><td>MQTTAsync.h: automaticReconnect, minRetryInterval, maxRetryInterval; MQTTAsyncUtils.c: MQTTAsync_randomJitter [[pahoc-reconnect]]</td></tr>
 <tr><td>MQTT.js</td><td>a fixed 1 s (reconnectPeriod 1000 ms), no backoff</td><td>README: reconnectPeriod [[mqttjs-reconnect]]</td></tr>
 </tbody></table></div>
 <h2>Link to this state</h2>

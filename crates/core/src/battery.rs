@@ -44,10 +44,12 @@ pub const IDLE: NumberSpec = NumberSpec {
     integer: false,
     default: 20.0,
 };
-/// Example values for an ESP32 waking to publish over Wi-Fi and TLS: Wi-Fi
-/// receive draws about 100 mA and transmit up to 240 mA (Espressif, ESP32
-/// datasheet, RF current consumption); a wake-up with Wi-Fi association, a TLS
-/// handshake and a publish lasts seconds (see the TLS widget).
+/// Example values for an ESP32 waking to publish over Wi-Fi and TLS. The chip
+/// alone: receive 95–100 mA, transmit 240 mA (802.11b, +19.5 dBm) (Espressif,
+/// ESP32 Series Datasheet v3.x, RF current consumption, 3.3 V, 25 °C); 120 mA
+/// is this tool's assumption for a mix of both, and a board draws more. A
+/// wake-up with Wi-Fi association, a TLS handshake and a publish lasts
+/// seconds (see the TLS widget).
 pub const ACTIVE_MA: NumberSpec = NumberSpec {
     key: "active_ma",
     label: "Current while awake",
@@ -70,7 +72,9 @@ pub const ACTIVE_S: NumberSpec = NumberSpec {
     integer: false,
     default: 3.0,
 };
-/// ESP32 deep sleep with the RTC timer: about 10 µA (ESP32 datasheet, power modes).
+/// ESP32 chip in deep sleep with the RTC timer and RTC memory: 10 µA (ESP32
+/// Series Datasheet v3.x, power consumption by power modes); a development
+/// board's regulator and USB-serial chip can add milliamps.
 pub const SLEEP_MA: NumberSpec = NumberSpec {
     key: "sleep_ma",
     label: "Current while asleep",

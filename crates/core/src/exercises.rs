@@ -213,7 +213,7 @@ pub const CHALLENGES: [Challenge; 7] = [
             "mqttClient.setSocketTimeout(60000);",
         ],
         correct_fix: 0,
-        explanation: "What setTimeout does on WiFiClientSecure depends on the arduino-esp32 version: nothing at all in 1.x and 2.x until PR 6562 (2022) [[esp32-secure-settimeout-noop]], seconds after it (60000 is almost 17 hours), milliseconds in 3.x [[esp32-settimeout-3x]]. setHandshakeTimeout takes seconds in every version [[esp32-handshake-timeout]].",
+        explanation: "What setTimeout does on WiFiClientSecure depends on the arduino-esp32 version: nothing at all in 1.x and 2.x until PR 6562 (2022) [[esp32-secure-settimeout-noop]], seconds after it (60000 is almost 17 hours), milliseconds in 3.x [[esp32-settimeout-3x]]. setHandshakeTimeout takes seconds, in arduino-esp32 1.0.5 and later; older releases do not have it [[esp32-handshake-timeout]].",
         learn_more: "?w=tls-timeout",
     },
 ];

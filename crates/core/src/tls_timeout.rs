@@ -46,7 +46,7 @@ pub const PROFILES: &[Profile] = &[
         label: "ESP8266, 160 MHz (BearSSL)",
         crypto_ms: (2000.0, 5000.0),
         chapter_ms: None,
-        source: "No published measurement of the ESP8266 as a TLS client that we found gives a range; 2–5 s is this model's assumption. The esp8266 core's maintainer: “SSL negotiation can take 5 seconds even at 160MHz for some websites” [[esp8266-handshake-5s]], and the core's documentation recommends 160 MHz for TLS [[esp8266-160mhz]]. The 2–6 s of esp8266/Arduino issues 6247 and 6397 were measured with the ESP8266 as a TLS server, which does more work than a client [[esp8266-issue-6247-server]].",
+        source: "No published measurement of the ESP8266 as a TLS client that we found gives a range; 2–5 s is this model's assumption. The esp8266 core's maintainer: “SSL negotiation can take 5 seconds even at 160MHz for some websites” [[esp8266-handshake-5s]], and the core's documentation recommends 160 MHz for TLS [[esp8266-160mhz]]. The 2–6 s of esp8266/Arduino issue 6247 were measured with the ESP8266 as a TLS server (ESP8266WebServerSecure), not as a client [[esp8266-issue-6247-server]].",
     },
     Profile {
         slug: "esp8266-80",
@@ -369,7 +369,7 @@ pub const TIMEOUT_UNITS: &[TimeoutUnit] = &[
     },
     TimeoutUnit {
         library: "esp8266 core",
-        version: "2.5.2 to 3.1.2",
+        version: "2.6.0 to 3.1.2",
         class: "BearSSL::WiFiClientSecure",
         method: "setTimeout",
         unit: Unit::Milliseconds,
@@ -393,7 +393,8 @@ pub const TIMEOUT_UNITS: &[TimeoutUnit] = &[
     },
 ];
 
-/// BearSSL's fixed handshake timeout in the esp8266 core (2.5.2 to 3.1.2).
+/// BearSSL's fixed handshake timeout in the esp8266 core (2.6.0 to 3.1.2,
+/// from PR 6449; 2.5.2's handshake has none: claim esp8266-bearssl-timeouts).
 pub const ESP8266_HANDSHAKE_MS: u64 = 15_000;
 
 pub mod snippets {
@@ -465,7 +466,7 @@ pub mod snippets {
              \n\
              void setup() {{\n\
              \x20 net.setCACert(root_ca);\n\
-             \x20 net.setHandshakeTimeout({timeout});  // seconds, in every arduino-esp32 version\n\
+             \x20 net.setHandshakeTimeout({timeout});  // seconds (arduino-esp32 1.0.5 and later)\n\
              \x20 // Not setTimeout(): on WiFiClientSecure it did nothing in 1.x and 2.x\n\
              \x20 // until PR 6562 (2022), took seconds after it, and takes Stream's\n\
              \x20 // milliseconds in 3.x.\n\
@@ -511,8 +512,9 @@ pub mod snippets {
              \x20 net.setTrustAnchors(&ca);\n\
              \x20 net.setSession(&session);\n\
              \x20 // No setTimeout() for TLS: BearSSL's WiFiClientSecure gives the handshake\n\
-             \x20 // a fixed {handshake_s} s and later reads and writes 5 s (esp8266 core 2.5.2\n\
-             \x20 // to 3.1.2), and setTimeout() reaches neither.\n\
+             \x20 // a fixed {handshake_s} s and later reads and writes 5 s (esp8266 core 2.6.0\n\
+             \x20 // to 3.1.2; in 2.5.2 the handshake has no time limit at all), and\n\
+             \x20 // setTimeout() reaches neither.\n\
              {fits}\
              \x20 mqtt.setServer(\"{host}\", {port});\n\
              \x20 mqtt.setSocketTimeout({timeout});  // seconds (PubSubClient 2.8)\n\

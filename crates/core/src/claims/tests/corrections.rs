@@ -129,6 +129,92 @@ fn item_7_max_packet_size_is_read_in_packet_mosq() {
     assert!(c.statement.contains("packet__read"));
 }
 
+/// Items 8 and 15: setHandshakeTimeout's ×1000 is in WiFiClientSecure.cpp
+/// (NetworkClientSecure.cpp in 3.x), and the method exists from PR 2044: no
+/// text may say "every version" of it.
+#[test]
+fn items_8_and_15_set_handshake_timeout_by_version() {
+    let c = claim("esp32-handshake-timeout");
+    assert_eq!(
+        c.source.path,
+        "libraries/WiFiClientSecure/src/WiFiClientSecure.cpp"
+    );
+    assert_eq!(c.version, "1.0.5 and later");
+    assert!(c.statement.contains("NetworkClientSecure.cpp in 3.x"));
+    assert!(c.statement.contains("PR 2044"));
+    assert!(!c.statement.contains("ssl_client.cpp multiplies"));
+    for path in [
+        "crates/core/src/tls_timeout.rs",
+        "crates/core/src/exercises.rs",
+        "src/widgets/tls_timeout.rs",
+        "tests/snippets/stubs/WiFiClientSecure.h",
+    ] {
+        let src = read(path);
+        for line in src.lines().filter(|l| l.contains("setHandshakeTimeout")) {
+            assert!(!line.contains("every version"), "{path}: {line}");
+            assert!(!line.contains("never changed"), "{path}: {line}");
+        }
+    }
+    let o = crate::tls_timeout::compute(&crate::tls_timeout::Inputs::default()).unwrap();
+    let esp32 = crate::tls_timeout::snippets::esp32(&o, &Target::display());
+    assert!(
+        esp32.contains("// seconds (arduino-esp32 1.0.5 and later)"),
+        "{esp32}"
+    );
+    assert!(read("src/widgets/tls_timeout.rs")
+        .contains("in arduino-esp32 1.0.5 and later (older releases do not have it)"));
+}
+
+/// Item 9: the 15 s handshake bound arrived with PR 6449, first in 2.6.0.
+#[test]
+fn item_9_bearssl_handshake_bound_from_2_6_0() {
+    let c = claim("esp8266-bearssl-timeouts");
+    assert_eq!(c.version, "2.6.0 to 3.1.2");
+    assert!(c.statement.contains("PR 6449, first released in 2.6.0"));
+    assert!(c.statement.contains("in 2.5.2 _run_until has no timeout"));
+    let o = crate::tls_timeout::compute(&crate::tls_timeout::Inputs::default()).unwrap();
+    let esp8266 = crate::tls_timeout::snippets::esp8266(&o, &Target::display());
+    assert!(esp8266.contains("(esp8266 core 2.6.0\n"), "{esp8266}");
+    assert!(esp8266.contains("in 2.5.2 the handshake has no time limit"));
+    assert!(!esp8266.contains("2.5.2\n  // to 3.1.2"));
+    assert!(
+        read("src/widgets/tls_timeout.rs").contains("from 2.6.0 the handshake gets a fixed 15 s")
+    );
+}
+
+/// Item 10: the AWS defaults are in mqtt5_utils.h.
+#[test]
+fn item_10_aws_defaults_in_mqtt5_utils() {
+    let c = claim("aws-mqtt5-reconnect");
+    assert_eq!(
+        (c.source.path, c.source.at),
+        ("include/aws/mqtt/private/v5/mqtt5_utils.h", "v0.9.10")
+    );
+    assert!(c
+        .subject
+        .contains("AWS_MQTT5_CLIENT_DEFAULT_MIN_RECONNECT_DELAY_MS"));
+    let backoff = read("src/widgets/backoff.rs");
+    assert!(!backoff.contains("mqtt5_client_impl.h"));
+    assert!(backoff.contains("mqtt5_utils.h: AWS_MQTT5_CLIENT_DEFAULT_MIN_RECONNECT_DELAY_MS"));
+}
+
+/// Item 11: HiveMQ reconnects only when enabled; Paho C's jitter is ÷1.2 to
+/// ×1.2 (−16.7 % / +20 %), not ±20 %.
+#[test]
+fn item_11_other_clients_defaults() {
+    let backoff = read("src/widgets/backoff.rs");
+    assert!(backoff.contains("<td>off unless the builder enables it (automaticReconnect())"));
+    assert!(backoff.contains("between the interval ÷ 1.2 and × 1.2 (−16.7 % to +20 %)"));
+    assert!(!backoff.contains("±20"));
+    assert!(claim("hivemq-reconnect")
+        .statement
+        .contains("only when the builder asks for it"));
+    let pahoc = claim("pahoc-reconnect");
+    assert!(pahoc
+        .statement
+        .contains("÷ 1.2 and × 1.2 (−16.7 % to +20 %, not ±20 %)"));
+}
+
 /// Item 12: on MQTT 3.1.1, 132 arrives too (return code 1, then paho's
 /// refused MQTT 3.1 retry: claim paho-v311-rc1-downgrade).
 #[test]
@@ -172,6 +258,15 @@ fn item_14_no_loop_after_disconnect() {
     assert!(e.claims.contains(&"paho-disconnect-writes"));
 }
 
+/// Item 16: a QoS 1 publisher still protects its own hop when the
+/// subscriber asked for QoS 0 (MQTT-4.3.2).
+#[test]
+fn item_16_qos1_protects_the_first_hop() {
+    let qos = read("src/widgets/qos.rs");
+    assert!(!qos.contains("gets nothing from its QoS 1"));
+    assert!(qos.contains("The publisher's QoS 1 still protects the first hop, from the publisher to the broker (MQTT-4.3.2)"));
+}
+
 /// Item 17: the manual loop() is not the only way to let a device sleep.
 #[test]
 fn item_17_every_loop_can_end() {
@@ -179,4 +274,19 @@ fn item_17_every_loop_can_end() {
     assert!(!battery.contains("The only one of the three"));
     assert!(battery.contains("loop_forever() returns once disconnect() is called, and loop_stop() ends loop_start()'s thread [[paho-loop-ends]]"));
     assert_eq!(claim("paho-loop-ends").check, Check::Oracle);
+}
+
+/// The three unverified points: the ESP32 currents are the chip's, from the
+/// datasheet named with its version; the key-exchange note says it is not
+/// measured; issue 6397 (not found to be a server measurement) is not cited.
+#[test]
+fn unverified_points_are_sourced_or_softened() {
+    let battery = read("src/widgets/battery.rs");
+    assert!(battery.contains("for the ESP32 chip alone"));
+    assert!(battery.contains("ESP32 Series Datasheet v3.x, at 3.3 V and 25 °C"));
+    assert!(battery.contains("A development board draws more"));
+    let tls = read("src/widgets/tls_timeout.rs");
+    assert!(tls.contains("from how the algorithms work and not measured here"));
+    assert!(!tls.contains("What decides:"));
+    assert!(!read("crates/core/src/tls_timeout.rs").contains("6397"));
 }
