@@ -3,6 +3,7 @@
 use crate::components::*;
 use crate::url_state::{page_address, use_url};
 use leptos::prelude::*;
+use mqtt_lab_core::checks::Checks;
 use mqtt_lab_core::exercises::{
     self as ex, CHALLENGES, CONCEPTS, FLOW_BOXES, LABELS_SHOWN, MATCH_SHOWN, ORDERINGS,
 };
@@ -86,8 +87,8 @@ pub fn Exercises() -> impl IntoView {
         fresh().labels,
         choices(FLOW_BOXES.len(), FLOW_BOXES.len()),
     );
-    let checked = RwSignal::new([false; 4]);
-    let announce = RwSignal::new(String::new());
+    // What was checked, per tab: the only source of scores and marks.
+    let checks = RwSignal::new(Checks::default());
 
     let order_verdicts = move |k: usize| {
         orders[k].with(|v| {
@@ -102,7 +103,7 @@ pub fn Exercises() -> impl IntoView {
     let challenge_right = move |i: usize| {
         code.with(|v| ex::check_challenge(&CHALLENGES[i], v[2 * i], v[2 * i + 1]) == (true, true))
     };
-    let answers = move || Answers {
+    let answers = Memo::new(move |_| Answers {
         orders: orders
             .iter()
             .map(|o| o.with(|v| v.iter().map(|x| x.unwrap_or(usize::MAX)).collect()))
@@ -110,23 +111,17 @@ pub fn Exercises() -> impl IntoView {
         matches: matches.get(),
         code: code.get(),
         labels: labels.get(),
-    };
-    let score = move || answers().score(tab.get());
-    let tab_index = move || {
-        ex::TAB
-            .options
-            .iter()
-            .position(|(s, _)| *s == tab.get())
-            .unwrap_or(0)
-    };
+    });
+    // The active tab's feedback: its score as checked, while its answers are unchanged.
+    let feedback = Memo::new(move |_| answers.with(|a| checks.with(|c| c.feedback(a, tab.get()))));
+    let shown = move || feedback.with(Option::is_some);
     let check = move |_| {
-        let i = tab_index();
-        checked.update(|c| c[i] = true);
-        let answers = answers();
-        let (s, t) = answers.score(tab.get());
-        announce.set(format!("{s} of {t} right."));
-        // Results back to the course: answered per question, completed per tab.
-        crate::embed::post_results(&answers.statements(&page_address(), tab.get()));
+        let now = answers.get_untracked();
+        let page = page_address();
+        // Results back to the course: answered per question, completed per
+        // tab, from the very answers the page now scores.
+        let posted = checks.try_update(|c| c.check(&now, tab.get_untracked(), &page));
+        crate::embed::post_results(&posted.unwrap_or_default());
     };
     let reset = move |_| {
         match tab.get() {
@@ -139,11 +134,8 @@ pub fn Exercises() -> impl IntoView {
                 }
             }
         }
-        let i = tab_index();
-        checked.update(|c| c[i] = false);
-        announce.set("Reset.".into());
+        checks.update(|c| c.forget(tab.get_untracked()));
     };
-    let shown = move |i: usize| checked.with(|c| c[i]);
 
     // Tabs: a tablist with arrow-key navigation (WAI-ARIA tabs pattern).
     let tabs = ex::TAB
@@ -203,7 +195,7 @@ pub fn Exercises() -> impl IntoView {
                             };
                             let ok = verdicts[pos];
                             view! {
-                                <li draggable="true" class=move || if shown(0) { verdict_class(ok) } else { "" }
+                                <li draggable="true" class=move || if shown() { verdict_class(ok) } else { "" }
                                     on:dragstart=move |ev: web_sys::DragEvent| {
                                         dragging.set(Some(pos));
                                         if let Some(dt) = ev.data_transfer() { let _ = dt.set_data("text/plain", &pos.to_string()); }
@@ -227,7 +219,7 @@ pub fn Exercises() -> impl IntoView {
                                         <button type="button" class="small" disabled=pos + 1 == n on:click=move |_| mv(false)
                                             aria-label=format!("Move down: {text}")>"↓"</button>
                                     </span>
-                                    {move || (shown(0) && !ok).then(|| view! { <p class="why">"Not here. " {why}</p> })}
+                                    {move || (shown() && !ok).then(|| view! { <p class="why">"Not here. " {why}</p> })}
                                 </li>
                             }
                         })
@@ -257,7 +249,7 @@ pub fn Exercises() -> impl IntoView {
                 let label_for = id.clone();
                 let ok = verdicts[i];
                 view! {
-                    <div class=move || format!("field match-row {}", if shown(1) { verdict_class(ok) } else { "" })>
+                    <div class=move || format!("field match-row {}", if shown() { verdict_class(ok) } else { "" })>
                         <label for=label_for>{*concept}</label>
                         <select id=id on:change=move |ev| {
                             let v = event_target_value(&ev).parse().ok();
@@ -266,7 +258,7 @@ pub fn Exercises() -> impl IntoView {
                             <option value="" selected=move || matches.with(|m| m[i].is_none())>"Choose its definition…"</option>
                             {definition_options()}
                         </select>
-                        {move || shown(1).then(|| view! { <span class="verdict-text">{if ok { "Right" } else { "Not this one" }}</span> })}
+                        {move || shown().then(|| view! { <span class="verdict-text">{if ok { "Right" } else { "Not this one" }}</span> })}
                     </div>
                 }
             })
@@ -307,7 +299,7 @@ pub fn Exercises() -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <article class=move || format!("challenge {}", if shown(2) { verdict_class(challenge_right(i)) } else { "" })>
+                    <article class=move || format!("challenge {}", if shown() { verdict_class(challenge_right(i)) } else { "" })>
                         <h2>{i + 1} ". " {c.title}</h2>
                         <fieldset class="choice">
                             <legend>"Which line is wrong?"</legend>
@@ -315,7 +307,7 @@ pub fn Exercises() -> impl IntoView {
                             <div class="code-lines" tabindex="0" role="region" aria-label=format!("Program {}, line by line", i + 1)>{lines}</div>
                         </fieldset>
                         <fieldset class="choice"><legend>"The fix"</legend><div class="fix-options">{fixes}</div></fieldset>
-                        {move || shown(2).then(|| view! {
+                        {move || shown().then(|| view! {
                             <p class="why">{if challenge_right(i) { "Right. " } else { "Not yet. " }} <Sourced text=c.explanation /> " " <a href=c.learn_more>"Learn more"</a></p>
                         })}
                     </article>
@@ -335,7 +327,7 @@ pub fn Exercises() -> impl IntoView {
                 let ok = verdicts[i];
                 let text = placed[i].map_or("?".to_string(), |l| FLOW_BOXES[l].0.to_string());
                 view! {
-                    <rect x="10" y=y width="300" height="60" rx="8" class=move || format!("flow-box {}", if shown(3) { verdict_class(ok) } else { "" }) />
+                    <rect x="10" y=y width="300" height="60" rx="8" class=move || format!("flow-box {}", if shown() { verdict_class(ok) } else { "" }) />
                     <text x="160" y=y + 25 text-anchor="middle" class="flow-label">{text}</text>
                     <text x="160" y=y + 46 text-anchor="middle" class="flow-question">{*question}</text>
                     {(i + 1 < FLOW_BOXES.len()).then(|| view! { <line x1="160" y1=y + 60 x2="160" y2=y + 88 class="flow-arrow" /> })}
@@ -386,14 +378,17 @@ pub fn Exercises() -> impl IntoView {
                 <button type="button" on:click=check>"Check my answers"</button>
                 <button type="button" class="secondary" on:click=reset>"Reset this exercise"</button>
             </div>
-            <p role="status" class="announce">{move || announce.get()}</p>
+            <p role="status" class="announce">{move || feedback.get().map(|f| f.announcement())}</p>
         </section>
         <Results stale=Signal::derive(|| false)>
-            <ResultOutput label="Right answers" name="score" value=Signal::derive(move || score().0.to_string()) text=Signal::derive(move || score().0.to_string()) />
-            <ResultOutput label="Out of" name="total" value=Signal::derive(move || score().1.to_string()) text=Signal::derive(move || score().1.to_string()) />
+            <ResultOutput label="Right answers" name="score"
+                value=Signal::derive(move || feedback.get().map(|f| f.right.to_string()).unwrap_or_default())
+                text=Signal::derive(move || feedback.get().map_or_else(|| "not checked yet".to_string(), |f| f.right.to_string())) />
+            <ResultOutput label="Out of" name="total" value=Signal::derive(move || answers.with(|a| a.score(tab.get()).1).to_string())
+                text=Signal::derive(move || answers.with(|a| a.score(tab.get()).1).to_string()) />
         </Results>
         <Prose html=HELP />
     }
 }
 
-const HELP: &str = r#"<section class="help"><h2>Link to this state</h2><p>Parameter: <code>tab</code> (order, match, code, label). The score counts the right answers on the active tab as they stand.</p></section>"#;
+const HELP: &str = r#"<section class="help"><h2>Link to this state</h2><p>Parameter: <code>tab</code> (order, match, code, label). The score is that of the answers you last checked on the active tab: there is none before you press “Check my answers”, and none again once you change an answer.</p></section>"#;

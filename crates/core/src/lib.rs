@@ -9,6 +9,7 @@ pub mod backoff;
 pub mod battery;
 pub mod broker_cost;
 pub mod capacity;
+pub mod checks;
 pub mod claims;
 pub mod debug;
 pub mod exercises;
