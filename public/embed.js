@@ -11,6 +11,12 @@
  * event on the iframe (bubbling; event.detail is the statement).
  * A message counts only if it comes from an iframe of this page (its
  * contentWindow sent it) and from the origin of that iframe's src.
+ * Each height is acknowledged ({type: "mqtt-lab:resize-ack"}), so the widget
+ * stops repeating it; a frame is asked for its height when this script runs
+ * and again on each frame's load event, whatever loaded first. A frame that
+ * grows or shrinks while it is above the reader's view (a lazy frame loaded
+ * late) keeps the page where the reader is, in browsers without scroll
+ * anchoring too.
  */
 (function () {
   'use strict';
@@ -19,7 +25,12 @@
   if (!state) {
     state = window.mqttLabEmbed = { handlers: [] };
     window.addEventListener('message', onMessage);
-    askForSizes();
+    // A frame's load event does not bubble, but a listener that captures sees
+    // it, for the frames added later too.
+    document.addEventListener('load', function (event) {
+      if (event.target && event.target.tagName === 'IFRAME') ask(event.target);
+    }, true);
+    frames().forEach(ask);
   }
   var name = script && script.getAttribute('data-on-result');
   if (name && state.handlers.indexOf(name) < 0) state.handlers.push(name);
@@ -40,7 +51,10 @@
     if (!src || src.origin === 'null' || event.origin !== src.origin) return;
     if (data.type === 'mqtt-lab:resize') {
       var height = Number(data.height);
-      if (height > 0 && height < 100000) frame.style.height = Math.ceil(height) + 'px';
+      if (height > 0 && height < 100000) {
+        resize(frame, Math.ceil(height));
+        event.source.postMessage({ type: 'mqtt-lab:resize-ack', height: height }, event.origin);
+      }
     } else if (data.type === 'mqtt-lab:result' && data.statement && typeof data.statement === 'object') {
       state.handlers.forEach(function (path) {
         var f = path.split('.').reduce(function (o, key) { return o == null ? o : o[key]; }, window);
@@ -51,13 +65,30 @@
     }
   }
 
-  // Widgets that settled before this script ran post their height again when asked.
-  function askForSizes() {
-    frames().forEach(function (frame) {
-      var src = srcOf(frame);
-      if (src && src.origin !== 'null' && /^(1|true)$/.test(src.searchParams.get('embed')) && frame.contentWindow) {
-        frame.contentWindow.postMessage({ type: 'mqtt-lab:resize-request' }, src.origin);
-      }
-    });
+  // A frame wholly above the view changes the page's length above the reader:
+  // scroll by as much, unless the browser's scroll anchoring already does.
+  function resize(frame, height) {
+    var before = frame.getBoundingClientRect();
+    frame.style.height = height + 'px';
+    if (before.bottom > 0 || anchoring()) return;
+    window.scrollBy(0, frame.getBoundingClientRect().height - before.height);
+  }
+
+  function anchoring() {
+    return !!(window.CSS && CSS.supports && CSS.supports('overflow-anchor', 'auto')) &&
+      getComputedStyle(document.documentElement).overflowAnchor !== 'none';
+  }
+
+  // Widgets that settled before this script ran post their height again when
+  // asked. A frame still at its first, empty document (about:blank, of this
+  // page's origin) is not asked: postMessage would log that its origin is not
+  // the widget's. Its load event asks it instead.
+  function ask(frame) {
+    var src = srcOf(frame);
+    if (!src || src.origin === 'null' || !/^(1|true)$/.test(src.searchParams.get('embed')) || !frame.contentWindow) return;
+    var doc = frame.contentDocument;
+    // Readable only while of this page's origin: then it must be the widget's too.
+    if (doc && doc.location && doc.location.origin !== src.origin) return;
+    frame.contentWindow.postMessage({ type: 'mqtt-lab:resize-request' }, src.origin);
   }
 })();

@@ -42,29 +42,91 @@ fn message(kind: &str, field: &str, value: &JsValue) -> js_sys::Object {
     m
 }
 
-/// Posts `{type: "mqtt-lab:resize", height}` to the parent window whenever
-/// the document's height changes, and again when the parent asks with
-/// `{type: "mqtt-lab:resize-request"}` (a script that loaded after the
-/// widget had settled).
-pub fn report_height_to_parent() {
-    let last = Rc::new(Cell::new(-1.0f64));
-    let send = move |always: bool| {
+/// Waits before posting the height again while the parent has not
+/// acknowledged it: about 25 s in all, for a host page whose listener came
+/// late (embed.js loaded `async`) and missed the first messages. A host that
+/// listens without embed.js never acknowledges and just gets these few more.
+const REPOST_MS: [u32; 8] = [100, 200, 400, 800, 1_600, 3_200, 6_400, 12_800];
+
+/// The height reporter's state, shared by the observer, the timer and the
+/// parent's messages.
+#[derive(Default)]
+struct Reporter {
+    last: Cell<f64>,
+    /// The parent answered a height with `mqtt-lab:resize-ack`: it listens,
+    /// so every later change reaches it.
+    acked: Cell<bool>,
+    /// Reposts done, and whether one is waiting.
+    reposts: Cell<usize>,
+    waiting: Cell<bool>,
+}
+
+impl Reporter {
+    fn send(self: &Rc<Self>, always: bool) {
         let Some(root) = document().document_element() else {
             return;
         };
         let height = root.get_bounding_client_rect().height().ceil();
-        if !always && (height - last.get()).abs() < 0.5 {
+        if !always && (height - self.last.get()).abs() < 0.5 {
             return;
         }
-        last.set(height);
+        self.last.set(height);
         post(&message("mqtt-lab:resize", "height", &height.into()));
-    };
-    let send_changed = send.clone();
-    let on_resize = Closure::<dyn FnMut()>::new(move || send_changed(false));
+        self.repost_later();
+    }
+
+    /// Until the parent acknowledges, the height goes out again after a
+    /// growing pause, whatever the order in which the host page, its
+    /// script and this frame loaded.
+    fn repost_later(self: &Rc<Self>) {
+        if self.acked.get() || self.waiting.get() {
+            return;
+        }
+        let Some(&pause) = REPOST_MS.get(self.reposts.get()) else {
+            return;
+        };
+        self.reposts.set(self.reposts.get() + 1);
+        self.waiting.set(true);
+        let me = Rc::clone(self);
+        set_timeout(
+            move || {
+                me.waiting.set(false);
+                if !me.acked.get() {
+                    me.send(true);
+                }
+            },
+            std::time::Duration::from_millis(pause.into()),
+        );
+    }
+}
+
+/// Posts `{type: "mqtt-lab:resize", height}` to the parent window whenever
+/// the document's height changes, and again when the parent asks with
+/// `{type: "mqtt-lab:resize-request"}` (a script that loaded after the
+/// widget had settled); until the parent acknowledges a height with
+/// `{type: "mqtt-lab:resize-ack"}`, it posts it again now and then.
+pub fn report_height_to_parent() {
+    if parent().is_none() {
+        return;
+    }
+    let reporter = Rc::new(Reporter::default());
+    reporter.last.set(-1.0);
+    // Once the widget is mounted (this runs before), whether or not the
+    // observer reports: Chromium runs no observer in a frame of another
+    // origin out of view (the second frame of a lesson, below the first),
+    // and such a frame would stay at the host's height until scrolled to.
+    let first = Rc::clone(&reporter);
+    set_timeout(move || first.send(false), std::time::Duration::ZERO);
+    let observed = Rc::clone(&reporter);
+    let on_resize = Closure::<dyn FnMut()>::new(move || observed.send(false));
     if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
         if let Some(root) = document().document_element() {
             observer.observe(&root);
         }
+        // Kept for the page's life: an observer nothing refers to may be
+        // collected before its first callback (a frame that never said its
+        // height, issue 21).
+        std::mem::forget(observer);
     }
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -72,11 +134,16 @@ pub fn report_height_to_parent() {
                 (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
                 _ => false,
             };
+            if !from_parent {
+                return;
+            }
             let kind = js_sys::Reflect::get(&event.data(), &"type".into())
                 .ok()
                 .and_then(|t| t.as_string());
-            if from_parent && kind.as_deref() == Some("mqtt-lab:resize-request") {
-                send(true);
+            match kind.as_deref() {
+                Some("mqtt-lab:resize-request") => reporter.send(true),
+                Some("mqtt-lab:resize-ack") => reporter.acked.set(true),
+                _ => {}
             }
         });
     let _ =

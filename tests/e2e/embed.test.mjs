@@ -2,6 +2,7 @@
 // widget posts to the page that embeds it, and the origin checks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { launch, open, BASE } from './browser.mjs';
 
 const SITE = new URL(BASE).href;
@@ -147,4 +148,121 @@ test('embed.js on another origin sizes only its own frames, from their own origi
   assert.equal(await page.evaluate(() => window.mqttLabEmbed.handlers.length), 0);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+/** Each frame of `page` (by selector) with its document's height and the height its element was given. */
+async function frameHeights(page, selectors) {
+  return Promise.all(selectors.map(async (sel) => ({ sel, ...(await heights(page, sel)) })));
+}
+
+test('sizing is certain whatever loads first: 14 loads of a course page of another origin, embed.js async, two frames', async () => {
+  // The course page, from a server of its own (another origin; a page the test
+  // fulfilled itself would count as public, and Chromium keeps it from loopback
+  // addresses). embed.js reaches it after a delay that differs per load, so that
+  // it comes before, between and after the frames.
+  const server = createServer((req, res) => { res.setHeader('content-type', 'text/html'); res.end(html); });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const course = `http://localhost:${server.address().port}/course-page.html`;
+  const html = `<!doctype html><title>A lesson</title>
+    <script>window.sized = []; addEventListener('message', (e) => { if (e.data && e.data.type === 'mqtt-lab:resize') window.sized.push(e.origin); });</script>
+    <p>Before the widgets.</p>
+    <script src="${SCRIPT}" async></script>
+    <iframe id="a" title="Capacity" style="width:100%;height:150px;border:0" src="${SITE}?w=capacity&embed=1"></iframe>
+    <iframe id="b" title="Reason codes" style="width:100%;height:150px;border:0" src="${SITE}?w=reason-codes&embed=1"></iframe>`;
+  const delays = [0, 0, 30, 80, 150, 250, 400, 600, 900, 1300, 1800, 2500, 0, 3500];
+  for (const [n, delay] of delays.entries()) {
+    const context = await browser.newContext({ viewport: { width: 700, height: 800 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text()}`); });
+    await context.route(SCRIPT, async (route) => { await new Promise((r) => setTimeout(r, delay)); await route.continue(); });
+    await page.goto(course);
+    // Both frames reach their document's height (the reason codes' is over 3,000 px at 700 px).
+    let h;
+    for (let i = 0; i < 100; i++) {
+      h = await frameHeights(page, ['#a', '#b']);
+      if (h.every((f) => f.inner > 600 && Math.abs(f.inner - f.outer) <= 1)) break;
+      await page.waitForTimeout(100);
+    }
+    assert.ok(h.every((f) => f.inner > 600 && Math.abs(f.inner - f.outer) <= 1), `load ${n + 1} (embed.js after ${delay} ms): ${JSON.stringify(h)}`);
+    assert.deepEqual(errors, [], `load ${n + 1} (embed.js after ${delay} ms)`);
+    await context.close();
+  }
+  server.close();
+});
+
+test('a widget repeats its height until the page acknowledges it, and stops once it has', async () => {
+  // No embed.js: a listener that comes late, after the widget has settled, still gets the height.
+  const { page, errors, context } = await hostPage(`<iframe id="f" title="Capacity" style="width:600px;height:150px"
+      src="${SITE}?w=capacity&embed=1"></iframe>`);
+  const frame = await (await page.$('#f')).contentFrame();
+  await frame.waitForSelector('output[data-value]');
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => {
+    window.heard = [];
+    addEventListener('message', (e) => { if (e.data?.type === 'mqtt-lab:resize') window.heard.push(e.data.height); });
+  });
+  await page.waitForFunction(() => window.heard.length > 0, null, { timeout: 10000 });
+  const inner = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+  assert.equal((await page.evaluate(() => window.heard)).at(-1), inner);
+  // embed.js acknowledges: no more repeats after that.
+  await page.addScriptTag({ url: SCRIPT });
+  await page.waitForFunction(() => parseFloat(document.querySelector('#f').style.height) > 600);
+  await page.waitForTimeout(300);
+  const after = await page.evaluate(() => window.heard.length);
+  await page.waitForTimeout(7000);
+  assert.equal(await page.evaluate(() => window.heard.length), after, 'repeated after the acknowledgement');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a frame that grows above the view keeps the reader where they are', async () => {
+  for (const anchoring of ['auto', 'none']) {
+    // Without scroll anchoring (as in Safari), embed.js scrolls by what the frame grew.
+    const { page, errors, context } = await hostPage(`<style>html { overflow-anchor: ${anchoring} }</style>
+      <iframe id="f" title="Reason codes" style="width:600px;height:150px;border:0"></iframe>
+      <div style="height:3000px"></div><p id="reading">The paragraph the reader is on.</p><div style="height:3000px"></div>
+      <script src="${SCRIPT}"></script>`);
+    await page.evaluate(() => document.getElementById('reading').scrollIntoView());
+    const top = await page.$eval('#reading', (p) => p.getBoundingClientRect().top);
+    await page.$eval('#f', (f, src) => { f.src = src; }, `${SITE}?w=reason-codes&embed=1`);
+    await page.waitForFunction(() => parseFloat(document.querySelector('#f').style.height) > 1000, null, { timeout: 15000 });
+    await page.waitForTimeout(500);
+    const now = await page.$eval('#reading', (p) => p.getBoundingClientRect().top);
+    assert.ok(Math.abs(now - top) <= 2, `overflow-anchor: ${anchoring}: the paragraph moved from ${top} to ${now}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('in an embed, links that leave the widget open a new tab; without embed they stay in the page', async () => {
+  const { page, errors, context } = await hostPage(`<iframe id="f" title="Broker cost" style="width:700px;height:900px;border:0"
+      src="${SITE}?w=broker-cost&embed=1"></iframe><script src="${SCRIPT}" async></script>`);
+  const widget = page.frameLocator('#f');
+  const backoff = widget.getByRole('link', { name: 'reconnect backoff' });
+  await backoff.waitFor();
+  assert.equal(await backoff.getAttribute('target'), '_blank');
+  assert.equal(await backoff.getAttribute('rel'), 'noopener');
+  // A click opens the backoff widget in a tab of its own, without embed; the lesson's frame stays.
+  const [tab] = await Promise.all([context.waitForEvent('page'), backoff.click()]);
+  await tab.waitForLoadState();
+  assert.equal(new URL(tab.url()).searchParams.get('w'), 'backoff');
+  assert.equal(new URL(tab.url()).searchParams.get('embed'), null);
+  const frame = await (await page.$('#f')).contentFrame();
+  assert.equal(new URL(frame.url()).searchParams.get('w'), 'broker-cost');
+  // Sources open in a new tab too.
+  const source = widget.locator('a.source').first();
+  if (await source.count()) assert.equal(await source.getAttribute('target'), '_blank');
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  const site = await open(browser, '?w=broker-cost', { waitFor: 'output[name="verdict"]' });
+  const link = site.page.getByRole('link', { name: 'reconnect backoff' });
+  assert.equal(await link.getAttribute('target'), null);
+  await link.click();
+  await site.page.waitForFunction(() => new URL(location.href).searchParams.get('w') === 'backoff');
+  assert.equal(site.context.pages().length, 1);
+  assert.deepEqual(site.errors, []);
+  await site.context.close();
 });
