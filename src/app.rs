@@ -155,16 +155,38 @@ pub fn widget_page(info: &'static WidgetInfo, embed: bool, view: crate::View) ->
 fn Share(info: &'static WidgetInfo) -> impl IntoView {
     let url = use_url();
     let link = Signal::derive(move || format!("{}?{}", page_address(), url.query(&["w"])));
+    // The frame's colours, chosen here rather than typed into the address:
+    // the page's own `theme` to start with, else the reader's system setting.
+    let theme = RwSignal::new(
+        url.get(THEME.key)
+            .and_then(|t| THEME.parse(&t).ok())
+            .unwrap_or(""),
+    );
     Effect::new(move || {
         let page = page_address();
         let dir = page.rsplit_once('/').map_or(page.as_str(), |(dir, _)| dir);
         let script = format!("{dir}/public/embed.js");
         set_value("share-link", &link.get());
+        set_value("share-theme", theme.get());
+        let framed = widgets::with_theme(&link.get(), theme.get());
         set_value(
             "share-embed",
-            &widgets::embed_snippet(&link.get(), info.title, &script),
+            &widgets::embed_snippet(&framed, info.title, &script),
         );
     });
+    let on_change = move |ev: web_sys::Event| {
+        let picked = ev
+            .target()
+            .filter(|t| {
+                t.dyn_ref::<web_sys::Element>()
+                    .is_some_and(|e| e.id() == "share-theme")
+            })
+            .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
+            .and_then(|v| v.as_string());
+        if let Some(picked) = picked {
+            theme.set(THEME.parse(&picked).unwrap_or(""));
+        }
+    };
     // A copy button names the field it copies; its status line is "FIELD-status".
     let on_click = |ev: web_sys::MouseEvent| {
         let Some(button) = ev
@@ -190,7 +212,10 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
     view! {
         <details class="share">
             <summary>"Share or embed"</summary>
-            <div class="share-body" inner_html=SHARE_FORM on:click=on_click></div>
+            <div class="share-body" on:click=on_click on:change=on_change>
+                <div class="share-fields" inner_html=SHARE_FORM></div>
+                <p class="share-note">{widgets::embed_note(info.slug)}</p>
+            </div>
         </details>
         <p class="print-only">"Online: " {move || link.get()}</p>
     }
@@ -205,8 +230,9 @@ fn set_value(id: &str, value: &str) {
 const SHARE_FORM: &str = r#"<label for="share-link">Link to this state</label>
 <div class="share-row"><input id="share-link" type="text" readonly><button type="button" data-copy="share-link">Copy link</button></div>
 <p class="copy-status" role="status" id="share-link-status"></p>
+<label for="share-theme">Colours in the frame</label>
+<select id="share-theme"><option value="">As the reader's system is set</option><option value="light">Light, for a light course page</option><option value="dark">Dark, for a dark course page</option></select>
 <label for="share-embed">Embed code for a course page</label>
 <textarea id="share-embed" readonly rows="4" spellcheck="false"></textarea>
 <div class="share-row"><button type="button" data-copy="share-embed">Copy embed code</button></div>
-<p class="copy-status" role="status" id="share-embed-status"></p>
-<p class="share-note">The frame shows this widget with its current settings; the script sizes the frame to fit and passes the knowledge checks' results to the page. Add <code>theme=light</code> or <code>theme=dark</code> to the address to match the page.</p>"#;
+<p class="copy-status" role="status" id="share-embed-status"></p>"#;

@@ -98,10 +98,13 @@ pub fn Debug() -> impl IntoView {
             <h2>"The debugging flow"</h2>
             <ol class="checklist">{checklist}</ol>
         </section>
-        <section aria-label="Other possible causes">
-            <h2>"Also possible"</h2>
-            <ol class="others">{others}</ol>
-        </section>
+        // Only when there is another cause: never a heading over an empty list.
+        <Show when=move || diagnosis.with(|d| d.len() > 1)>
+            <section aria-label="Other possible causes">
+                <h2>"Also possible"</h2>
+                <ol class="others">{others}</ol>
+            </section>
+        </Show>
         <Prose html=EXPLAIN />
     }
 }

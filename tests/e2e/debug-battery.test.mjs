@@ -64,3 +64,17 @@ test('battery: 3000 mAh at 180 mA and 20 mA give 16.7 h, 150 h and 9.0', async (
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('debug: "Also possible" only over a list of other causes', async () => {
+  // A garbled payload has one cause in the rules: no heading over nothing.
+  const one = await open(browser, '?w=debug&symptom=garbled-payload', { waitFor: 'output[name="cause"]' });
+  assert.equal(await one.page.getByRole('heading', { name: 'Also possible' }).count(), 0);
+  assert.equal(await one.page.getByRole('region', { name: 'Other possible causes' }).count(), 0);
+  assert.deepEqual(one.errors, []);
+  await one.context.close();
+  const many = await open(browser, '?w=debug&symptom=cannot-connect', { waitFor: 'output[name="cause"]' });
+  assert.ok(await many.page.getByRole('heading', { name: 'Also possible' }).isVisible());
+  assert.ok(await many.page.getByRole('region', { name: 'Other possible causes' }).getByRole('listitem').count() > 0);
+  assert.deepEqual(many.errors, []);
+  await many.context.close();
+});

@@ -118,3 +118,29 @@ test('share: the permalink and the embed code of the current state, copied with 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('share: the frame\'s colours are a choice, and only the knowledge checks mention results', async () => {
+  const { page, errors, context } = await open(browser, '?w=qos', { waitFor: 'output[name="effective-qos"]' });
+  await page.getByText('Share or embed', { exact: true }).click();
+  const colours = page.getByLabel('Colours in the frame');
+  const code = page.getByLabel('Embed code for a course page');
+  assert.equal(await colours.inputValue(), '');
+  assert.doesNotMatch(await code.inputValue(), /theme=/);
+  await colours.selectOption({ label: 'Dark, for a dark course page' });
+  await page.waitForFunction(() => document.querySelector('#share-embed').value.includes('&amp;theme=dark&amp;embed=1'));
+  // The permalink is the page's own: the choice is for the frame only.
+  assert.doesNotMatch(await page.getByLabel('Link to this state').inputValue(), /theme=/);
+  await colours.selectOption({ label: 'Light, for a light course page' });
+  await page.waitForFunction(() => /theme=light/.test(document.querySelector('#share-embed').value) && !/theme=dark/.test(document.querySelector('#share-embed').value));
+  await colours.selectOption({ label: "As the reader's system is set" });
+  await page.waitForFunction(() => !/theme=/.test(document.querySelector('#share-embed').value));
+  const note = page.locator('.share-note');
+  assert.ok(await note.isVisible());
+  assert.equal(await note.innerText(), 'The frame shows this widget with its current settings; the script sizes the frame to fit.');
+  assert.deepEqual(errors, []);
+  await context.close();
+  const quiz = await open(browser, '?w=exercises', { waitFor: 'output[name="total"]' });
+  await quiz.page.getByText('Share or embed', { exact: true }).click();
+  assert.match(await quiz.page.locator('.share-note').innerText(), /passes the knowledge checks’ results to the page/);
+  await quiz.context.close();
+});

@@ -117,6 +117,44 @@ pub fn embed_snippet(widget_url: &str, title: &str, script_url: &str) -> String 
     )
 }
 
+/// `widget_url` with its `theme` parameter (page contract) set to `theme`,
+/// `light` or `dark`, or without one for `""`: the frame then follows the
+/// reader's system setting. The Share panel's choice of colours.
+pub fn with_theme(widget_url: &str, theme: &str) -> String {
+    let (page, query) = widget_url.split_once('?').unwrap_or((widget_url, ""));
+    let set = format!("theme={theme}");
+    let is_theme = |p: &&str| *p == "theme" || p.starts_with("theme=");
+    // In the place of the one there was, else last.
+    let mut params: Vec<&str> = Vec::new();
+    let mut placed = theme.is_empty();
+    for p in query.split('&').filter(|p| !p.is_empty()) {
+        if !is_theme(&p) {
+            params.push(p);
+        } else if !placed {
+            params.push(&set);
+            placed = true;
+        }
+    }
+    if !placed {
+        params.push(&set);
+    }
+    if params.is_empty() {
+        page.to_string()
+    } else {
+        format!("{page}?{}", params.join("&"))
+    }
+}
+
+/// What the embed code's script does for this widget's frame: it sizes
+/// every frame; only the knowledge checks have results to pass on.
+pub fn embed_note(slug: &str) -> &'static str {
+    if slug == "exercises" {
+        "The frame shows this widget with its current settings; the script sizes the frame to fit and passes the knowledge checks\u{2019} results to the page."
+    } else {
+        "The frame shows this widget with its current settings; the script sizes the frame to fit."
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +234,38 @@ mod tests {
         )
         .unwrap();
         assert!(inject_registry(&index).is_ok());
+    }
+
+    #[test]
+    fn the_theme_choice_sets_replaces_or_removes_the_parameter() {
+        let page = "https://e.org/mqtt/";
+        assert_eq!(
+            with_theme(&format!("{page}?w=qos&pub=2"), "dark"),
+            "https://e.org/mqtt/?w=qos&pub=2&theme=dark"
+        );
+        assert_eq!(
+            with_theme(&format!("{page}?w=qos&theme=dark&sub=1"), "light"),
+            "https://e.org/mqtt/?w=qos&theme=light&sub=1"
+        );
+        assert_eq!(
+            with_theme(&format!("{page}?w=qos&theme=dark"), ""),
+            "https://e.org/mqtt/?w=qos"
+        );
+        assert_eq!(with_theme(&format!("{page}?theme=light"), ""), page);
+        // A parameter that only starts with "theme" is another one.
+        assert_eq!(
+            with_theme(&format!("{page}?w=x&themes=1"), ""),
+            "https://e.org/mqtt/?w=x&themes=1"
+        );
+    }
+
+    #[test]
+    fn only_the_knowledge_checks_mention_results() {
+        for w in ALL {
+            let mentions = embed_note(w.slug).contains("results");
+            assert_eq!(mentions, w.slug == "exercises", "{}", w.slug);
+            assert!(embed_note(w.slug).contains("sizes the frame"));
+        }
     }
 
     #[test]
