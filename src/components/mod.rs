@@ -1,6 +1,5 @@
 //! Shared controls: every widget is built from these.
 
-mod callout;
 mod chart;
 mod choice;
 mod copy;
@@ -13,13 +12,13 @@ mod snippet;
 mod state;
 mod text_field;
 
-pub use callout::Callout;
 pub use chart::{BarChart, BarRow, Chart, HLine, LineChart, Marker, Series, Table, Timeline, Tone};
 pub use choice::Choice;
 pub use copy::{copy, copy_on_click};
 pub use input::{check_box, text_box, Kind};
+pub use mqtt_lab_core::fields::Param;
 pub use number_field::{NumberField, NumberInput};
-pub use prose::{Prose, Sourced};
+pub use prose::{content, with_parameters, Prose, Sourced};
 pub use result::{ResultOutput, Results};
 pub use snippet::CodeSnippet;
 pub use state::{defaults, last_valid, values};

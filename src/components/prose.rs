@@ -1,20 +1,35 @@
 //! Static explanatory HTML (model, sources, callouts, reference tables).
 //!
-//! Written as one trusted constant string per block rather than `view!`
-//! markup: the text is the same for every state, and a typed element tree
-//! per paragraph costs about ten times the bytes in the WebAssembly bundle.
-//! Only compile-time constants go in here, never user or broker data.
+//! The texts live in content files (`content/<slug>.md`, see
+//! `docs/content.md`), rendered to HTML at build time by `build.rs` into
+//! [`content`]: one module per widget, one constant per part. Trusted
+//! constant HTML rather than `view!` markup: the text is the same for every
+//! state, and a typed element tree per paragraph costs about ten times the
+//! bytes in the WebAssembly bundle. Only compile-time constants, and values
+//! the app computes, go in here, never user or broker data.
 //!
 //! Texts refer to the claims table with `[[id]]` markers
 //! (`mqtt_lab_core::claims`); both components render them as links to the
 //! source the claim was checked against.
 
 use leptos::prelude::*;
-use mqtt_lab_core::claims::{self, Segment};
+use mqtt_lab_core::claims::{self, content as render, Segment};
+use mqtt_lab_core::fields::{parameters_html, Param};
+
+/// The content files, rendered (`content::qos::EXPLAIN` is the part
+/// `<!-- part: explain -->` of `content/qos.md`).
+pub mod content {
+    include!(concat!(env!("OUT_DIR"), "/content.rs"));
+}
 
 #[component]
-pub fn Prose(html: &'static str) -> impl IntoView {
-    view! { <div class="prose" inner_html=claims::link_html(html)></div> }
+pub fn Prose(#[prop(into)] html: String) -> impl IntoView {
+    view! { <div class="prose" inner_html=claims::link_html(&html)></div> }
+}
+
+/// A part with its `{{parameters}}` filled from the widget's field specs.
+pub fn with_parameters(html: &str, params: impl IntoIterator<Item = Param>) -> String {
+    render::fill(html, &[("parameters", &parameters_html(params))])
 }
 
 /// A plain text (never HTML) whose claim markers become source links.

@@ -435,31 +435,14 @@ pub fn Backoff() -> impl IntoView {
         </section>
         <Chart caption="Connection attempts per second when the whole fleet loses the broker at once; the selected strategy in bold." summary=storm_summary chart=storm_chart table=storm_table />
         <Chart caption="Five devices of that storm, spread over the fleet, on the same time axis: every CONNECT, refused (a cross, CONNACK 0x9F) or admitted (a dot, CONNACK 0x00)." summary=devices_summary chart=devices_chart table=devices_table />
-        <Prose html=EXPLAIN />
+        <Prose html=content::backoff::EXPLAIN />
         <div class="snippets">
             <CodeSnippet title="Reconnect with this policy" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || sched.with(|(p, _)| snippets::python(p, &Target::display()))) />
         </div>
-        <Prose html=HELP />
+        <Prose html=with_parameters(content::backoff::HELP, [
+            Param::Number(backoff::BASE), Param::Number(backoff::FACTOR), Param::Number(backoff::CAP),
+            Param::Number(backoff::ATTEMPTS), Param::Choice(backoff::JITTER), Param::Number(mqtt_lab_core::fields::SEED),
+            Param::Number(backoff::DEVICES), Param::Number(backoff::ACCEPT_RATE),
+        ]) />
     }
 }
-
-const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
-<p>Delay before attempt k: none = min(cap, base × factor<sup>k−1</sup>); full jitter = a uniform draw between 0 and that; equal jitter = half of it plus a uniform draw up to the other half; decorrelated = min(cap, uniform(base, previous × 3)). These are the strategies of Marc Brooker's “Exponential Backoff And Jitter” (AWS Architecture Blog) and its simulator, aws-samples/aws-arch-backoff-simulator. The seed makes every draw reproducible.</p>
-<p>The fleet: all devices lose the broker at t = 0 and wait their first delay. The broker admits at most the given number of new connections per second (a token bucket holding one second's worth) and refuses the rest, as a broker with a connection-rate limit does (MQTT 5 CONNACK 0x9F, Connection rate exceeded); a refused device backs off and retries. Time advances in 100 ms steps for up to an hour.</p>
-<p>What to take away: without jitter, every device retries in the same instant, round after round, and the broker admits only its rate each round. Any jitter breaks the lockstep: the attempts spread out and the fleet is back in seconds instead of minutes.</p>
-</section>
-<aside class="callout" aria-label="The chapter's backoff has no jitter"><p class="callout-title">The chapter's backoff has no jitter</p><div class="callout-body"><p>The chapter recommends waiting 1, 2, 4, 8 seconds and relying on paho's automatic reconnect. paho-mqtt's <code>reconnect_delay_set(min_delay=1, max_delay=120)</code> does exactly that, doubling up to the maximum and starting over only after a successful CONNACK, with no jitter [[paho-reconnect-delay]]: good for one device, a thundering herd for a fleet. The snippet below adds the jitter when you choose it.</p></div></aside>"#;
-
-const HELP: &str = r#"<section class="help"><h2>Other clients' defaults</h2>
-<div class="table-scroll" tabindex="0" role="region" aria-label="Reconnect defaults of other clients"><table class="text-table">
-<thead><tr><th scope="col">Client</th><th scope="col">Default reconnect</th><th scope="col">Source</th></tr></thead>
-<tbody>
-<tr><td>paho-mqtt (Python) 2.x</td><td>1 s, doubling to 120 s, no jitter; reset after a CONNACK</td><td>client.py: reconnect_delay_set, _reconnect_wait [[paho-reconnect-delay]]</td></tr>
-<tr><td>AWS IoT Device SDK v2 (MQTT 5, aws-c-mqtt)</td><td>exponential from 1 s up to 120 s, full jitter by default; reset after 30 s connected</td><td>mqtt5_utils.h: AWS_MQTT5_CLIENT_DEFAULT_MIN_RECONNECT_DELAY_MS, AWS_MQTT5_CLIENT_DEFAULT_MAX_RECONNECT_DELAY_MS [[aws-mqtt5-reconnect]]</td></tr>
-<tr><td>HiveMQ MQTT Client (Java)</td><td>off unless the builder enables it (automaticReconnect()); enabled, 1 s doubling to 120 s, ±25 % random</td><td>MqttClientAutoReconnect: DEFAULT_START_DELAY_S, DEFAULT_MAX_DELAY_S [[hivemq-reconnect]]</td></tr>
-<tr><td>Paho C (MQTTAsync)</td><td>off by default (automaticReconnect = 0); turned on, 1 s doubling to 60 s, each wait drawn between the interval ÷ 1.2 and × 1.2 (−16.7 % to +20 %)</td><td>MQTTAsync.h: automaticReconnect, minRetryInterval, maxRetryInterval; MQTTAsyncUtils.c: MQTTAsync_randomJitter [[pahoc-reconnect]]</td></tr>
-<tr><td>MQTT.js</td><td>a fixed 1 s (reconnectPeriod 1000 ms), no backoff</td><td>README: reconnectPeriod [[mqttjs-reconnect]]</td></tr>
-</tbody></table></div>
-<h2>Link to this state</h2>
-<p>Parameters: <code>base</code> (s), <code>factor</code>, <code>cap</code> (s), <code>attempts</code>, <code>jitter</code> (none, full, equal, decorrelated), <code>seed</code>, <code>devices</code>, <code>accept_rate</code> (per second).</p>
-</section>"#;

@@ -108,20 +108,10 @@ pub fn Battery() -> impl IntoView {
             </Results>
         </div>
         <Chart caption="Battery life against how often the device wakes to publish, with the always-awake figure for comparison." summary=summary chart=chart table=table />
-        <Prose html=EXPLAIN />
+        <Prose html=content::battery::EXPLAIN />
         <div class="snippets">
             <CodeSnippet title="This network loop" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || battery::snippets::python(strategy.get(), &Target::display())) />
         </div>
-        <Prose html=HELP />
+        <Prose html=with_parameters(content::battery::HELP, std::iter::once(Param::Choice(battery::STRATEGY)).chain(battery::FIELDS.map(Param::Number))) />
     }
 }
-
-const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
-<p>Battery life = capacity ÷ average current. For a device that wakes every <em>T</em> seconds, works for <em>t</em> seconds at the awake current and sleeps the rest: average = (awake mA × t + sleep mA × (T − t)) ÷ T, and life = usable capacity ÷ average. Usable capacity is the rated capacity less 20 % by default: a regulator stops below its dropout voltage before the cell's rated cut-off, and cells self-discharge a few percent a month (an assumption; set yours). Example values, for the ESP32 chip alone: 95–100 mA receiving and 240 mA transmitting on Wi-Fi (802.11b at +19.5 dBm), 10 µA in deep sleep with the RTC timer and RTC memory on (Espressif, ESP32 Series Datasheet v3.x, at 3.3 V and 25 °C). A development board draws more, asleep especially: its regulator, USB-serial chip and LEDs can add milliamps, so measure yours. The 120 mA while awake is this tool's assumption for a mix of receiving and transmitting; a wake-up with Wi-Fi, a TLS handshake and a publish takes seconds.</p>
-<aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Two corrections to the chapter</p><div class="callout-body">
-<p><strong>The arithmetic.</strong> 3000 mAh ÷ 180 mA is 16.7 hours, not 16; and 150 h ÷ 16.7 h is 9.0×, not 9.4×.</p>
-<p><strong>The contrast.</strong> The chapter says loop_forever() means “continuous CPU” and loop_start() is “event-driven”. In paho-mqtt 2.x, loop_start() starts a thread that runs loop_forever(), and both wait in select() with a timeout instead of spinning the CPU [[paho-loop-start-thread]]. Neither saves power over the other. What drains a battery is the device staying awake: a busy main loop, the radio without power saving, waking too often. Sleeping between messages is what turns hours into months, and any of the three allows it: loop_forever() returns once disconnect() is called, and loop_stop() ends loop_start()'s thread [[paho-loop-ends]]; a manual loop() is simply the plainest way to wake, publish, disconnect and sleep.</p></div></aside>
-</section>"#;
-
-const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>
-<p>Parameters: <code>strategy</code> (loop_forever, loop_start, loop), <code>capacity_mah</code>, <code>busy_ma</code>, <code>idle_ma</code>, <code>active_ma</code>, <code>active_s</code>, <code>sleep_ma</code>, <code>interval_s</code>, <code>derating_pct</code>.</p></section>"#;

@@ -132,27 +132,11 @@ pub fn BrokerCost() -> impl IntoView {
             </div>
         </div>
         <Chart caption="Cumulative cost: the private broker against the public broker's expected loss, at your probability and at half and double it." summary=summary chart=chart table=table />
-        <Prose html=EXPLAIN />
+        <Prose html=content::broker_cost::EXPLAIN />
         <div class="snippets">
             <CodeSnippet title="A minimal secure broker" lang="mosquitto.conf" code=snippets::mosquitto_conf(&Target::display()) />
             <CodeSnippet title="The matching client" lang="Python, paho-mqtt 2.x" code=snippets::paho_client(&Target::display()) />
         </div>
-        <Prose html=HELP />
+        <Prose html=with_parameters(content::broker_cost::HELP, broker_cost::FIELDS.map(Param::Number)) />
     }
 }
-
-const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
-<p>Private broker = setup hours × rate + hosting × months + upkeep hours × rate × months. Expected loss with a public broker = chance of a breach per year × cost of one breach × years: the average number of incidents times their cost. Break-even = the chance per year at which both are equal. An expected value is an average over many deployments: yours either has a breach or it does not, and the cost of one is not spread over the years.</p>
-<p>Defaults: hosting of 50 USD a month is an example (a small virtual server running a broker costs roughly 5–20 USD a month; managed broker plans start around tens of USD); 8 hours of setup at 75 USD an hour; upkeep 0 hours, so add yours. The breach cost of 47,000 USD is the chapter's figure, from an audit it does not name: treat it as an assumption, not a measurement. The chapter's “47 % of small deployments used public brokers” is quoted without a source too.</p>
-<h2>What a private broker buys</h2>
-<ul>
-<li>Encryption: TLS on port 8883 (or wss://), so no one on the path reads credentials or data. Handshakes take time on small devices: <a href="?w=tls-timeout">TLS connection time</a>.</li>
-<li>Authentication: a user name and password, or a client certificate, per device; <code>allow_anonymous false</code>. A refused client gets CONNACK 135, Not authorized, from mosquitto 2.0 [[mosquitto-wrong-password]] (134 from some other brokers): <a href="?w=reason-codes&amp;code=135">reason codes</a>.</li>
-<li>Authorisation: per-topic ACLs, so a device can publish only its own data and no one can send it commands but you.</li>
-<li>Limits you set: connection limits and monitoring, sized with the <a href="?w=capacity">capacity planner</a>.</li>
-<li>Availability that is yours: no shared, overloaded test service; restarts you plan, with clients that back off (<a href="?w=backoff">reconnect backoff</a>).</li>
-</ul>
-</section>"#;
-
-const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>
-<p>Parameters: <code>devices</code>, <code>hosting_usd_month</code>, <code>setup_hours</code>, <code>hourly_usd</code>, <code>maint_hours_month</code>, <code>years</code>, <code>breach_pct_year</code> (percent), <code>breach_usd</code>.</p></section>"#;

@@ -105,13 +105,6 @@ pub fn Debug() -> impl IntoView {
                 <ol class="others">{others}</ol>
             </section>
         </Show>
-        <Prose html=EXPLAIN />
+        <Prose html=with_parameters(content::debug::EXPLAIN, debug::CHOICES.map(|c| Param::Choice(*c))) />
     }
 }
-
-const EXPLAIN: &str = r#"<section class="explain"><h2>How it ranks causes</h2>
-<p>Each cause is a rule: the symptoms it produces, a base score, and observations that make it more likely or rule it out (a running network loop rules out a missing one; a subscriber at the publisher's QoS rules out a QoS downgrade). The rules are data in the core crate and are tested against every combination of answers.</p>
-<aside class="callout" aria-label="Correction to the chapter"><p class="callout-title">Never fix a broken public broker with another public broker</p><div class="callout-body"><p>For “cannot connect” on a public broker, the chapter suggests trying broker.hivemq.com instead. That moves the same problem, and the same exposure, somewhere else: anyone can read and publish on public test brokers, and none promises to be up. The fix is a private broker you control; for a quick test, run one on your own machine (the <a href="?w=live">live widget</a> has a recipe).</p></div></aside>
-<h2>Link to this state</h2>
-<p>Parameters: <code>symptom</code> (no-messages, cannot-connect, connects-then-disconnects, garbled-payload, intermittent-loss, works-locally-fails-in-production), <code>broker</code> (public, private, cloud), <code>loop</code> (yes, no, unsure), <code>pub_qos</code> and <code>sub_qos</code> (0–2), <code>client_id</code> (unique, shared, unsure), <code>tls</code> (on, off), <code>callbacks</code> (before, after).</p>
-</section>"#;

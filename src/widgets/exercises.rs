@@ -387,8 +387,6 @@ pub fn Exercises() -> impl IntoView {
             <ResultOutput label="Out of" name="total" value=Signal::derive(move || answers.with(|a| a.score(tab.get()).1).to_string())
                 text=Signal::derive(move || answers.with(|a| a.score(tab.get()).1).to_string()) />
         </Results>
-        <Prose html=HELP />
+        <Prose html=with_parameters(content::exercises::HELP, [Param::Choice(mqtt_lab_core::exercises::TAB)]) />
     }
 }
-
-const HELP: &str = r#"<section class="help"><h2>Link to this state</h2><p>Parameter: <code>tab</code> (order, match, code, label). The score is that of the answers you last checked on the active tab: there is none before you press “Check my answers”, and none again once you change an answer.</p></section>"#;

@@ -169,13 +169,6 @@ pub fn Packets() -> impl IntoView {
                 <PacketDetail packet=opened />
             </div>
         </section>
-        <Prose html=EXPLAIN />
+        <Prose html=with_parameters(content::packets::EXPLAIN, [Param::Choice(core_live::VERSION), Param::Text("hex", "the bytes")]) />
     }
 }
-
-const EXPLAIN: &str = r#"<section class="explain"><h2>How it works</h2>
-<p>The bytes are split into packets by their fixed header and each packet is decoded by the same codec the live broker page speaks with: every field is read in order, with its bytes and the section that defines it in the version you chose (a CONNECT says its own version). A packet that breaks a rule of the specification stops at the byte where it breaks, naming the rule (a normative tag such as [MQTT-3.3.1-4], or a section); the packets after it are still read when the fixed header said where the broken one ends.</p>
-<p>The direction of a packet only one side sends (CONNECT, SUBACK…) is drawn as an arrow; PUBLISH and the acknowledgements travel both ways, so a dump alone cannot say which way they went: an exported session can.</p>
-<h2>Link to this state</h2>
-<p>Parameters: <code>v</code> (3 or 5) and <code>hex</code> (the bytes). A session file is opened here only, never uploaded.</p>
-</section>"#;

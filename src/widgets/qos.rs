@@ -243,11 +243,15 @@ pub fn Qos() -> impl IntoView {
         </div>
         <Chart caption="Delivery against the share of messages cut on each hop: your QoS pair in bold, others faint." summary=summary chart=chart table=table />
         <QosStepper inputs=stepper_inputs drop_text=drop_text />
-        <Prose html=EXPLAIN />
+        <Prose html=content::qos::EXPLAIN />
         <div class="snippets">
             <CodeSnippet title="Match QoS and keep the session" lang="Python, paho-mqtt 2.x" code=snippet />
         </div>
-        <Prose html=HELP />
+        <Prose html=with_parameters(content::qos::HELP, [
+            Param::Choice(qos::PUB_CHOICE), Param::Choice(qos::SUB_CHOICE), Param::Number(qos::LOSS),
+            Param::Choice(qos::SESSION), Param::Number(qos::RETRIES), Param::Number(qos::MESSAGES),
+            Param::Number(mqtt_lab_core::fields::SEED),
+        ]) />
     }
 }
 
@@ -372,12 +376,3 @@ fn QosStepper(#[prop(into)] inputs: Signal<Inputs>, drop_text: RwSignal<String>)
         </section>
     }
 }
-
-const EXPLAIN: &str = r#"<section class="explain"><h2>How MQTT really loses messages</h2>
-<p>MQTT runs over TCP, and TCP already retransmits lost packets: a message is not lost because one IP packet was. It is lost when the <em>connection</em> drops while the message is in flight. QoS 0 is then gone. QoS 1 and 2 are resent after the reconnect (MQTT-4.4.0-1) by the side that must resend, if it still has the message. On the second hop that is the broker, and it keeps the message only for a subscriber whose session persists: with a clean session the broker resends nothing. On the first hop it is the publisher's client: paho-mqtt 2.x resends its unacknowledged QoS 1 and 2 messages whenever the same Client object reconnects, clean session or not, and loses them only when the process ends [[paho-resend-on-reconnect]]. The broker delivers to a subscriber at the lower of the published QoS and the subscription's granted QoS (MQTT-3.8.4-6 in 3.1.1, MQTT-3.8.4-8 in 5.0): when the subscriber asked for QoS 0, the message travels on to it at QoS 0, and a drop on that hop loses it. The publisher's QoS 1 still protects the first hop, from the publisher to the broker (MQTT-4.3.2): only the second is left unprotected.</p>
-<p>The model: on each hop every packet of the exchange is cut with the probability you set; a cut ends the attempt; the publisher resends after reconnecting, and so does the broker when the subscriber's session persists, at most the number of reconnects you allow (the publishing process is taken to stay up). A QoS 1 receiver delivers every PUBLISH it gets, so a cut PUBACK means a duplicate. A QoS 2 receiver stores the PUBLISH, answers a resent one with PUBREC only, and passes the message on when PUBREL arrives [[mosquitto-qos2-release-on-pubrel]] (paho's on_message runs then too): with the session kept, QoS 2 delivers once. With a clean session the publisher's paho starts an unfinished QoS 2 message again from PUBLISH [[paho-qos2-clean-restart]], and the broker, which kept nothing, takes it as new: if the PUBCOMP was cut after the release, the message arrives twice even at QoS 2. Delivery per hop is 1 − p for QoS 0 and 1 − p<sup>r+1</sup> for QoS 1 with r reconnects (1 − p on the broker's hop with a clean session); QoS 2 needs its PUBREL through as well, so the model steps through the exchange's states attempt by attempt. End to end it is the product. Extra copies made on the first hop are forwarded and counted as duplicates; that they could also make up for a loss on the second hop is ignored, an effect of order p² (about 0.2 points at 5 %). The model figures are exact for these rules; the simulation draws the same rules message by message with your seed, and the two agree within a few standard errors.</p>
-<aside class="callout" aria-label="The chapter's loss model"><p class="callout-title">The chapter's “5 % packet loss” is not how MQTT loses messages</p><div class="callout-body"><p>The chapter's example is right that a QoS 1 publisher with a QoS 0 subscriber delivers about 95 %, and right to match QoS on both sides. But it models loss as per-packet loss, which TCP hides. What you set here is the share of messages caught in flight by a connection drop, which is what QoS levels and sessions protect against.</p></div></aside>
-</section>"#;
-
-const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>
-<p>Parameters: <code>pub</code> and <code>sub</code> (0–2), <code>loss_pct</code> (both hops; <code>loss_in_pct</code> and <code>loss_out_pct</code> override per hop), <code>session</code> (persistent or clean), <code>retries</code>, <code>messages</code>, <code>seed</code>.</p></section>"#;

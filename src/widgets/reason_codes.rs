@@ -3,6 +3,7 @@
 use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
+use mqtt_lab_core::claims::content as text;
 use mqtt_lab_core::reason_codes::{self as rc, Code, Packet, Version};
 use mqtt_lab_core::target::Target;
 
@@ -93,10 +94,7 @@ pub fn ReasonCodes() -> impl IntoView {
                 {paho.map(|t| view! { <p class="note"><Sourced text=t /></p> })}
                 {c.spec_note.map(|t| view! { <p class="note">{t}</p> })}
                 {c.erratum.map(|t| view! {
-                    <aside class="callout" aria-label="Correction to the chapter">
-                        <p class="callout-title">"The chapter gets this code wrong"</p>
-                        <div class="callout-body"><p>{t}</p></div>
-                    </aside>
+                    <Prose html=text::fill(content::reason_codes::ERRATUM, &[("erratum", &text::escape(t))]) />
                 })}
             }
         })
@@ -150,14 +148,9 @@ pub fn ReasonCodes() -> impl IntoView {
                 </table>
             </div>
         </section>
-        <Prose html=EXPLAIN />
+        <Prose html=with_parameters(content::reason_codes::EXPLAIN, [
+            Param::Choice(rc::VERSION), Param::Text("code", "decimal, or hex with 0x"),
+            Param::Choice(rc::PACKET), Param::Text("q", "search words"),
+        ]) />
     }
 }
-
-const EXPLAIN: &str = r#"<section class="explain"><h2>Reading the table</h2>
-<p>Every code from OASIS MQTT Version 5.0, §2.4, Table 2-6, with the packets the table allows it in; and MQTT 3.1.1's CONNACK return codes 0–5 (§3.2.2.3; 6–255 are reserved) and the SUBACK failure code 0x80 (§3.9.3). In MQTT 5.0, codes below 0x80 are successes and 0x80 and above are failures. “Retry” says whether an automatic reconnect or resend should try again: <em>no</em> (nothing failed, or it cannot work until something changes), <em>yes</em> (now), or <em>with-backoff</em> (later, with jitter, because the broker is overloaded or limiting).</p>
-<aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Corrections to the chapter's explorer</p><div class="callout-body">
-<p>149 (0x95) is <strong>Packet too large</strong>, not “Connection Rate Exceeded”: the connection-rate limit is 159 (0x9F), so the chapter's <code>reason_code == 149</code> check for a rate limit never fires for one and backs off on an oversized packet instead. 162 (0xA2, Wildcard Subscriptions not supported) is not a CONNACK code: it only appears in SUBACK and DISCONNECT, so on_connect never sees it. Source: OASIS MQTT 5.0, Table 2-6; paho-mqtt's reasoncodes.py agrees [[paho-reasoncode-names]].</p></div></aside>
-<h2>Link to this state</h2>
-<p>Parameters: <code>v</code> (3 or 5), <code>code</code> (decimal, or hex with 0x), <code>packet</code> (all, connack, puback, pubrec, pubrel, pubcomp, suback, unsuback, disconnect, auth), <code>q</code> (search words).</p>
-</section>"#;

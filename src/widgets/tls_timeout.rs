@@ -179,23 +179,16 @@ pub fn TlsTimeout() -> impl IntoView {
             </div>
         </div>
         <Chart caption="Where the time goes, expected and worst case, with the recommended timeout." summary=summary chart=chart table=table />
-        <Prose html=EXPLAIN />
+        <Prose html=content::tls_timeout::EXPLAIN />
         <div class="snippets">
             <CodeSnippet title="paho-mqtt client" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || state.with(|(i, o)| snippets::paho(i, o, &Target::display()))) />
             <CodeSnippet title="ESP32 with PubSubClient" lang="Arduino (arduino-esp32)" code=Signal::derive(move || snippets::esp32(&out(), &Target::display())) />
             <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out(), &Target::display())) />
         </div>
-        <Prose html=HELP />
+        <Prose html=with_parameters(content::tls_timeout::HELP, [
+            Param::Choice(tls::DEVICE), Param::Choice(tls::TLS), Param::Choice(tls::KEX), Param::Choice(tls::RESUME),
+            Param::Choice(tls::DNS), Param::Number(tls::RTT), Param::Number(tls::WIFI), Param::Number(tls::LOAD),
+            Param::Number(tls::SAFETY), Param::Number(tls::CRYPTO),
+        ]) />
     }
 }
-
-const EXPLAIN: &str = r#"<section class="explain"><h2>The model</h2>
-<p>A connection is a chain of phases: Wi-Fi (re)association; a DNS lookup (one round trip, none when cached); the TCP handshake (one round trip); the TLS handshake (TLS 1.2 needs two round trips for a full handshake, TLS 1.3 one, a resumed session one; RFC 5246 §7.3 and RFC 8446 §2) plus the device's own crypto time; MQTT CONNECT and CONNACK (one round trip); and the broker's delay when it is busy. The expected case takes your values, the device's typical crypto time and half the broker delay; the worst case doubles the round trips and the Wi-Fi time, takes the slowest published crypto time and the whole broker delay. The recommended timeout is the worst case times the safety factor, rounded up to whole seconds.</p>
-<p>A resumed session skips the key exchange and the certificate checks: we take its crypto time as 20 % of a full handshake's, from the esp8266 Arduino core's measurement that BearSSL sessions made reconnections about 80 % faster [[esp8266-session]]. The chapter says 40–60 %.</p>
-<aside class="callout" aria-label="Corrections to the chapter"><p class="callout-title">Corrections to the chapter</p><div class="callout-body">
-<p><strong>Units, by version and class.</strong> The chapter's ESP32 code calls <code>espClient.setTimeout(60000)</code> “for 60 seconds” on a <code>WiFiClientSecure</code>. In arduino-esp32 1.x and 2.x, <code>WiFiClient::setTimeout(uint32_t seconds)</code> takes seconds, so on a <code>WiFiClient</code> that asks for 60,000 s, almost 17 hours [[esp32-wificlient-settimeout]]. But <code>WiFiClientSecure</code>'s own <code>setTimeout</code>, the chapter's class, was <code>{ return 0; }</code> until PR 6562 (2022): it did nothing at all, and took seconds after it [[esp32-secure-settimeout-noop]]. In 3.x it is Stream's, in milliseconds [[esp32-settimeout-3x]]. Set the TLS part with <code>setHandshakeTimeout(seconds)</code>, in arduino-esp32 1.0.5 and later (older releases do not have it) [[esp32-handshake-timeout]]. PubSubClient 2.8's <code>setSocketTimeout</code> and <code>setKeepAlive</code> take seconds [[pubsubclient-socket-timeout]] [[pubsubclient-keepalive]]. The esp8266 core's BearSSL <code>WiFiClientSecure</code> has no TLS timeout to set: from 2.6.0 the handshake gets a fixed 15 s (in 2.5.2 it has no time limit at all) and later reads and writes 5 s, and <code>setTimeout</code> (milliseconds) reaches neither [[esp8266-bearssl-timeouts]].</p>
-<p><strong>Handshake time.</strong> The chapter's ESP32 figure of ~800 ms is below the published measurements (1.2–2.5 s). <strong>Resumption in Python.</strong> The chapter says leaving <code>OP_NO_TICKET</code> unset enables faster reconnects with paho: CPython only resumes when a saved session is passed to <code>wrap_socket(session=…)</code> [[cpython-tls-session]], and paho-mqtt does not pass one, so its reconnects are full handshakes [[paho-no-tls-resumption]]. <strong>paho's timeout.</strong> Instead of the chapter's <code>client._sock.settimeout(60.0)</code> on a private attribute, paho-mqtt 2.x has <code>client.connect_timeout</code> (seconds, default 5.0) for the TCP connect; the TLS handshake's timeout is the keepalive in 2.0 and 2.1 and connect_timeout in 2.2 [[paho-tls-handshake-timeout]]. The snippet sets both.</p></div></aside>
-</section>"#;
-
-const HELP: &str = r#"<section class="help"><h2>Link to this state</h2>
-<p>Parameters: <code>device</code> (esp32, esp8266-160, esp8266-80, rpi, desktop, custom), <code>tls</code> (1.2 or 1.3), <code>kex</code> (p256 or rsa2048), <code>resume</code> (0 or 1), <code>dns</code> (1 or 0), <code>rtt_ms</code>, <code>wifi_ms</code>, <code>load_ms</code>, <code>safety</code>, <code>crypto_ms</code> (custom device).</p></section>"#;

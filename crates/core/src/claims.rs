@@ -439,5 +439,9 @@ fn escape_attr(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The widgets' texts (`content/<slug>.md`) and their renderer; here because
+/// they are the texts whose markers this table answers.
+pub mod content;
+
 #[cfg(test)]
 mod tests;

@@ -151,6 +151,60 @@ impl ChoiceSpec {
     }
 }
 
+/// A query parameter as a widget's "Link to this state" list shows it
+/// (`{{parameters}}` in its content file): generated from the specs, so the
+/// list cannot miss or misname a field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Param {
+    Number(NumberSpec),
+    Choice(ChoiceSpec),
+    /// A parameter without a spec: its key and what it holds ("" for
+    /// nothing to add).
+    Text(&'static str, &'static str),
+}
+
+impl Param {
+    /// What the parameter takes, for the parentheses after its name: the
+    /// unit, a small whole range, or the choice's slugs.
+    fn takes(&self) -> String {
+        match self {
+            Param::Number(n) if n.unit == "%" => "percent".into(),
+            Param::Number(n) if !n.unit.is_empty() && n.unit != "×" => n.unit.into(),
+            Param::Number(n) if n.integer && n.max - n.min <= 10.0 => {
+                format!("{}–{}", n.min, n.max)
+            }
+            Param::Number(_) => String::new(),
+            Param::Choice(c) => c
+                .options
+                .iter()
+                .map(|(slug, _)| *slug)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Param::Text(_, note) => note.to_string(),
+        }
+    }
+
+    pub fn key(&self) -> &'static str {
+        match self {
+            Param::Number(n) => n.key,
+            Param::Choice(c) => c.key,
+            Param::Text(key, _) => key,
+        }
+    }
+}
+
+/// The parameters as HTML: `<code>key</code> (what it takes)`, comma-separated.
+pub fn parameters_html(params: impl IntoIterator<Item = Param>) -> String {
+    params
+        .into_iter()
+        .map(|p| match p.takes() {
+            t if t.is_empty() => format!("<code>{}</code>", p.key()),
+            t => format!("<code>{}</code> ({t})", p.key()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The seed of a reproducible simulation (any whole number a JavaScript page
 /// can hold exactly: up to 2^53 − 1).
 pub const SEED: NumberSpec = NumberSpec {
@@ -277,6 +331,39 @@ pub fn check_all(specs: &[NumberSpec], values: &[f64]) -> Result<(), FieldError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_list_units_ranges_and_choices_from_the_specs() {
+        let pick = ChoiceSpec {
+            key: "jitter",
+            label: "Jitter",
+            options: &[("none", "None"), ("full", "Full")],
+            default: "none",
+        };
+        let qos = NumberSpec {
+            key: "pub",
+            unit: "",
+            min: 0.0,
+            max: 2.0,
+            integer: true,
+            ..SEED
+        };
+        let pct = NumberSpec {
+            key: "alert",
+            unit: "%",
+            ..SEED
+        };
+        assert_eq!(
+            parameters_html([
+                Param::Number(SEED),
+                Param::Number(qos),
+                Param::Number(pct),
+                Param::Choice(pick),
+                Param::Text("hex", "the bytes"),
+            ]),
+            "<code>seed</code>, <code>pub</code> (0–2), <code>alert</code> (percent), <code>jitter</code> (none, full), <code>hex</code> (the bytes)"
+        );
+    }
 
     const DEVICES: NumberSpec = NumberSpec {
         key: "devices",

@@ -6,6 +6,38 @@ use crate::snippets::{self, Kind, REGISTRY};
 use crate::target::Target;
 
 mod corrections;
+mod prose;
+
+/// The content files (`content/<slug>.md`): their slug and text.
+fn content_files() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| {
+            let slug = p.file_stem().unwrap().to_string_lossy().into_owned();
+            (slug, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    assert!(out.len() >= 10, "found only {} content files", out.len());
+    out
+}
+
+/// A content file rendered, all its parts in order, as the page shows it.
+fn rendered(slug: &str) -> String {
+    let (_, md) = content_files()
+        .into_iter()
+        .find(|(s, _)| s == slug)
+        .unwrap_or_else(|| panic!("no content/{slug}.md"));
+    content::parts(&md)
+        .unwrap_or_else(|e| panic!("content/{slug}.md: {e}"))
+        .into_iter()
+        .map(|p| p.html)
+        .collect()
+}
 
 /// Every source file whose texts the app shows: the core's modules and the
 /// app's widgets.
@@ -207,6 +239,20 @@ fn texts() -> Vec<(String, String)> {
             }
         }
     }
+    // The content files, rendered: one paragraph, list item or table row a line.
+    for (slug, _) in content_files() {
+        for line in rendered(&slug).lines() {
+            for block in line
+                .split_inclusive("</p>")
+                .flat_map(|l| l.split_inclusive("</li>"))
+                .flat_map(|l| l.split_inclusive("</tr>"))
+            {
+                if block.split_whitespace().count() >= 6 {
+                    out.push((format!("content/{slug}.md"), block.to_string()));
+                }
+            }
+        }
+    }
     out
 }
 
@@ -314,7 +360,10 @@ fn claims_have_unique_ids_a_version_a_statement_and_a_source() {
 #[test]
 fn every_marker_in_the_texts_names_a_claim_in_the_table() {
     let mut n = 0;
-    for (file, src) in sources() {
+    let content = content_files()
+        .into_iter()
+        .map(|(slug, md)| (format!("content/{slug}.md"), md));
+    for (file, src) in sources().into_iter().chain(content) {
         for (k, _) in src.match_indices("[[") {
             let Some(len) = src[k + 2..].find("]]") else {
                 continue;
@@ -334,6 +383,48 @@ fn every_marker_in_the_texts_names_a_claim_in_the_table() {
         }
     }
     assert!(n >= 40, "only {n} markers found");
+}
+
+/// Issue 22: a content file that cites a claim the table lacks fails here,
+/// with the file and the id; so does one that does not render.
+#[test]
+fn every_content_file_renders_and_cites_only_claims_in_the_table() {
+    let mut n = 0;
+    for (slug, md) in content_files() {
+        let parts = content::parts(&md).unwrap_or_else(|e| panic!("content/{slug}.md: {e}"));
+        assert!(!parts.is_empty(), "content/{slug}.md has no part");
+        for (k, _) in md.match_indices("[[") {
+            let id = &md[k + 2..k + 2 + md[k + 2..].find("]]").unwrap_or(0)];
+            assert!(
+                find(id).is_some(),
+                "content/{slug}.md: [[{id}]] is not in claims::CLAIMS (crates/core/src/claims.rs)"
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 30, "only {n} markers in the content files");
+}
+
+/// Issue 22: a claim that no text, snippet or widget uses is either dead or
+/// missing its text. Uses are a marker `[[id]]` in a content file or a
+/// source, or the id as a string (a snippet's `claims`, a table's entry).
+#[test]
+fn every_claim_is_used_by_content_a_snippet_or_a_widget() {
+    let mut haystack = String::new();
+    for (_, src) in sources() {
+        haystack.push_str(&src);
+    }
+    for (_, md) in content_files() {
+        haystack.push_str(&md);
+    }
+    let unused: Vec<&str> = CLAIMS
+        .iter()
+        .map(|c| c.id)
+        .filter(|id| {
+            !haystack.contains(&format!("[[{id}]]")) && !haystack.contains(&format!("\"{id}\""))
+        })
+        .collect();
+    assert!(unused.is_empty(), "claims used nowhere: {unused:?}");
 }
 
 #[test]

@@ -146,7 +146,7 @@ fn items_8_and_15_set_handshake_timeout_by_version() {
     for path in [
         "crates/core/src/tls_timeout.rs",
         "crates/core/src/exercises.rs",
-        "src/widgets/tls_timeout.rs",
+        "content/tls-timeout.md",
         "tests/snippets/stubs/WiFiClientSecure.h",
     ] {
         let src = read(path);
@@ -161,7 +161,7 @@ fn items_8_and_15_set_handshake_timeout_by_version() {
         esp32.contains("// seconds (arduino-esp32 1.0.5 and later)"),
         "{esp32}"
     );
-    assert!(read("src/widgets/tls_timeout.rs")
+    assert!(rendered("tls-timeout")
         .contains("in arduino-esp32 1.0.5 and later (older releases do not have it)"));
 }
 
@@ -177,9 +177,7 @@ fn item_9_bearssl_handshake_bound_from_2_6_0() {
     assert!(esp8266.contains("(esp8266 core 2.6.0\n"), "{esp8266}");
     assert!(esp8266.contains("in 2.5.2 the handshake has no time limit"));
     assert!(!esp8266.contains("2.5.2\n  // to 3.1.2"));
-    assert!(
-        read("src/widgets/tls_timeout.rs").contains("from 2.6.0 the handshake gets a fixed 15 s")
-    );
+    assert!(rendered("tls-timeout").contains("from 2.6.0 the handshake gets a fixed 15 s"));
 }
 
 /// Item 10: the AWS defaults are in mqtt5_utils.h.
@@ -193,7 +191,7 @@ fn item_10_aws_defaults_in_mqtt5_utils() {
     assert!(c
         .subject
         .contains("AWS_MQTT5_CLIENT_DEFAULT_MIN_RECONNECT_DELAY_MS"));
-    let backoff = read("src/widgets/backoff.rs");
+    let backoff = rendered("backoff");
     assert!(!backoff.contains("mqtt5_client_impl.h"));
     assert!(backoff.contains("mqtt5_utils.h: AWS_MQTT5_CLIENT_DEFAULT_MIN_RECONNECT_DELAY_MS"));
 }
@@ -202,7 +200,7 @@ fn item_10_aws_defaults_in_mqtt5_utils() {
 /// ×1.2 (−16.7 % / +20 %), not ±20 %.
 #[test]
 fn item_11_other_clients_defaults() {
-    let backoff = read("src/widgets/backoff.rs");
+    let backoff = rendered("backoff");
     assert!(backoff.contains("<td>off unless the builder enables it (automaticReconnect())"));
     assert!(backoff.contains("between the interval ÷ 1.2 and × 1.2 (−16.7 % to +20 %)"));
     assert!(!backoff.contains("±20"));
@@ -262,7 +260,7 @@ fn item_14_no_loop_after_disconnect() {
 /// subscriber asked for QoS 0 (MQTT-4.3.2).
 #[test]
 fn item_16_qos1_protects_the_first_hop() {
-    let qos = read("src/widgets/qos.rs");
+    let qos = rendered("qos");
     assert!(!qos.contains("gets nothing from its QoS 1"));
     assert!(qos.contains("The publisher's QoS 1 still protects the first hop, from the publisher to the broker (MQTT-4.3.2)"));
 }
@@ -270,7 +268,7 @@ fn item_16_qos1_protects_the_first_hop() {
 /// Item 17: the manual loop() is not the only way to let a device sleep.
 #[test]
 fn item_17_every_loop_can_end() {
-    let battery = read("src/widgets/battery.rs");
+    let battery = rendered("battery");
     assert!(!battery.contains("The only one of the three"));
     assert!(battery.contains("loop_forever() returns once disconnect() is called, and loop_stop() ends loop_start()'s thread [[paho-loop-ends]]"));
     assert_eq!(claim("paho-loop-ends").check, Check::Oracle);
@@ -281,7 +279,7 @@ fn item_17_every_loop_can_end() {
 /// measured; issue 6397 (not found to be a server measurement) is not cited.
 #[test]
 fn unverified_points_are_sourced_or_softened() {
-    let battery = read("src/widgets/battery.rs");
+    let battery = rendered("battery");
     assert!(battery.contains("for the ESP32 chip alone"));
     assert!(battery.contains("ESP32 Series Datasheet v3.x, at 3.3 V and 25 °C"));
     assert!(battery.contains("A development board draws more"));
