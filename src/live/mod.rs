@@ -42,26 +42,7 @@ const CHUNK: usize = 16 * 1024;
 /// follow, and each costs a layout of the message log.
 const DELIVER_MS: f64 = 100.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Disconnected,
-    Connecting,
-    Connected,
-    Reconnecting,
-    Failed,
-}
-
-impl Status {
-    pub fn slug(self) -> &'static str {
-        match self {
-            Status::Disconnected => "disconnected",
-            Status::Connecting => "connecting",
-            Status::Connected => "connected",
-            Status::Reconnecting => "reconnecting",
-            Status::Failed => "failed",
-        }
-    }
-}
+pub use mqtt_lab_core::live_session::Status;
 
 /// What the runtime reports to the page.
 #[derive(Debug, Clone)]
@@ -71,7 +52,7 @@ pub enum Notice {
     Events(Vec<Event>),
 }
 
-type Handler = Rc<dyn Fn(Notice)>;
+pub type Handler = Rc<dyn Fn(Notice)>;
 
 struct Socket {
     ws: WebSocket,
@@ -103,6 +84,9 @@ struct Runtime {
     stopped: bool,
     /// Why the last connection ended, for the reconnect message.
     ended: Option<String>,
+    /// A CONNACK accepted this session's connection once: only then does a
+    /// lost connection reconnect (core `reconnect::after_close`).
+    connected_once: bool,
     /// Frames as the browser delivered them, not yet copied into `inbox`.
     frames: Vec<JsValue>,
     inbox: VecDeque<Vec<u8>>,
@@ -162,6 +146,7 @@ impl Runtime {
         while let Some(e) = self.client.poll_event() {
             match &e {
                 Event::Connected { .. } => {
+                    self.connected_once = true;
                     self.attempt = 0;
                     self.previous_delay_s = RECONNECT.base_s;
                     self.ended = None;
@@ -395,12 +380,6 @@ impl Runtime {
         if self.stopped {
             return;
         }
-        self.attempt += 1;
-        let delay = RECONNECT.delay_s(self.attempt, self.previous_delay_s, &mut self.rng);
-        self.previous_delay_s = delay.max(RECONNECT.base_s);
-        self.retry = Some(Timeout::new((delay * 1000.0) as u32, || {
-            with_runtime(|rt, out| rt.open(out))
-        }));
         let why = self.ended.take().unwrap_or_else(|| {
             if was_connected {
                 "The connection was lost.".to_string()
@@ -408,11 +387,27 @@ impl Runtime {
                 // Browsers hide the cause on purpose. A server that does not
                 // choose "mqtt" fails the handshake in the browser itself
                 // (RFC 6455 §4.1), so the check in `opened` is for the rest.
-                "The connection could not be made: refused, a wrong port or path, no WebSocket listener, a TLS certificate the browser does not trust, or a server that did not choose the subprotocol “mqtt” [MQTT-6.0.0-4]. The browser's developer console names the cause.".to_string()
+                "The connection could not be made: refused, a wrong port or path, no WebSocket listener, a TLS certificate the browser does not trust, or a server that did not choose the subprotocol “mqtt” [MQTT-6.0.0-4].".to_string()
             } else {
                 format!("The connection closed (WebSocket code {ws_code}).")
             }
         });
+        let why = match reconnect::after_close(self.connected_once, &self.url, why) {
+            Next::Stop(text) => {
+                self.stopped = true;
+                out.push(Notice::Status(Status::Failed, text));
+                return;
+            }
+            Next::Retry(why) => why,
+            // after_close retries or stops; it never lets a closed connection be.
+            Next::Continue => return,
+        };
+        self.attempt += 1;
+        let delay = RECONNECT.delay_s(self.attempt, self.previous_delay_s, &mut self.rng);
+        self.previous_delay_s = delay.max(RECONNECT.base_s);
+        self.retry = Some(Timeout::new((delay * 1000.0) as u32, || {
+            with_runtime(|rt, out| rt.open(out))
+        }));
         out.push(Notice::Status(
             Status::Reconnecting,
             format!(
@@ -471,6 +466,7 @@ pub fn start(url: &str, options: Options, seed: u64, handler: Handler) {
                 rng: Rng::new(seed),
                 stopped: false,
                 ended: None,
+                connected_once: false,
                 frames: Vec::new(),
                 inbox: VecDeque::new(),
                 pumping: false,

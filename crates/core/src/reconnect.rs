@@ -75,6 +75,20 @@ pub fn after(protocol: Protocol, event: &Event) -> Next {
     }
 }
 
+/// After a connection ended with nothing that forbids a retry (`why`: how it
+/// ended): reconnect with backoff only if this session had connected before.
+/// A first connection that never got its CONNACK stops at once and says what
+/// did not answer: a wrong address retried forever teaches nothing (issue 21).
+pub fn after_close(connected_before: bool, url: &str, why: String) -> Next {
+    if connected_before {
+        Next::Retry(why)
+    } else {
+        Next::Stop(format!(
+            "{why} No MQTT broker answered at {url}, so this page stops here instead of retrying: check the address, or start a broker on your machine, then press Retry."
+        ))
+    }
+}
+
 fn retry_of(p: Protocol, code: u8) -> Retry {
     rc::find_short(p.into(), code).map_or(Retry::WithBackoff, |c| c.retry)
 }
@@ -185,5 +199,23 @@ mod tests {
             after(Protocol::V5, &Event::Ignored("x".into())),
             Next::Continue
         );
+    }
+    #[test]
+    fn only_a_session_that_connected_before_reconnects() {
+        let why = "The connection was lost.".to_string();
+        assert_eq!(
+            after_close(true, "ws://127.0.0.1:9001", why.clone()),
+            Next::Retry(why.clone())
+        );
+        let Next::Stop(text) = after_close(false, "ws://127.0.0.1:9", why) else {
+            panic!("a first connection that failed must stop");
+        };
+        assert!(
+            text.starts_with(
+                "The connection was lost. No MQTT broker answered at ws://127.0.0.1:9,"
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("then press Retry."), "{text}");
     }
 }

@@ -8,41 +8,7 @@ use super::trickle::Trickle;
 use leptos::prelude::*;
 use mqtt_lab_core::format::number;
 use mqtt_lab_core::live as core_live;
-use mqtt_lab_core::mqtt::Publish;
-
-/// The log keeps this many messages; older ones are dropped and counted.
-pub const LOG_MAX: usize = 200;
-/// Bytes of a payload kept for display; the total length is always shown.
-const PAYLOAD_SHOWN: usize = 4096;
-
-#[derive(Clone, PartialEq)]
-pub struct LogEntry {
-    pub seq: u64,
-    pub topic: String,
-    pub qos: u8,
-    pub retain: bool,
-    pub dup: bool,
-    /// At most [`PAYLOAD_SHOWN`] bytes.
-    pub payload: Vec<u8>,
-    pub size: usize,
-    /// MQTT 5 properties for people (name, value).
-    pub props: Vec<(&'static str, String)>,
-}
-
-impl LogEntry {
-    pub fn new(seq: u64, p: &Publish) -> Self {
-        Self {
-            seq,
-            topic: p.topic.clone(),
-            qos: p.qos.as_u8(),
-            retain: p.retain,
-            dup: p.dup,
-            payload: p.payload[..p.payload.len().min(PAYLOAD_SHOWN)].to_vec(),
-            size: p.payload.len(),
-            props: mqtt_lab_core::inspect::message_properties(p),
-        }
-    }
-}
+use mqtt_lab_core::live_session::{LogEntry, LOG_MAX};
 
 /// The log's state: rows, messages waiting to be shown, and how many were not shown.
 #[derive(Clone, Copy)]

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use mqtt_lab_core::format::number;
+use mqtt_lab_core::live_session::LiveSession;
 use mqtt_lab_core::mqtt::topic;
-use mqtt_lab_core::topic_tree::TopicTree;
 
 #[component]
-pub fn TopicsView(tree: RwSignal<TopicTree>) -> impl IntoView {
+pub fn TopicsView(session: RwSignal<LiveSession>) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let filter_error = move || {
         let f = filter.get();
@@ -18,7 +18,7 @@ pub fn TopicsView(tree: RwSignal<TopicTree>) -> impl IntoView {
                 .map(|why| format!("This filter {why}."))
         })?
     };
-    let rows = move || tree.with(|t| t.rows(&filter.get()));
+    let rows = move || session.with(|s| s.tree.rows(&filter.get()));
     let matched = move || rows().iter().filter(|r| r.matched).count();
     view! {
         <section aria-labelledby="live-topics-h">
@@ -51,8 +51,8 @@ pub fn TopicsView(tree: RwSignal<TopicTree>) -> impl IntoView {
                     </li>
                 </For>
             </ul>
-            {move || tree.with(|t| (t.unshown > 0).then(|| view! {
-                <p class="hint">{format!("{} messages to further topics not shown: the tree keeps {} topics.", number(t.unshown as f64, 0), mqtt_lab_core::topic_tree::MAX_TOPICS)}</p>
+            {move || session.with(|s| (s.tree.unshown > 0).then(|| view! {
+                <p class="hint">{format!("{} messages to further topics not shown: the tree keeps {} topics.", number(s.tree.unshown as f64, 0), mqtt_lab_core::topic_tree::MAX_TOPICS)}</p>
             }))}
         </section>
     }

@@ -83,7 +83,7 @@ pub struct Limits {
 }
 
 impl Limits {
-    fn new(keep_alive_s: u16) -> Self {
+    pub(crate) fn new(keep_alive_s: u16) -> Self {
         Self {
             receive_maximum: u16::MAX,
             maximum_packet_size: None,

@@ -1,0 +1,610 @@
+//! What the live page shows about its connection, as one model changed by
+//! one reducer ([`LiveSession::apply`]) over what the transport reports (the
+//! client's events, status changes) and what the learner does (connect,
+//! subscribe, unsubscribe, start a round trip). The page only derives its
+//! views from it and carries out the [`Effect`]s it returns; the whole
+//! behaviour is tested here, natively, through whole sessions.
+
+use crate::inspect::message_properties;
+use crate::live::{limits_text, round_trip_index};
+use crate::mqtt::packet::{describe_code, PacketType};
+use crate::mqtt::{Event, Protocol, Publish, Subscription};
+use crate::topic_tree::TopicTree;
+
+/// The log keeps this many messages; older ones are dropped and counted.
+pub const LOG_MAX: usize = 200;
+/// Bytes of a payload kept for display; the total length is always shown.
+pub const PAYLOAD_SHOWN: usize = 4096;
+/// The broker statistic the page can watch (mosquitto's `$SYS` tree).
+pub const SYS_CLIENTS: &str = "$SYS/broker/clients/connected";
+
+/// Where the connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    #[default]
+    Disconnected,
+    Connecting,
+    Connected,
+    Reconnecting,
+    Failed,
+}
+
+impl Status {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Status::Disconnected => "disconnected",
+            Status::Connecting => "connecting",
+            Status::Connected => "connected",
+            Status::Reconnecting => "reconnecting",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// A subscription as the page lists it: what was asked, and what the broker
+/// granted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriptionRow {
+    /// What was asked (filter, QoS and the MQTT 5 options), renewed on reconnect.
+    pub sub: Subscription,
+    /// None: not sent (no connection).
+    pub packet_id: Option<u16>,
+    /// SUBACK's code for it: the granted QoS, or a failure from 0x80.
+    pub granted: Option<u8>,
+}
+
+impl SubscriptionRow {
+    /// "QoS 1: downgraded from 2", "waiting for SUBACK", "refused (0x87 …)".
+    pub fn granted_text(&self, p: Protocol) -> String {
+        let asked = self.sub.qos.as_u8();
+        match self.granted {
+            None if self.packet_id.is_none() => "not sent".to_string(),
+            None => "waiting for SUBACK".to_string(),
+            Some(c) if c >= 0x80 => {
+                format!("refused ({})", describe_code(p, PacketType::Suback, c))
+            }
+            Some(g) if g < asked => format!("QoS {g}: downgraded from {asked}"),
+            Some(g) => format!("QoS {g}"),
+        }
+    }
+
+    /// The MQTT 5 options it was asked with, for people: " (No Local, …)".
+    pub fn options_text(&self) -> String {
+        let mut o = Vec::new();
+        if self.sub.no_local {
+            o.push("No Local".to_string());
+        }
+        if self.sub.retain_as_published {
+            o.push("Retain As Published".to_string());
+        }
+        if self.sub.retain_handling > 0 {
+            o.push(format!("Retain Handling {}", self.sub.retain_handling));
+        }
+        if o.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", o.join(", "))
+        }
+    }
+}
+
+/// The round-trip test: messages published to ourselves and seen back.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoundTrip {
+    pub run: u32,
+    pub sent: u32,
+    pub qos: u8,
+    /// seen[i]: message i came back at least once.
+    pub seen: Vec<bool>,
+    pub received: u32,
+    pub duplicates: u32,
+}
+
+impl RoundTrip {
+    pub fn summary(&self) -> Option<String> {
+        (self.run > 0).then(|| {
+            format!(
+                "Round trip {}: {} of {} delivered at QoS {}, {} duplicates. The QoS simulator predicts 100 % with no connection drops.",
+                self.run, self.received, self.sent, self.qos, self.duplicates
+            )
+        })
+    }
+}
+
+/// One received message as the log shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    /// 1 for the session's first message.
+    pub seq: u64,
+    pub topic: String,
+    pub qos: u8,
+    pub retain: bool,
+    pub dup: bool,
+    /// At most [`PAYLOAD_SHOWN`] bytes.
+    pub payload: Vec<u8>,
+    pub size: usize,
+    /// MQTT 5 properties for people (name, value).
+    pub props: Vec<(&'static str, String)>,
+}
+
+impl LogEntry {
+    pub fn new(seq: u64, p: &Publish) -> Self {
+        Self {
+            seq,
+            topic: p.topic.clone(),
+            qos: p.qos.as_u8(),
+            retain: p.retain,
+            dup: p.dup,
+            payload: p.payload[..p.payload.len().min(PAYLOAD_SHOWN)].to_vec(),
+            size: p.payload.len(),
+            props: message_properties(p),
+        }
+    }
+}
+
+/// What changes the model.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// The learner pressed Connect with these settings.
+    Connect {
+        protocol: Protocol,
+        /// Where the round trip publishes to itself.
+        round_trip_topic: String,
+        /// Subscribe to [`SYS_CLIENTS`] on every connect.
+        watch_sys: bool,
+    },
+    /// The transport's status and its words.
+    Status(Status, String),
+    /// The client's events since the last batch, oldest first.
+    Events(Vec<Event>),
+    /// A subscription was sent (`Ok(packet id)`) or could not be (`Err`).
+    Subscribing(Subscription, Result<u16, String>),
+    Unsubscribed(String),
+    /// The learner started a round trip of `n` messages at `qos`.
+    RoundTrip {
+        n: u32,
+        qos: u8,
+    },
+}
+
+/// What the page must do after an [`Input`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Send SUBSCRIBE (renewing the session's subscriptions on a connect).
+    Subscribe(Subscription),
+    /// Show these messages in the log; `dropped` more arrived in the same
+    /// batch than the log keeps.
+    Log { rows: Vec<LogEntry>, dropped: u64 },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LiveSession {
+    pub protocol: Option<Protocol>,
+    pub status: Status,
+    pub status_text: String,
+    /// The last CONNACK or DISCONNECT code, with the table it belongs to.
+    pub reason: Option<(u8, Protocol, PacketType)>,
+    /// WebSocket open to CONNACK, of the last connection.
+    pub connect_ms: Option<u64>,
+    /// What the broker announced in its CONNACK.
+    pub broker_limits: Option<String>,
+    pub received: u64,
+    pub subscriptions: Vec<SubscriptionRow>,
+    /// The broker's own count of connected clients (`$SYS`).
+    pub sys_clients: Option<u64>,
+    pub round_trip: RoundTrip,
+    pub tree: TopicTree,
+    round_trip_topic: String,
+    watch_sys: bool,
+}
+
+impl LiveSession {
+    fn protocol(&self) -> Protocol {
+        self.protocol.unwrap_or(Protocol::V5)
+    }
+
+    /// Where the round trip publishes to itself (set on connect).
+    pub fn round_trip_topic(&self) -> &str {
+        &self.round_trip_topic
+    }
+
+    /// The one way the model changes. Returns what the page must do.
+    pub fn apply(&mut self, input: Input) -> Vec<Effect> {
+        match input {
+            Input::Connect {
+                protocol,
+                round_trip_topic,
+                watch_sys,
+            } => {
+                self.protocol = Some(protocol);
+                self.round_trip_topic = round_trip_topic;
+                self.watch_sys = watch_sys;
+                self.reason = None;
+                self.connect_ms = None;
+                self.broker_limits = None;
+                Vec::new()
+            }
+            Input::Status(status, text) => {
+                self.status = status;
+                self.status_text = text;
+                Vec::new()
+            }
+            Input::Events(batch) => self.events(batch),
+            Input::Subscribing(sub, sent) => {
+                self.subscriptions.retain(|x| x.sub.filter != sub.filter);
+                self.subscriptions.push(SubscriptionRow {
+                    sub,
+                    packet_id: sent.ok(),
+                    granted: None,
+                });
+                Vec::new()
+            }
+            Input::Unsubscribed(filter) => {
+                self.subscriptions.retain(|x| x.sub.filter != filter);
+                Vec::new()
+            }
+            Input::RoundTrip { n, qos } => {
+                self.round_trip = RoundTrip {
+                    run: self.round_trip.run + 1,
+                    sent: n,
+                    qos,
+                    seen: vec![false; n as usize],
+                    received: 0,
+                    duplicates: 0,
+                };
+                Vec::new()
+            }
+        }
+    }
+
+    fn events(&mut self, batch: Vec<Event>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let mut messages = Vec::new();
+        let p = self.protocol();
+        for e in batch {
+            match e {
+                Event::Connected {
+                    elapsed_ms,
+                    session_present,
+                    assigned_client_id,
+                    lost_in_flight,
+                    limits,
+                } => {
+                    self.connect_ms = Some(elapsed_ms);
+                    self.broker_limits = Some(limits_text(p, &limits));
+                    self.reason = Some((0, p, PacketType::Connack));
+                    let mut text = if session_present {
+                        "Connected; the broker kept your session.".to_string()
+                    } else {
+                        "Connected.".to_string()
+                    };
+                    if let Some(id) = assigned_client_id {
+                        text.push_str(&format!(" The broker assigned the client id “{id}”."));
+                    }
+                    if lost_in_flight > 0 {
+                        text.push_str(&format!(" The broker had no session: {lost_in_flight} QoS 1/2 messages in flight were lost."));
+                    }
+                    self.status_text = text;
+                    // Subscriptions belong to the session: renew them on every connect.
+                    effects.extend(
+                        self.subscriptions
+                            .iter()
+                            .map(|s| Effect::Subscribe(s.sub.clone())),
+                    );
+                    let watching = self
+                        .subscriptions
+                        .iter()
+                        .any(|x| x.sub.filter == SYS_CLIENTS);
+                    if self.watch_sys && !watching {
+                        effects.push(Effect::Subscribe(Subscription {
+                            filter: SYS_CLIENTS.into(),
+                            ..Subscription::default()
+                        }));
+                    }
+                }
+                Event::Refused {
+                    code,
+                    protocol: table,
+                    ..
+                } => self.reason = Some((code, table, PacketType::Connack)),
+                Event::ServerDisconnect { code, .. } => {
+                    self.reason = Some((code, p, PacketType::Disconnect))
+                }
+                Event::Subscribed {
+                    packet_id, codes, ..
+                } => {
+                    if let Some(x) = self
+                        .subscriptions
+                        .iter_mut()
+                        .find(|x| x.packet_id == Some(packet_id))
+                    {
+                        x.granted = codes.first().copied();
+                    }
+                }
+                Event::Message(m) => messages.push(m),
+                Event::Ignored(why) => self.status_text = format!("Set aside: {why}."),
+                Event::Unsubscribed { .. }
+                | Event::Delivered { .. }
+                | Event::Timeout(_)
+                | Event::ProtocolError(_) => {}
+            }
+        }
+        if !messages.is_empty() {
+            effects.push(self.messages(&messages));
+        }
+        effects
+    }
+
+    /// Counts, the topic tree, `$SYS` and the round trip take every message;
+    /// the log the newest [`LOG_MAX`] of the batch.
+    fn messages(&mut self, messages: &[Box<Publish>]) -> Effect {
+        let first = self.received + 1;
+        self.received += messages.len() as u64;
+        let skip = messages.len().saturating_sub(LOG_MAX);
+        let mut rows = Vec::with_capacity(messages.len() - skip);
+        for (i, m) in messages.iter().enumerate() {
+            self.tree.add(&m.topic, m.retain);
+            if m.topic == SYS_CLIENTS {
+                self.sys_clients = std::str::from_utf8(&m.payload)
+                    .ok()
+                    .and_then(|t| t.trim().parse().ok());
+            }
+            if m.topic == self.round_trip_topic {
+                let r = &mut self.round_trip;
+                if let Some(i) = round_trip_index(&m.payload, r.run) {
+                    match r.seen.get_mut(i) {
+                        Some(seen) if *seen => r.duplicates += 1,
+                        Some(seen) => {
+                            *seen = true;
+                            r.received += 1;
+                        }
+                        None => {}
+                    }
+                }
+            }
+            if i >= skip {
+                rows.push(LogEntry::new(first + i as u64, m));
+            }
+        }
+        Effect::Log {
+            rows,
+            dropped: skip as u64,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::round_trip_payload;
+    use crate::mqtt::client::Limits;
+    use crate::mqtt::QoS;
+
+    fn message(topic: &str, payload: &str) -> Event {
+        Event::Message(Box::new(Publish {
+            topic: topic.into(),
+            payload: payload.as_bytes().to_vec(),
+            qos: QoS::AtLeastOnce,
+            ..Publish::default()
+        }))
+    }
+
+    fn connected(session_present: bool, lost_in_flight: usize) -> Event {
+        Event::Connected {
+            session_present,
+            elapsed_ms: 42,
+            assigned_client_id: None,
+            limits: Limits::new(60),
+            lost_in_flight,
+        }
+    }
+
+    fn sub(filter: &str, qos: QoS) -> Subscription {
+        Subscription {
+            filter: filter.into(),
+            qos,
+            ..Subscription::default()
+        }
+    }
+
+    fn session() -> LiveSession {
+        let mut s = LiveSession::default();
+        s.apply(Input::Connect {
+            protocol: Protocol::V5,
+            round_trip_topic: "mqtt-lab/rtt/me".into(),
+            watch_sys: true,
+        });
+        s.apply(Input::Status(
+            Status::Connecting,
+            "Opening ws://127.0.0.1:9001…".into(),
+        ));
+        s
+    }
+
+    #[test]
+    fn connect_subscribe_and_a_downgraded_grant() {
+        let mut s = session();
+        assert_eq!(
+            (s.status, s.status_text.as_str()),
+            (Status::Connecting, "Opening ws://127.0.0.1:9001…")
+        );
+        let effects = s.apply(Input::Events(vec![connected(false, 0)]));
+        // $SYS is watched from the first connect.
+        assert_eq!(
+            effects,
+            [Effect::Subscribe(sub(SYS_CLIENTS, QoS::AtMostOnce))]
+        );
+        assert_eq!(s.status_text, "Connected.");
+        assert_eq!(s.connect_ms, Some(42));
+        assert_eq!(s.reason, Some((0, Protocol::V5, PacketType::Connack)));
+        s.apply(Input::Subscribing(
+            sub("sensors/#", QoS::ExactlyOnce),
+            Ok(3),
+        ));
+        assert_eq!(
+            s.subscriptions[0].granted_text(Protocol::V5),
+            "waiting for SUBACK"
+        );
+        s.apply(Input::Events(vec![Event::Subscribed {
+            packet_id: 3,
+            filters: vec!["sensors/#".into()],
+            codes: vec![1],
+        }]));
+        assert_eq!(
+            s.subscriptions[0].granted_text(Protocol::V5),
+            "QoS 1: downgraded from 2"
+        );
+        // A refused subscription names its code in the 5.0 table.
+        s.apply(Input::Subscribing(sub("secret/#", QoS::AtMostOnce), Ok(4)));
+        s.apply(Input::Events(vec![Event::Subscribed {
+            packet_id: 4,
+            filters: vec!["secret/#".into()],
+            codes: vec![0x87],
+        }]));
+        assert_eq!(
+            s.subscriptions[1].granted_text(Protocol::V5),
+            "refused (0x87 Not authorized)"
+        );
+        // Subscribing again to the same filter replaces the row.
+        s.apply(Input::Subscribing(
+            sub("secret/#", QoS::AtMostOnce),
+            Err("not connected".into()),
+        ));
+        assert_eq!(s.subscriptions.len(), 2);
+        assert_eq!(s.subscriptions[1].granted_text(Protocol::V5), "not sent");
+        s.apply(Input::Unsubscribed("sensors/#".into()));
+        assert_eq!(s.subscriptions.len(), 1);
+    }
+
+    #[test]
+    fn a_flood_past_the_log_bound_is_counted_whole_and_logged_newest() {
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        let batch: Vec<Event> = (0..LOG_MAX + 50)
+            .map(|i| message(&format!("farm/{}", i % 3), &i.to_string()))
+            .chain([message(SYS_CLIENTS, "17")])
+            .collect();
+        let effects = s.apply(Input::Events(batch));
+        assert_eq!(s.received, LOG_MAX as u64 + 51);
+        assert_eq!(s.sys_clients, Some(17));
+        assert_eq!(s.tree.topics(), 4);
+        let [Effect::Log { rows, dropped }] = &effects[..] else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(*dropped, 51);
+        assert_eq!(rows.len(), LOG_MAX);
+        // The newest are kept, numbered from the session's first message.
+        assert_eq!(rows[0].seq, 52);
+        assert_eq!(rows[0].payload, b"51");
+        assert_eq!(rows.last().map(|r| r.topic.as_str()), Some(SYS_CLIENTS));
+        // The next batch goes on counting.
+        let effects = s.apply(Input::Events(vec![message("farm/x", "late")]));
+        assert!(
+            matches!(&effects[..], [Effect::Log { rows, dropped: 0 }] if rows[0].seq == LOG_MAX as u64 + 52)
+        );
+    }
+
+    #[test]
+    fn a_long_payload_is_cut_for_display_with_its_size_kept() {
+        let mut s = session();
+        let big = "x".repeat(PAYLOAD_SHOWN + 10);
+        let effects = s.apply(Input::Events(vec![message("a", &big)]));
+        let [Effect::Log { rows, .. }] = &effects[..] else {
+            panic!()
+        };
+        assert_eq!(
+            (rows[0].payload.len(), rows[0].size),
+            (PAYLOAD_SHOWN, PAYLOAD_SHOWN + 10)
+        );
+    }
+
+    #[test]
+    fn refusal_and_server_disconnect_name_their_code_and_table() {
+        let mut s = session();
+        // A 3.1.1 broker answers a 5.0 CONNECT in 3.1.1: its table.
+        s.apply(Input::Events(vec![Event::Refused {
+            code: 5,
+            protocol: Protocol::V311,
+            reason_string: None,
+        }]));
+        assert_eq!(s.reason, Some((5, Protocol::V311, PacketType::Connack)));
+        s.apply(Input::Status(
+            Status::Failed,
+            "Refused: not authorised.".into(),
+        ));
+        assert_eq!(s.status.slug(), "failed");
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        s.apply(Input::Events(vec![Event::ServerDisconnect {
+            code: 0x8E,
+            reason_string: None,
+            server_reference: None,
+        }]));
+        assert_eq!(s.reason, Some((0x8E, Protocol::V5, PacketType::Disconnect)));
+    }
+
+    #[test]
+    fn a_reconnect_renews_every_subscription_and_says_what_was_lost() {
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        s.apply(Input::Subscribing(sub("a/+", QoS::AtLeastOnce), Ok(1)));
+        s.apply(Input::Subscribing(sub("b/#", QoS::ExactlyOnce), Ok(2)));
+        s.apply(Input::Status(
+            Status::Reconnecting,
+            "Reconnecting in 1.3 s…".into(),
+        ));
+        assert_eq!(s.status, Status::Reconnecting);
+        let effects = s.apply(Input::Events(vec![connected(false, 2)]));
+        assert_eq!(
+            effects,
+            [
+                Effect::Subscribe(sub("a/+", QoS::AtLeastOnce)),
+                Effect::Subscribe(sub("b/#", QoS::ExactlyOnce)),
+                Effect::Subscribe(sub(SYS_CLIENTS, QoS::AtMostOnce)),
+            ]
+        );
+        assert_eq!(
+            s.status_text,
+            "Connected. The broker had no session: 2 QoS 1/2 messages in flight were lost."
+        );
+        let effects = s.apply(Input::Events(vec![connected(true, 0)]));
+        assert_eq!(effects.len(), 3);
+        assert_eq!(s.status_text, "Connected; the broker kept your session.");
+    }
+
+    #[test]
+    fn the_round_trip_counts_each_message_once_and_duplicates_apart() {
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        s.apply(Input::RoundTrip { n: 3, qos: 1 });
+        let run = s.round_trip.run;
+        let back = |i| message("mqtt-lab/rtt/me", &round_trip_payload(run, i));
+        s.apply(Input::Events(vec![back(0), back(2), back(2)]));
+        // A message of an earlier run, or another topic, is not counted.
+        s.apply(Input::Events(vec![
+            message("mqtt-lab/rtt/me", &round_trip_payload(run + 7, 1)),
+            message("elsewhere", &round_trip_payload(run, 1)),
+        ]));
+        assert_eq!((s.round_trip.received, s.round_trip.duplicates), (2, 1));
+        assert_eq!(
+            s.round_trip.summary().as_deref(),
+            Some("Round trip 1: 2 of 3 delivered at QoS 1, 1 duplicates. The QoS simulator predicts 100 % with no connection drops.")
+        );
+    }
+
+    #[test]
+    fn options_are_listed_for_people() {
+        let row = SubscriptionRow {
+            sub: Subscription {
+                filter: "a".into(),
+                no_local: true,
+                retain_handling: 2,
+                ..Subscription::default()
+            },
+            packet_id: Some(1),
+            granted: Some(0),
+        };
+        assert_eq!(row.options_text(), " (No Local, Retain Handling 2)");
+        assert_eq!(row.granted_text(Protocol::V5), "QoS 0");
+    }
+}
