@@ -4,7 +4,8 @@ use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::debug::{self, Diagnosis, CHOICES, STEPS};
-use mqtt_lab_core::reason_codes::{find, Version};
+use mqtt_lab_core::protocol::Protocol;
+use mqtt_lab_core::reason_codes::find;
 
 #[component]
 pub fn Debug() -> impl IntoView {
@@ -48,7 +49,7 @@ pub fn Debug() -> impl IntoView {
                 .reason_codes
                 .iter()
                 .map(|&c| {
-                    let name = find(Version::V5, c).map(|x| x.name()).unwrap_or_default();
+                    let name = find(Protocol::V5, c).map(|x| x.name()).unwrap_or_default();
                     view! { <li><a href=format!("?w=reason-codes&code={c}")>{format!("{c} (0x{c:02X}) {name}")}</a></li> }
                 })
                 .collect_view();

@@ -35,13 +35,7 @@ pub fn Packets() -> impl IntoView {
     let selected = RwSignal::new(Some(0u64));
     let file_error = RwSignal::new(None::<String>);
 
-    let protocol = move || {
-        if version.get() == "3" {
-            Protocol::V311
-        } else {
-            Protocol::V5
-        }
-    };
+    let protocol = move || Protocol::from_slug(version.get());
     let bytes = Memo::new(move |_| inspect::parse_hex(&hex.get()));
     let hex_error = Signal::derive(move || bytes.get().err());
     let packets = Memo::new(move |_| {

@@ -4,7 +4,8 @@ use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::claims::content as text;
-use mqtt_lab_core::reason_codes::{self as rc, Code, Packet, Version};
+use mqtt_lab_core::protocol::Protocol;
+use mqtt_lab_core::reason_codes::{self as rc, Code, Packet};
 use mqtt_lab_core::target::Target;
 
 fn check_code(text: &str) -> Result<(), String> {
@@ -19,7 +20,7 @@ pub fn ReasonCodes() -> impl IntoView {
     let code_text = url.text("code", "159", check_code);
     let query = url.text("q", "", |_| Ok(()));
 
-    let v = move || Version::from_slug(version.get());
+    let v = move || Protocol::from_slug(version.get());
     let packet_filter = move || Packet::from_slug(packet.get());
     let parsed = move || rc::parse_code(&code_text.get());
     let code_error = Signal::derive(move || parsed().err());
@@ -76,7 +77,7 @@ pub fn ReasonCodes() -> impl IntoView {
             } else {
                 c.name()
             };
-            let paho = (v() == Version::V311 && c.appears_in(Packet::Connack)).then(|| {
+            let paho = (v() == Protocol::V311 && c.appears_in(Packet::Connack)).then(|| {
                 let v5 = rc::paho_v5_equivalent(c.value);
                 let name = rc::paho_name(v5, Packet::Connack).unwrap_or_default();
                 format!(

@@ -55,11 +55,7 @@ fn samples() -> Value {
     inspect::EXAMPLES
         .iter()
         .map(|(name, v, dump)| {
-            let p = if *v == "3" {
-                Protocol::V311
-            } else {
-                Protocol::V5
-            };
+            let p = Protocol::from_slug(v);
             let bytes = inspect::parse_hex(dump).expect("a sample is valid hex");
             let rows = inspect::dump_rows(p, &inspect::explain(p, &bytes));
             json!({ "name": name, "names": names(&rows, CLIENT_BROKER) })

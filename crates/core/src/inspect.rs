@@ -690,11 +690,7 @@ mod tests {
     fn the_examples_decode_as_their_names_say() {
         let summaries = |i: usize| {
             let (_, v, hex) = EXAMPLES[i];
-            let p = if v == "3" {
-                Protocol::V311
-            } else {
-                Protocol::V5
-            };
+            let p = Protocol::from_slug(v);
             explain(p, &parse_hex(hex).unwrap())
                 .iter()
                 .map(Explained::summary)

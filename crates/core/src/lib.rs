@@ -20,6 +20,7 @@ pub mod inspect;
 pub mod live;
 pub mod live_session;
 pub mod mqtt;
+pub mod protocol;
 pub mod qos;
 pub mod qos_flow;
 pub mod reason_codes;

@@ -1,7 +1,8 @@
-//! MQTT reason codes: the complete MQTT 5.0 table (OASIS MQTT Version 5.0,
+//! MQTT reason codes: the complete MQTT 5.0 table (OASIS MQTT Protocol 5.0,
 //! §2.4 Reason Code, Table 2-6) and MQTT 3.1.1's CONNACK return codes (§3.2.2.3,
 //! Table 3.1) and SUBACK failure (§3.9.3), with what each means for a client.
 
+use crate::protocol::Protocol;
 use serde::Serialize;
 
 /// The packets a reason code can appear in, in the order the page lists them.
@@ -97,27 +98,6 @@ impl Retry {
             Retry::No => "no",
             Retry::Yes => "yes",
             Retry::WithBackoff => "with-backoff",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Version {
-    V311,
-    V5,
-}
-
-impl Version {
-    pub fn slug(self) -> &'static str {
-        match self {
-            Version::V311 => "3",
-            Version::V5 => "5",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Version::V311 => "MQTT 3.1.1",
-            Version::V5 => "MQTT 5.0",
         }
     }
 }
@@ -361,24 +341,14 @@ pub const PACKET: crate::fields::ChoiceSpec = crate::fields::ChoiceSpec {
     default: "all",
 };
 
-impl Version {
-    pub fn from_slug(s: &str) -> Version {
-        if s == "3" {
-            Version::V311
-        } else {
-            Version::V5
-        }
-    }
-}
-
-pub fn table(v: Version) -> &'static [Code] {
+pub fn table(v: Protocol) -> &'static [Code] {
     match v {
-        Version::V311 => V311,
-        Version::V5 => V5,
+        Protocol::V311 => V311,
+        Protocol::V5 => V5,
     }
 }
 
-pub fn find(v: Version, value: u8) -> Option<&'static Code> {
+pub fn find(v: Protocol, value: u8) -> Option<&'static Code> {
     table(v).iter().find(|c| c.value == value)
 }
 
@@ -433,10 +403,10 @@ const V5_SHORT: [Short; V5.len()] = shorten(V5);
 const V311_SHORT: [Short; V311.len()] = shorten(V311);
 
 /// A code's names, packets and retry advice (see [`Short`]).
-pub fn find_short(v: Version, value: u8) -> Option<&'static Short> {
+pub fn find_short(v: Protocol, value: u8) -> Option<&'static Short> {
     let t: &'static [Short] = match v {
-        Version::V311 => &V311_SHORT,
-        Version::V5 => &V5_SHORT,
+        Protocol::V311 => &V311_SHORT,
+        Protocol::V5 => &V5_SHORT,
     };
     t.iter().find(|c| c.value == value)
 }
@@ -478,7 +448,7 @@ pub fn parse_code(text: &str) -> Result<u8, String> {
 
 /// Codes of `v` that appear in `packet` (all when None) and match the search
 /// text: a number (decimal or 0x hex) or words of the name or meaning.
-pub fn search(v: Version, packet: Option<Packet>, query: &str) -> Vec<&'static Code> {
+pub fn search(v: Protocol, packet: Option<Packet>, query: &str) -> Vec<&'static Code> {
     let q = query.trim().to_ascii_lowercase();
     let number = parse_code(&q).ok();
     table(v)
@@ -495,7 +465,7 @@ pub fn search(v: Version, packet: Option<Packet>, query: &str) -> Vec<&'static C
 }
 
 /// Why `value` is or is not a code of `packet`, in one sentence, when it is not.
-pub fn packet_mismatch(v: Version, value: u8, packet: Packet) -> Option<String> {
+pub fn packet_mismatch(v: Protocol, value: u8, packet: Packet) -> Option<String> {
     let code = find(v, value)?;
     if code.appears_in(packet) {
         return None;
@@ -507,7 +477,7 @@ pub fn packet_mismatch(v: Version, value: u8, packet: Packet) -> Option<String> 
         packet.name(),
         code.packet_list()
     );
-    if let (Version::V5, Packet::Connack, Some(note)) = (v, packet, code.spec_note) {
+    if let (Protocol::V5, Packet::Connack, Some(note)) = (v, packet, code.spec_note) {
         s.push(' ');
         s.push_str(note);
     }
@@ -515,12 +485,12 @@ pub fn packet_mismatch(v: Version, value: u8, packet: Packet) -> Option<String> 
 }
 
 /// The sentence for a value that is no code at all in `v`.
-pub fn unknown_code(v: Version, value: u8) -> String {
+pub fn unknown_code(v: Protocol, value: u8) -> String {
     match v {
-        Version::V311 => format!(
+        Protocol::V311 => format!(
             "{value} (0x{value:02X}) is not an MQTT 3.1.1 return code: CONNACK uses 0–5 (6–255 are reserved) and SUBACK uses 0–2 for granted QoS and 0x80 for failure."
         ),
-        Version::V5 => format!(
+        Protocol::V5 => format!(
             "{value} (0x{value:02X}) is not an MQTT 5.0 reason code. Codes below 0x80 are successes, 0x80 and above failures; the defined ones are listed below."
         ),
     }
@@ -585,7 +555,7 @@ pub fn paho_name(value: u8, packet: Packet) -> Option<&'static str> {
 
 /// Generated paho-mqtt 2.x programs that handle one reason code.
 pub mod snippets {
-    use super::{find, paho_name, paho_v5_equivalent, Code, Packet, Retry, Version};
+    use super::{find, paho_name, paho_v5_equivalent, Code, Packet, Protocol, Retry};
     use crate::target::Target;
 
     /// The packet a snippet is about: the one asked for if the code appears
@@ -600,24 +570,24 @@ pub mod snippets {
     /// The value a VERSION2 callback compares with: on MQTT 3.1.1 paho
     /// converts CONNACK return codes to their MQTT 5 equivalents first
     /// (SUBACK's 0x80 stays 128).
-    pub fn paho_value(v: Version, code: &Code, packet: Packet) -> u8 {
+    pub fn paho_value(v: Protocol, code: &Code, packet: Packet) -> u8 {
         match (v, packet) {
-            (Version::V311, Packet::Connack) => paho_v5_equivalent(code.value),
+            (Protocol::V311, Packet::Connack) => paho_v5_equivalent(code.value),
             _ => code.value,
         }
     }
 
     /// A complete paho-mqtt 2.x program whose callback handles `code` as
     /// `packet` (or the first packet the code appears in).
-    pub fn paho(v: Version, code: &Code, packet: Option<Packet>, t: &Target) -> String {
+    pub fn paho(v: Protocol, code: &Code, packet: Option<Packet>, t: &Target) -> String {
         let packet = packet_of(code, packet);
         let value = paho_value(v, code, packet);
         let name = paho_name(value, packet)
-            .or_else(|| find(Version::V5, value).and_then(|c| c.name_in(packet)))
+            .or_else(|| find(Protocol::V5, value).and_then(|c| c.name_in(packet)))
             .unwrap_or("");
         let protocol = match v {
-            Version::V5 => "mqtt.MQTTv5",
-            Version::V311 => "mqtt.MQTTv311",
+            Protocol::V5 => "mqtt.MQTTv5",
+            Protocol::V311 => "mqtt.MQTTv311",
         };
         let head = format!(
             "import paho.mqtt.client as mqtt\n\
@@ -669,11 +639,11 @@ pub mod snippets {
         match packet {
             Packet::Connack => {
                 let note = match (v, code.value) {
-                    (Version::V311, 1) => "# MQTT 3.1.1 return code 1 never reaches on_connect as such: paho-mqtt\n\
+                    (Protocol::V311, 1) => "# MQTT 3.1.1 return code 1 never reaches on_connect as such: paho-mqtt\n\
                          # retries at once with MQTT 3.1 and calls on_connect with 132 only if\n\
                          # that is refused too.\n"
                         .to_string(),
-                    (Version::V311, rc) => format!(
+                    (Protocol::V311, rc) => format!(
                         "# MQTT 3.1.1: paho-mqtt turns return code {rc} into reason code {value}\n\
                          # before it calls a VERSION2 on_connect.\n"
                     ),
@@ -859,7 +829,8 @@ mod tests {
     fn every_code_matches_table_2_6() {
         assert_eq!(V5.len(), TABLE_2_6.len());
         for (value, packets) in TABLE_2_6 {
-            let code = find(Version::V5, *value).unwrap_or_else(|| panic!("0x{value:02X} missing"));
+            let code =
+                find(Protocol::V5, *value).unwrap_or_else(|| panic!("0x{value:02X} missing"));
             assert_eq!(code.packet_list(), packets.join(", "), "0x{value:02X}");
             assert_eq!(code.is_failure(), *value >= 0x80);
         }
@@ -869,12 +840,12 @@ mod tests {
 
     #[test]
     fn names_are_the_specs() {
-        let n = |v| find(Version::V5, v).unwrap().name();
+        let n = |v| find(Protocol::V5, v).unwrap().name();
         assert_eq!(n(0x95), "Packet too large");
         assert_eq!(n(0x9F), "Connection rate exceeded");
         assert_eq!(n(0x86), "Bad User Name or Password");
         assert_eq!(n(0x97), "Quota exceeded");
-        let zero = find(Version::V5, 0).unwrap();
+        let zero = find(Protocol::V5, 0).unwrap();
         assert_eq!(
             zero.name_in(Packet::Disconnect),
             Some("Normal disconnection")
@@ -890,16 +861,16 @@ mod tests {
     #[test]
     fn chapter_errata_are_corrected() {
         // 149 is Packet too large, not a rate limit; 159 is.
-        assert_eq!(find(Version::V5, 149).unwrap().name(), "Packet too large");
-        assert_eq!(find(Version::V5, 149).unwrap().retry, Retry::No);
-        assert_eq!(find(Version::V5, 159).unwrap().retry, Retry::WithBackoff);
+        assert_eq!(find(Protocol::V5, 149).unwrap().name(), "Packet too large");
+        assert_eq!(find(Protocol::V5, 149).unwrap().retry, Retry::No);
+        assert_eq!(find(Protocol::V5, 159).unwrap().retry, Retry::WithBackoff);
         // 162 is not a CONNACK code.
         assert_eq!(
-            packet_mismatch(Version::V5, 162, Packet::Connack).unwrap(),
+            packet_mismatch(Protocol::V5, 162, Packet::Connack).unwrap(),
             "162 (0xA2) is not a CONNACK code; it appears in SUBACK, DISCONNECT."
         );
-        assert!(find(Version::V5, 162).unwrap().erratum.is_some());
-        assert!(find(Version::V5, 159)
+        assert!(find(Protocol::V5, 162).unwrap().erratum.is_some());
+        assert!(find(Protocol::V5, 159)
             .unwrap()
             .erratum
             .unwrap()
@@ -908,9 +879,9 @@ mod tests {
 
     #[test]
     fn the_spec_contradiction_on_0x99_is_stated() {
-        let c = find(Version::V5, 0x99).unwrap();
+        let c = find(Protocol::V5, 0x99).unwrap();
         assert!(c.spec_note.unwrap().contains("§3.2.2.2"));
-        let s = packet_mismatch(Version::V5, 0x99, Packet::Connack).unwrap();
+        let s = packet_mismatch(Protocol::V5, 0x99, Packet::Connack).unwrap();
         assert!(s.contains("contradicts itself"), "{s}");
     }
 
@@ -918,12 +889,12 @@ mod tests {
     fn v311_return_codes() {
         assert_eq!(V311.len(), 7);
         assert_eq!(
-            find(Version::V311, 3).unwrap().name(),
+            find(Protocol::V311, 3).unwrap().name(),
             "Connection Refused, Server unavailable"
         );
-        assert_eq!(find(Version::V311, 0x80).unwrap().packet_list(), "SUBACK");
-        assert!(find(Version::V311, 6).is_none());
-        assert!(unknown_code(Version::V311, 6).contains("6–255 are reserved"));
+        assert_eq!(find(Protocol::V311, 0x80).unwrap().packet_list(), "SUBACK");
+        assert!(find(Protocol::V311, 6).is_none());
+        assert!(unknown_code(Protocol::V311, 6).contains("6–255 are reserved"));
         // paho's conversion for VERSION2 callbacks: 3 becomes 136 Server unavailable.
         assert_eq!(paho_v5_equivalent(3), 136);
         assert_eq!(paho_v5_equivalent(4), 134);
@@ -939,27 +910,27 @@ mod tests {
         assert!(parse_code("256").unwrap_err().contains("above 255"));
         assert!(parse_code("abc").is_err());
         assert!(parse_code("-1").is_err());
-        let by_hex: Vec<u8> = search(Version::V5, None, "0x95")
+        let by_hex: Vec<u8> = search(Protocol::V5, None, "0x95")
             .iter()
             .map(|c| c.value)
             .collect();
         assert_eq!(by_hex, [0x95]);
-        let by_dec: Vec<u8> = search(Version::V5, None, "159")
+        let by_dec: Vec<u8> = search(Protocol::V5, None, "159")
             .iter()
             .map(|c| c.value)
             .collect();
         assert_eq!(by_dec, [0x9F]);
-        let by_word: Vec<u8> = search(Version::V5, None, "rate")
+        let by_word: Vec<u8> = search(Protocol::V5, None, "rate")
             .iter()
             .map(|c| c.value)
             .collect();
         assert_eq!(by_word, [0x96, 0x9F]);
-        let connack = search(Version::V5, Some(Packet::Connack), "");
+        let connack = search(Protocol::V5, Some(Packet::Connack), "");
         assert_eq!(connack.len(), 21);
         assert!(connack.iter().all(|c| c.appears_in(Packet::Connack)));
     }
 
-    fn snippet(v: Version, value: u8, packet: Option<Packet>) -> String {
+    fn snippet(v: Protocol, value: u8, packet: Option<Packet>) -> String {
         snippets::paho(
             v,
             find(v, value).unwrap(),
@@ -970,20 +941,20 @@ mod tests {
 
     #[test]
     fn snippets_compare_the_right_number() {
-        let s = snippet(Version::V5, 0x9F, None);
+        let s = snippet(Protocol::V5, 0x9F, None);
         assert!(s.contains("def on_connect(client, userdata, flags, reason_code, properties):"));
         assert!(
             s.contains("if reason_code == 159:  # 0x9F, \"Connection rate exceeded\" in paho-mqtt"),
             "{s}"
         );
         assert!(s.contains("CallbackAPIVersion.VERSION2"));
-        let s = snippet(Version::V311, 3, None);
+        let s = snippet(Protocol::V311, 3, None);
         assert!(s.contains("if reason_code == 136:"), "{s}");
         assert!(s.contains("turns return code 3 into reason code 136"));
-        let s = snippet(Version::V5, 0x8E, None);
+        let s = snippet(Protocol::V5, 0x8E, None);
         assert!(s.contains("def on_disconnect("));
         assert!(s.contains("client.disconnect()"));
-        let s = snippet(Version::V5, 0xA2, Some(Packet::Connack));
+        let s = snippet(Protocol::V5, 0xA2, Some(Packet::Connack));
         assert!(s.contains("def on_subscribe("), "{s}");
         assert!(s.contains("        if reason_code == 162:"), "{s}");
     }
@@ -992,23 +963,23 @@ mod tests {
     #[test]
     fn v311_refusals_are_failures_with_a_refusal_handler() {
         for rc in 1..=5u8 {
-            let c = find(Version::V311, rc).unwrap();
+            let c = find(Protocol::V311, rc).unwrap();
             assert_eq!(c.kind(), "failure", "{rc}");
-            let s = snippet(Version::V311, rc, None);
+            let s = snippet(Protocol::V311, rc, None);
             assert!(
                 !s.contains("nothing failed") && !s.contains("print(f\"ok:"),
                 "{s}"
             );
         }
-        assert_eq!(find(Version::V311, 0).unwrap().kind(), "success");
-        assert_eq!(find(Version::V311, 0x80).unwrap().kind(), "failure");
+        assert_eq!(find(Protocol::V311, 0).unwrap().kind(), "success");
+        assert_eq!(find(Protocol::V311, 0x80).unwrap().kind(), "failure");
     }
 
     /// Issue 13, point 2: no snippet compares a ReasonCode with a str, and the
     /// names quoted are paho's own spelling (its str comparison is case-sensitive).
     #[test]
     fn snippets_compare_numbers_and_quote_pahos_names() {
-        for v in [Version::V311, Version::V5] {
+        for v in [Protocol::V311, Protocol::V5] {
             for c in table(v) {
                 for p in c.packets() {
                     let s = snippet(v, c.value, Some(p));
@@ -1029,7 +1000,7 @@ mod tests {
             Some("Bad user name or password")
         );
         assert_ne!(
-            find(Version::V5, 0x86).unwrap().name(),
+            find(Protocol::V5, 0x86).unwrap().name(),
             "Bad user name or password"
         );
     }
@@ -1038,31 +1009,31 @@ mod tests {
     /// and the 3.1.1 return code 1, said exactly.
     #[test]
     fn snippets_say_what_paho_does_with_pubrec_pubcomp_auth_and_rc1() {
-        let pubrec = snippet(Version::V5, 0x87, Some(Packet::Pubrec));
+        let pubrec = snippet(Protocol::V5, 0x87, Some(Packet::Pubrec));
         assert!(
             pubrec.contains("ignores a PUBREC's reason code: it answers PUBREL anyway"),
             "{pubrec}"
         );
         assert!(!pubrec.contains("if reason_code == 135"));
-        let pubcomp = snippet(Version::V5, 0x92, Some(Packet::Pubcomp));
+        let pubcomp = snippet(Protocol::V5, 0x92, Some(Packet::Pubcomp));
         assert!(
             pubcomp.contains("def on_publish(") && pubcomp.contains("if reason_code == 146:"),
             "{pubcomp}"
         );
         assert!(pubcomp.contains("qos=2"));
-        let auth = snippet(Version::V5, 0x18, Some(Packet::Auth));
+        let auth = snippet(Protocol::V5, 0x18, Some(Packet::Auth));
         assert!(
             auth.contains("unrecognised command") && auth.contains("130 Protocol error (2.2)"),
             "{auth}"
         );
-        let rc1 = snippet(Version::V311, 1, None);
+        let rc1 = snippet(Protocol::V311, 1, None);
         assert!(rc1.contains("retries at once with MQTT 3.1"), "{rc1}");
         assert!(rc1.contains("if reason_code == 132:"));
     }
 
     #[test]
     fn every_code_has_text_and_a_snippet() {
-        for v in [Version::V311, Version::V5] {
+        for v in [Protocol::V311, Protocol::V5] {
             for c in table(v) {
                 assert!(
                     !c.meaning.is_empty() && !c.cause.is_empty() && !c.action.is_empty(),

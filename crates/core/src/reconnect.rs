@@ -90,7 +90,7 @@ pub fn after_close(connected_before: bool, url: &str, why: String) -> Next {
 }
 
 fn retry_of(p: Protocol, code: u8) -> Retry {
-    rc::find_short(p.into(), code).map_or(Retry::WithBackoff, |c| c.retry)
+    rc::find_short(p, code).map_or(Retry::WithBackoff, |c| c.retry)
 }
 
 fn reason(s: &Option<String>) -> String {

@@ -539,9 +539,10 @@ mod grids {
     }
 
     pub fn reason_codes(t: &Target) -> Vec<Case> {
-        use reason_codes::{table, Version};
+        use crate::protocol::Protocol;
+        use reason_codes::table;
         let mut out = Vec::new();
-        for v in [Version::V311, Version::V5] {
+        for v in [Protocol::V311, Protocol::V5] {
             for c in table(v) {
                 for p in c.packets() {
                     let s = reason_codes::snippets::paho(v, c, Some(p), t);

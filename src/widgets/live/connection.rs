@@ -14,11 +14,7 @@ use mqtt_lab_core::mqtt::packet::describe_code;
 use mqtt_lab_core::mqtt::{LastWill, Options, Protocol};
 
 fn protocol(settings: Settings) -> Protocol {
-    if settings.version.get_untracked() == "3" {
-        Protocol::V311
-    } else {
-        Protocol::V5
-    }
+    Protocol::from_slug(settings.version.get_untracked())
 }
 
 /// The CONNECT the form describes, or what is wrong with it.

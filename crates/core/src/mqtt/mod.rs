@@ -34,28 +34,4 @@ pub use packet::{
 };
 pub use properties::{Properties, Props};
 
-/// The protocol version a session speaks (Protocol Level in CONNECT,
-/// §3.1.2.2: 4 for 3.1.1, 5 for 5.0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Protocol {
-    V311,
-    V5,
-}
-
-impl Protocol {
-    pub fn level(self) -> u8 {
-        match self {
-            Protocol::V311 => 4,
-            Protocol::V5 => 5,
-        }
-    }
-}
-
-impl From<Protocol> for crate::reason_codes::Version {
-    fn from(p: Protocol) -> Self {
-        match p {
-            Protocol::V311 => crate::reason_codes::Version::V311,
-            Protocol::V5 => crate::reason_codes::Version::V5,
-        }
-    }
-}
+pub use crate::protocol::Protocol;

@@ -202,7 +202,7 @@ pub(crate) fn reason_code(r: &mut Reader, t: PacketType, sec: Sec) -> Result<u8,
         (Protocol::V311, _) => true,
         // §3.2.2.2 lists 0x99 for CONNACK, though Table 2-6 does not.
         (Protocol::V5, PacketType::Connack) if code == 0x99 => true,
-        (Protocol::V5, _) => reason_codes::find_short(p.into(), code)
+        (Protocol::V5, _) => reason_codes::find_short(p, code)
             .is_some_and(|c| t.codes().is_some_and(|pk| c.appears_in(pk))),
     };
     if !valid {
@@ -231,7 +231,7 @@ fn reason_code_name(p: Protocol) -> &'static str {
 
 /// "0x87 Not authorized" with the name it has in packet `t`.
 pub fn describe_code(p: Protocol, t: PacketType, code: u8) -> String {
-    let name = reason_codes::find_short(p.into(), code).and_then(|c| match t.codes() {
+    let name = reason_codes::find_short(p, code).and_then(|c| match t.codes() {
         Some(pk) => c.name_in(pk),
         None => c.names.first().map(|(_, n)| *n),
     });
