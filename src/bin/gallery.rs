@@ -1,4 +1,3 @@
-//! The gallery page: the shell without any widget code.
-fn main() {
-    mqtt_lab::start(None);
-}
+//! One page of MQTT Lab: the widget whose slug is this file's name (`?w=NAME`),
+//! or the gallery (`gallery.rs`). Every binary is this same line.
+mqtt_lab::main!(env!("CARGO_BIN_NAME"));

@@ -1,5 +1,6 @@
-//! One module per widget, each behind its own constructor: a binary links
-//! only the widget it names (see `src/bin/`).
+//! One module per widget, each behind its own constructor, and [`VIEWS`],
+//! which names each constructor by its slug. A binary takes its widget from
+//! [`VIEWS`] at compile time (`mqtt_lab::main!`), so it links only that one.
 
 mod backoff;
 mod battery;
@@ -13,38 +14,83 @@ mod qos;
 mod reason_codes;
 mod tls_timeout;
 
+use crate::View;
 use leptos::prelude::*;
 
-pub fn capacity() -> AnyView {
+/// Every widget's view by its slug: the slugs of the registry
+/// (`crates/core/src/widgets.rs`), whose test checks that each has a binary.
+pub const VIEWS: &[(&str, View)] = &[
+    ("capacity", capacity),
+    ("reason-codes", reason_codes),
+    ("backoff", backoff),
+    ("tls-timeout", tls_timeout),
+    ("broker-cost", broker_cost),
+    ("qos", qos),
+    ("debug", debug),
+    ("battery", battery),
+    ("live", live),
+    ("packets", packets),
+    ("exercises", exercises),
+];
+
+/// The view of the widget `slug`, if [`VIEWS`] has it; usable in a `const`.
+pub const fn view_of(slug: &str) -> Option<View> {
+    let mut i = 0;
+    while i < VIEWS.len() {
+        if same(VIEWS[i].0, slug) {
+            return Some(VIEWS[i].1);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// String equality that a `const` can evaluate (`==` on `str` cannot).
+pub const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+fn capacity() -> AnyView {
     view! { <capacity::Capacity /> }.into_any()
 }
-pub fn reason_codes() -> AnyView {
+fn reason_codes() -> AnyView {
     view! { <reason_codes::ReasonCodes /> }.into_any()
 }
-pub fn backoff() -> AnyView {
+fn backoff() -> AnyView {
     view! { <backoff::Backoff /> }.into_any()
 }
-pub fn tls_timeout() -> AnyView {
+fn tls_timeout() -> AnyView {
     view! { <tls_timeout::TlsTimeout /> }.into_any()
 }
-pub fn broker_cost() -> AnyView {
+fn broker_cost() -> AnyView {
     view! { <broker_cost::BrokerCost /> }.into_any()
 }
-pub fn qos() -> AnyView {
+fn qos() -> AnyView {
     view! { <qos::Qos /> }.into_any()
 }
-pub fn debug() -> AnyView {
+fn debug() -> AnyView {
     view! { <debug::Debug /> }.into_any()
 }
-pub fn battery() -> AnyView {
+fn battery() -> AnyView {
     view! { <battery::Battery /> }.into_any()
 }
-pub fn live() -> AnyView {
+fn live() -> AnyView {
     view! { <live::Live /> }.into_any()
 }
-pub fn packets() -> AnyView {
+fn packets() -> AnyView {
     view! { <packets::Packets /> }.into_any()
 }
-pub fn exercises() -> AnyView {
+fn exercises() -> AnyView {
     view! { <exercises::Exercises /> }.into_any()
 }
