@@ -47,13 +47,13 @@ pub fn ReasonCodes() -> impl IntoView {
                 let value = c.value;
                 let is_current = current == Some(value);
                 view! {
-                    <tr class:current=is_current aria-current=if is_current { "true" } else { "false" }>
-                        <td>{value}</td>
-                        <td><code>{c.hex()}</code></td>
-                        <td class="left">{c.name()}</td>
-                        <td class="left">{c.packet_list()}</td>
-                        <td>{c.retry.slug()}</td>
-                        <td>
+                    <tr role="row" class:current=is_current aria-current=if is_current { "true" } else { "false" }>
+                        <td role="cell" class="dec">{value}</td>
+                        <td role="cell" class="hex"><code>{c.hex()}</code></td>
+                        <td role="cell" class="left name">{c.name()}</td>
+                        <td role="cell" class="left packets" data-label="Packets">{c.packet_list()}</td>
+                        <td role="cell" class="retry" data-label="Retry">{c.retry.slug()}</td>
+                        <td role="cell" class="show">
                             <button type="button" class="small" on:click=move |_| code_text.set(value.to_string())
                                 aria-label=format!("Show {value}")>
                                 "Show"
@@ -134,18 +134,19 @@ pub fn ReasonCodes() -> impl IntoView {
         <section class="codes" aria-label="All codes">
             <h2>{move || format!("{} codes ({} shown)", v().label(), count())}</h2>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Reason codes">
-                <table class="codes-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Dec"</th>
-                            <th scope="col">"Hex"</th>
-                            <th scope="col" class="left">"Name"</th>
-                            <th scope="col" class="left">"Packets"</th>
-                            <th scope="col">"Retry"</th>
-                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                // On a phone each row is a card (main.css), so the table roles are spelled out.
+                <table class="codes-table" role="table">
+                    <thead role="rowgroup">
+                        <tr role="row">
+                            <th scope="col" role="columnheader">"Dec"</th>
+                            <th scope="col" role="columnheader">"Hex"</th>
+                            <th scope="col" role="columnheader" class="left">"Name"</th>
+                            <th scope="col" role="columnheader" class="left">"Packets"</th>
+                            <th scope="col" role="columnheader">"Retry"</th>
+                            <th scope="col" role="columnheader"><span class="visually-hidden">"Select"</span></th>
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
+                    <tbody role="rowgroup">{rows}</tbody>
                 </table>
             </div>
         </section>

@@ -484,7 +484,16 @@ test('bad input: an unparsable URL and a refused connection are messages, not cr
   await statusSays(page, new RegExp(`could not be made.*No MQTT broker answered at ws://127\\.0\\.0\\.1:${closed}`));
   const line = page.locator('.status-text');
   assert.equal(await line.evaluate((el) => el.classList.contains('failed')), true);
-  assert.notEqual(await line.evaluate((el) => getComputedStyle(el).color), await page.locator('main p').first().evaluate((el) => getComputedStyle(el).color));
+  // Error-styled: a bar in the page's danger colour beside the message.
+  assert.ok(await line.evaluate((el) => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--danger)';
+    document.body.append(probe);
+    const danger = getComputedStyle(probe).color;
+    probe.remove();
+    const s = getComputedStyle(el);
+    return s.borderLeftStyle === 'solid' && parseFloat(s.borderLeftWidth) >= 3 && s.borderLeftColor === danger;
+  }), 'the message is marked as an error');
   await sleep(2000);
   assert.equal(await value(page, 'status'), 'failed', 'no retry by itself');
   await page.getByRole('link', { name: 'Run a broker on your machine' }).click();

@@ -80,3 +80,38 @@ test('a bad code in the URL is ignored with a notice', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// Issue 21, item 9: on a phone the table hid its Packets and Show columns in
+// a sideways scroll. Each code is now a card: what a student reads and taps
+// is on screen, and a row's button is a 44 px target.
+test('on a 360 px phone every code is a card: packets, retry and Show in view, no sideways scroll', async () => {
+  const { page, errors, context } = await open(browser, '?w=reason-codes&v=5', { ...W, viewport: { width: 360, height: 740 } });
+  const region = page.getByRole('region', { name: 'Reason codes' });
+  assert.ok(await region.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the table scrolls sideways');
+  const row = page.getByRole('row').filter({ hasText: 'Not authorized' }).first();
+  await row.scrollIntoViewIfNeeded();
+  const inView = (loc) => loc.evaluate((el) => { const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth && r.width > 0; });
+  // Every cell of the row, with its words, is on screen.
+  const cells = row.getByRole('cell');
+  assert.equal(await cells.count(), 6);
+  for (let i = 0; i < 6; i++) assert.ok(await inView(cells.nth(i)), `cell ${i + 1} in view`);
+  const words = (await row.innerText()).replace(/\s+/g, ' ');
+  for (const text of ['135', '0x87', 'Not authorized', 'CONNACK, PUBACK', ' no ']) {
+    assert.ok(words.includes(text), `${text} in “${words}”`);
+  }
+  // Without column headers in view, the card names what each line is.
+  const label = (i) => cells.nth(i).evaluate((el) => getComputedStyle(el, '::before').content);
+  assert.equal(await label(3), '"Packets: "');
+  assert.equal(await label(4), '"Retry: "');
+  const show = row.getByRole('button', { name: 'Show 135' });
+  assert.ok(await inView(show), 'Show in view');
+  const box = await show.boundingBox();
+  assert.ok(box.height >= 44 && box.width >= 44, `Show is ${box.width}×${box.height} px`);
+  await show.click();
+  assert.equal(await value(page, 'code-name'), 'Not authorized');
+  // The same table is still a table to assistive technology.
+  assert.equal(await page.getByRole('columnheader', { name: 'Packets' }).count(), 1);
+  assert.ok(await page.getByRole('cell', { name: /CONNACK/ }).count() > 5);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -177,7 +177,7 @@ pub fn ConnectionResults(settings: Settings, page: Page) -> impl IntoView {
             {move || failed().then(|| view! {
                 <p class="failed-actions">
                     <a href="#local-broker" on:click=to_recipe>"Run a broker on your machine"</a>
-                    <button type="button" class="small" on:click=move |_| connect(settings, page)>"Retry"</button>
+                    <button type="button" on:click=move |_| connect(settings, page)>"Retry"</button>
                 </p>
             })}
             <p>{reason_link}</p>
