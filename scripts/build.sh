@@ -3,6 +3,10 @@
 # public/, the service worker sw.js, and in dist/w/NAME/ one WebAssembly bundle per
 # widget plus the gallery's, each built by trunk (wasm-bindgen, wasm-opt). A page
 # loads only the bundle it shows. Expects the tools of scripts/setup.sh on PATH.
+#
+# BUNDLES="gallery demo" builds only those bundles (the gallery's and slugs of the
+# registry); the page's loader still lists the whole registry. For a quick look at one
+# widget, and for scripts/test.sh's scaffold stage; a site to deploy is built whole.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,10 +16,19 @@ registry() { cargo run -q --locked -p mqtt-lab-core --example registry -- "$@"; 
 slugs=$(registry slugs)
 mapfile -t SLUGS <<<"$slugs"
 BINS=(gallery "${SLUGS[@]}")
+if [ -n "${BUNDLES:-}" ]; then
+  read -ra wanted <<<"$BUNDLES"
+  for b in "${wanted[@]}"; do
+    [[ " ${BINS[*]} " == *" $b "* ]] || { echo "scripts/build.sh: BUNDLES: '$b' is neither gallery nor a slug of the registry" >&2; exit 2; }
+  done
+  BINS=("${wanted[@]}")
+fi
 
 # One cargo run compiles the shared library once and links the binaries in parallel;
 # the trunk runs below then find them built.
-cargo build --release --locked --target wasm32-unknown-unknown --bins
+bin_args=()
+for bin in "${BINS[@]}"; do bin_args+=(--bin "$bin"); done
+cargo build --release --locked --target wasm32-unknown-unknown "${bin_args[@]}"
 
 # The page itself is plain static files: trunk would add a Rust bundle to it.
 rm -rf dist

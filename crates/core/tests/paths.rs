@@ -25,6 +25,7 @@ const ROOTS: &[&str] = &[
 /// the text names as such (the conformance sources in `yoch/mqttium` and
 /// `vibesrc/vibemq`).
 const NOT_OURS: &[&str] = &[
+    "crates/core/src/sessions.rs",
     "src/widgets/sessions.rs",
     "src/bin/sessions.rs",
     "tests/e2e/sessions.test.mjs",
