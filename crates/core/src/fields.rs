@@ -170,8 +170,10 @@ impl Param {
         match self {
             Param::Number(n) if n.unit == "%" => "percent".into(),
             Param::Number(n) if !n.unit.is_empty() && n.unit != "×" => n.unit.into(),
+            // Whole numbers as integers: f64's Display would link the float
+            // formatter (about 8 KB of wasm) into pages that have none.
             Param::Number(n) if n.integer && n.max - n.min <= 10.0 => {
-                format!("{}–{}", n.min, n.max)
+                format!("{}–{}", n.min as i64, n.max as i64)
             }
             Param::Number(_) => String::new(),
             Param::Choice(c) => c
