@@ -348,7 +348,7 @@ pub fn __CAMEL__() -> impl IntoView {
             </Results>
         </div>
         <Prose html=content::__MODULE__::EXPLAIN />
-        <Prose html=with_parameters(content::__MODULE__::HELP, __MODULE__::FIELDS.map(Param::Number)) />
+        <Prose html=with_parameters(content::__MODULE__::HELP, __MODULE__::FIELDS.iter().map(Param::Number)) />
     }
 }
 #### content
