@@ -440,9 +440,9 @@ pub fn Backoff() -> impl IntoView {
             <CodeSnippet title="Reconnect with this policy" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || sched.with(|(p, _)| snippets::python(p, &Target::display()))) />
         </div>
         <Prose html=with_parameters(content::backoff::HELP, [
-            Param::Number(backoff::BASE), Param::Number(backoff::FACTOR), Param::Number(backoff::CAP),
-            Param::Number(backoff::ATTEMPTS), Param::Choice(backoff::JITTER), Param::Number(mqtt_lab_core::fields::SEED),
-            Param::Number(backoff::DEVICES), Param::Number(backoff::ACCEPT_RATE),
+            Param::Number(&backoff::BASE), Param::Number(&backoff::FACTOR), Param::Number(&backoff::CAP),
+            Param::Number(&backoff::ATTEMPTS), Param::Choice(&backoff::JITTER), Param::Number(&mqtt_lab_core::fields::SEED),
+            Param::Number(&backoff::DEVICES), Param::Number(&backoff::ACCEPT_RATE),
         ]) />
     }
 }

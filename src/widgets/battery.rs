@@ -112,6 +112,6 @@ pub fn Battery() -> impl IntoView {
         <div class="snippets">
             <CodeSnippet title="This network loop" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || battery::snippets::python(strategy.get(), &Target::display())) />
         </div>
-        <Prose html=with_parameters(content::battery::HELP, std::iter::once(Param::Choice(battery::STRATEGY)).chain(battery::FIELDS.map(Param::Number))) />
+        <Prose html=with_parameters(content::battery::HELP, std::iter::once(Param::Choice(&battery::STRATEGY)).chain(battery::FIELDS.iter().map(Param::Number))) />
     }
 }

@@ -137,6 +137,6 @@ pub fn BrokerCost() -> impl IntoView {
             <CodeSnippet title="A minimal secure broker" lang="mosquitto.conf" code=snippets::mosquitto_conf(&Target::display()) />
             <CodeSnippet title="The matching client" lang="Python, paho-mqtt 2.x" code=snippets::paho_client(&Target::display()) />
         </div>
-        <Prose html=with_parameters(content::broker_cost::HELP, broker_cost::FIELDS.map(Param::Number)) />
+        <Prose html=with_parameters(content::broker_cost::HELP, broker_cost::FIELDS.iter().map(Param::Number)) />
     }
 }

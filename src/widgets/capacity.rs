@@ -112,6 +112,6 @@ pub fn Capacity() -> impl IntoView {
             <CodeSnippet title="Handle refusals by reason code" lang="Python, paho-mqtt 2.x" code=snippets::on_connect(&Target::display()) />
             <CodeSnippet title="Monitor connected clients" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || snippets::monitor(&out(), state.get().0.alert_pct, &Target::display())) />
         </div>
-        <Prose html=with_parameters(content::capacity::HELP, capacity::FIELDS.map(Param::Number)) />
+        <Prose html=with_parameters(content::capacity::HELP, capacity::FIELDS.iter().map(Param::Number)) />
     }
 }

@@ -106,6 +106,6 @@ pub fn Debug() -> impl IntoView {
                 <ol class="others">{others}</ol>
             </section>
         </Show>
-        <Prose html=with_parameters(content::debug::EXPLAIN, debug::CHOICES.map(|c| Param::Choice(*c))) />
+        <Prose html=with_parameters(content::debug::EXPLAIN, debug::CHOICES.map(Param::Choice)) />
     }
 }

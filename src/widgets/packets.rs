@@ -163,6 +163,6 @@ pub fn Packets() -> impl IntoView {
                 <PacketDetail packet=opened />
             </div>
         </section>
-        <Prose html=with_parameters(content::packets::EXPLAIN, [Param::Choice(core_live::VERSION), Param::Text("hex", "the bytes")]) />
+        <Prose html=with_parameters(content::packets::EXPLAIN, [Param::Choice(&core_live::VERSION), Param::Text("hex", "the bytes")]) />
     }
 }

@@ -248,9 +248,9 @@ pub fn Qos() -> impl IntoView {
             <CodeSnippet title="Match QoS and keep the session" lang="Python, paho-mqtt 2.x" code=snippet />
         </div>
         <Prose html=with_parameters(content::qos::HELP, [
-            Param::Choice(qos::PUB_CHOICE), Param::Choice(qos::SUB_CHOICE), Param::Number(qos::LOSS),
-            Param::Choice(qos::SESSION), Param::Number(qos::RETRIES), Param::Number(qos::MESSAGES),
-            Param::Number(mqtt_lab_core::fields::SEED),
+            Param::Choice(&qos::PUB_CHOICE), Param::Choice(&qos::SUB_CHOICE), Param::Number(&qos::LOSS),
+            Param::Choice(&qos::SESSION), Param::Number(&qos::RETRIES), Param::Number(&qos::MESSAGES),
+            Param::Number(&mqtt_lab_core::fields::SEED),
         ]) />
     }
 }

@@ -151,8 +151,8 @@ pub fn ReasonCodes() -> impl IntoView {
             </div>
         </section>
         <Prose html=with_parameters(content::reason_codes::EXPLAIN, [
-            Param::Choice(rc::VERSION), Param::Text("code", "decimal, or hex with 0x"),
-            Param::Choice(rc::PACKET), Param::Text("q", "search words"),
+            Param::Choice(&rc::VERSION), Param::Text("code", "decimal, or hex with 0x"),
+            Param::Choice(&rc::PACKET), Param::Text("q", "search words"),
         ]) />
     }
 }

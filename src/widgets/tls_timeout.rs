@@ -186,9 +186,9 @@ pub fn TlsTimeout() -> impl IntoView {
             <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out(), &Target::display())) />
         </div>
         <Prose html=with_parameters(content::tls_timeout::HELP, [
-            Param::Choice(tls::DEVICE), Param::Choice(tls::TLS), Param::Choice(tls::KEX), Param::Choice(tls::RESUME),
-            Param::Choice(tls::DNS), Param::Number(tls::RTT), Param::Number(tls::WIFI), Param::Number(tls::LOAD),
-            Param::Number(tls::SAFETY), Param::Number(tls::CRYPTO),
+            Param::Choice(&tls::DEVICE), Param::Choice(&tls::TLS), Param::Choice(&tls::KEX), Param::Choice(&tls::RESUME),
+            Param::Choice(&tls::DNS), Param::Number(&tls::RTT), Param::Number(&tls::WIFI), Param::Number(&tls::LOAD),
+            Param::Number(&tls::SAFETY), Param::Number(&tls::CRYPTO),
         ]) />
     }
 }

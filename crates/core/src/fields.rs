@@ -156,8 +156,10 @@ impl ChoiceSpec {
 /// list cannot miss or misname a field.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Param {
-    Number(NumberSpec),
-    Choice(ChoiceSpec),
+    // References to the specs' constants, not copies of them (no size
+    // difference measured: BENCHMARKS.md, "Content files").
+    Number(&'static NumberSpec),
+    Choice(&'static ChoiceSpec),
     /// A parameter without a spec: its key and what it holds ("" for
     /// nothing to add).
     Text(&'static str, &'static str),
@@ -336,13 +338,13 @@ mod tests {
 
     #[test]
     fn parameters_list_units_ranges_and_choices_from_the_specs() {
-        let pick = ChoiceSpec {
+        const PICK: ChoiceSpec = ChoiceSpec {
             key: "jitter",
             label: "Jitter",
             options: &[("none", "None"), ("full", "Full")],
             default: "none",
         };
-        let qos = NumberSpec {
+        const QOS: NumberSpec = NumberSpec {
             key: "pub",
             unit: "",
             min: 0.0,
@@ -350,17 +352,17 @@ mod tests {
             integer: true,
             ..SEED
         };
-        let pct = NumberSpec {
+        const PCT: NumberSpec = NumberSpec {
             key: "alert",
             unit: "%",
             ..SEED
         };
         assert_eq!(
             parameters_html([
-                Param::Number(SEED),
-                Param::Number(qos),
-                Param::Number(pct),
-                Param::Choice(pick),
+                Param::Number(&SEED),
+                Param::Number(&QOS),
+                Param::Number(&PCT),
+                Param::Choice(&PICK),
                 Param::Text("hex", "the bytes"),
             ]),
             "<code>seed</code>, <code>pub</code> (0–2), <code>alert</code> (percent), <code>jitter</code> (none, full), <code>hex</code> (the bytes)"

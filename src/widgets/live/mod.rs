@@ -198,8 +198,8 @@ pub fn Live() -> impl IntoView {
         <TopicsView session=session />
         <LiveInspector tick=page.wire_tick />
         <Prose html=with_parameters(content::live::EXPLAIN, [
-            Param::Text("url", ""), Param::Choice(core_live::VERSION), Param::Text("client_id", ""),
-            Param::Text("topic", ""), Param::Choice(core_live::QOS),
+            Param::Text("url", ""), Param::Choice(&core_live::VERSION), Param::Text("client_id", ""),
+            Param::Text("topic", ""), Param::Choice(&core_live::QOS),
         ]) />
     }
 }
