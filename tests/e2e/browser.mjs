@@ -60,3 +60,18 @@ export async function registry(browser) {
   await context.close();
   return list;
 }
+
+/**
+ * The accessible names of the buttons in `selector`, in order, read from the
+ * accessibility tree as a screen reader gets them. The tree comes as YAML: a
+ * name with quotes in it is single-quoted with its apostrophes doubled.
+ */
+export async function buttonNames(page, selector) {
+  const yaml = await page.locator(selector).ariaSnapshot();
+  return yaml.split('\n').map((line) => {
+    let item = line.trim().replace(/^- /, '');
+    if (item.startsWith("'")) item = item.slice(1, -1).replace(/''/g, "'");
+    const m = item.match(/^button "((?:[^"\\]|\\.)*)"/);
+    return m && m[1].replace(/\\(.)/g, '$1');
+  }).filter((n) => n !== null);
+}

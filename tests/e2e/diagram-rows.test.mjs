@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, open, BASE } from './browser.mjs';
+import { launch, open, BASE, buttonNames } from './browser.mjs';
 import { diagramRows } from './model.mjs';
 
 let browser;
@@ -25,17 +25,7 @@ const shown = (page, list) => page.locator(list).evaluate((ol) => [...ol.querySe
   label.querySelectorAll('.visually-hidden').forEach((e) => e.remove());
   return label.textContent.replace(/\s+/g, ' ').trim();
 }));
-// The accessibility tree as YAML: a name with quotes comes single-quoted,
-// its own apostrophes doubled.
-const names = async (page, list) => {
-  const yaml = await page.locator(list).ariaSnapshot();
-  return yaml.split('\n').map((line) => {
-    let item = line.trim().replace(/^- /, '');
-    if (item.startsWith("'")) item = item.slice(1, -1).replace(/''/g, "'");
-    const m = item.match(/^button "((?:[^"\\]|\\.)*)"/);
-    return m && m[1].replace(/\\(.)/g, '$1');
-  }).filter((n) => n !== null);
-};
+
 // "#3, broker → subscriber: PUBLISH qos=1 id=1 (delivered)" is drawn as the
 // label "PUBLISH qos=1 id=1 delivered" (the tag without brackets).
 const visibleLabel = (name) => {
@@ -49,7 +39,7 @@ async function assertRows(page, list, expected, context) {
   // compare (a failure shows the whole difference).
   let got = [];
   for (let i = 0; i < 50; i++) {
-    got = await names(page, list);
+    got = await buttonNames(page, list);
     if (JSON.stringify(got) === JSON.stringify(expected)) break;
     await page.waitForTimeout(100);
   }

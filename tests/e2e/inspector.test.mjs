@@ -11,7 +11,7 @@ import { mkdtempSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { launch, open, value } from './browser.mjs';
+import { launch, open, value, buttonNames } from './browser.mjs';
 import { startMosquitto, freePort } from './mosquitto.mjs';
 
 const require = createRequire(import.meta.url);
@@ -36,10 +36,7 @@ const W = { waitFor: 'output[name="status"]' };
 const status = (page, s) => page.waitForFunction(
   (want) => document.querySelector('output[name="status"]').dataset.value === want, s, { timeout: 15000 });
 /** The accessible names of the diagram's rows, from the accessibility tree. */
-const rowNames = async (page, list) => {
-  const yaml = await page.locator(list).ariaSnapshot();
-  return [...yaml.matchAll(/button "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
-};
+const rowNames = buttonNames;
 
 async function qos2Exchange(options = {}) {
   const { page, errors, context } = await open(browser, `?w=live&url=ws://127.0.0.1:${ws}&v=5&topic=mqtt-lab/inspect&qos=2`, { ...W, ...options });

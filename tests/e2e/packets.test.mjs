@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, open, value } from './browser.mjs';
+import { launch, open, value, buttonNames } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -25,10 +25,7 @@ const q = (hex, v = 5) => `?w=packets&v=${v}&hex=${encodeURIComponent(hex)}`;
 
 // The accessible name of each row, as a screen reader announces it (from
 // the accessibility tree, not the markup).
-const rowNames = async (page) => {
-  const yaml = await page.locator('ol.seq-list').ariaSnapshot();
-  return [...yaml.matchAll(/button "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
-};
+const rowNames = (page) => buttonNames(page, 'ol.seq-list');
 const fieldRows = (page) => page.locator('.fields-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.innerText.trim())));
 
 test('a pasted dump decodes offline, field by field, with each field linked to its section', async () => {

@@ -1,7 +1,7 @@
 // ?w=qos: the chapter's example, matching QoS, QoS 2, simulation against model.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, value, params, typeInto } from './browser.mjs';
+import { launch, open, value, params, typeInto, buttonNames } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -54,8 +54,7 @@ test('QoS 2 end to end never duplicates, in the model and in the simulation', as
 // setting against the model; this one checks what the learner sees.
 test('stepping through one message with the connection dropping where the learner chooses', async () => {
   const { page, errors, context } = await open(browser, '?w=qos&pub=1&sub=1', W);
-  const names = () => page.locator('.stepper ol.seq-list').ariaSnapshot().then((y) =>
-    [...y.matchAll(/button "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1')));
+  const names = () => buttonNames(page, '.stepper ol.seq-list');
   assert.deepEqual(await names(), [
     '#1, publisher → broker: PUBLISH qos=1 id=1 (accepted)',
     '#2, broker → publisher: PUBACK id=1',
