@@ -17,6 +17,7 @@ pub mod fields;
 pub mod format;
 pub mod ink;
 pub mod inspect;
+pub mod integrations;
 pub mod live;
 pub mod live_session;
 pub mod mqtt;
