@@ -137,6 +137,70 @@ impl Answers {
         }
     }
 
+    /// Puts back the answers of `tab` from the responses its statements
+    /// carried (item n at index n − 1, `None` for an item not answered), as
+    /// a course saved them: SCORM's `cmi.suspend_data` (`scripts/scorm.sh`)
+    /// hands them back to the widget with a `mqtt-lab:restore` message. A
+    /// response the tab could not have given is an error naming the item,
+    /// and then nothing changes.
+    pub fn restore(&mut self, tab: &str, responses: &[Option<&str>]) -> Result<(), String> {
+        let count = self.items(tab).len();
+        if responses.len() > count {
+            return Err(format!(
+                "{tab}: {} responses for {count} items",
+                responses.len()
+            ));
+        }
+        let number = |t: &str, below: usize| -> Option<usize> {
+            let n: usize = t.parse().ok()?;
+            (1..=below).contains(&n).then(|| n - 1)
+        };
+        let bad = |n: usize, r: &str| format!("{tab}: item {}: “{r}” is not an answer", n + 1);
+        let mut next = self.clone();
+        for (n, response) in responses.iter().enumerate() {
+            let Some(r) = response else { continue };
+            match tab {
+                "match" | "label" => {
+                    let below = if tab == "match" {
+                        CONCEPTS.len()
+                    } else {
+                        FLOW_BOXES.len()
+                    };
+                    let (item, choice) = r.split_once("[.]").ok_or_else(|| bad(n, r))?;
+                    let choice = number(choice, below).filter(|_| number(item, count) == Some(n));
+                    let choice = choice.ok_or_else(|| bad(n, r))?;
+                    let list = if tab == "match" {
+                        &mut next.matches
+                    } else {
+                        &mut next.labels
+                    };
+                    list[n] = Some(choice);
+                }
+                "code" => {
+                    let c = &CHALLENGES[n];
+                    let parsed = r.split_once("[,]").and_then(|(l, f)| {
+                        let line = number(l.strip_prefix("line-")?, c.lines.len())?;
+                        Some((line, number(f.strip_prefix("fix-")?, c.fixes.len())?))
+                    });
+                    let (line, fix) = parsed.ok_or_else(|| bad(n, r))?;
+                    next.code[2 * n] = Some(line);
+                    next.code[2 * n + 1] = Some(fix);
+                }
+                _ => {
+                    let steps = ORDERINGS[n].steps.len();
+                    let order: Option<Vec<usize>> =
+                        r.split("[,]").map(|s| number(s, steps)).collect();
+                    let order = order
+                        .filter(|o| o.len() == steps && (0..steps).all(|i| o.contains(&i)))
+                        .ok_or_else(|| bad(n, r))?;
+                    next.orders[n] = order;
+                }
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
     /// Right answers on a tab and how many there are (the widget's `score`
     /// and `total` outputs).
     pub fn score(&self, tab: &str) -> (usize, usize) {
@@ -393,6 +457,53 @@ mod tests {
         let labels = short.statements(PAGE, "label");
         assert_eq!(labels[0].response, "1[.]18446744073709551615");
         assert_eq!(labels.len(), 5);
+    }
+
+    #[test]
+    fn restoring_the_responses_gives_back_the_answers() {
+        let mut partial = Answers::default();
+        partial.matches[2] = Some(5);
+        partial.code[6] = Some(1);
+        partial.code[7] = Some(0);
+        partial.code[8] = Some(2); // a line without a fix: not answered, not restored
+        partial.labels[3] = Some(0);
+        for a in [solved(), Answers::default(), partial.clone()] {
+            for tab in ["order", "match", "code", "label"] {
+                let responses: Vec<Option<String>> =
+                    a.items(tab).into_iter().map(|i| i.response).collect();
+                let refs: Vec<Option<&str>> = responses.iter().map(|r| r.as_deref()).collect();
+                let mut back = Answers::default();
+                back.restore(tab, &refs).unwrap();
+                assert_eq!(back.items(tab), a.items(tab), "{tab}");
+                assert_eq!(back.score(tab), a.score(tab), "{tab}");
+            }
+        }
+        let mut back = Answers::default();
+        back.restore("code", &[None, None, None, Some("line-2[,]fix-1")])
+            .unwrap();
+        assert_eq!((back.code[6], back.code[7]), (Some(1), Some(0)));
+    }
+
+    #[test]
+    fn a_response_the_tab_could_not_give_changes_nothing() {
+        let mut a = Answers::default();
+        let before = a.clone();
+        for (tab, responses) in [
+            ("order", vec![Some("1[,]2[,]3")]),            // a step missing
+            ("order", vec![Some("1[,]1[,]2[,]3")]),        // twice
+            ("match", vec![Some("1[.]10")]),               // no tenth definition
+            ("match", vec![Some("1[.]2"), Some("1[.]3")]), // item 2 says item 1
+            ("code", vec![Some("line-99[,]fix-1")]),
+            ("label", vec![Some("1[.]1"), None, None, None, None]), // five for four
+            ("label", vec![Some("x")]),
+        ] {
+            assert!(a.restore(tab, &responses).is_err(), "{tab} {responses:?}");
+            assert_eq!(a, before);
+        }
+        assert_eq!(
+            a.restore("match", &[Some("1[.]2"), Some("1[.]3")]),
+            Err("match: item 2: “1[.]3” is not an answer".to_string())
+        );
     }
 
     #[test]
