@@ -166,3 +166,42 @@ pub fn post_results(statements: &[Statement]) {
         }
     }
 }
+
+/// Calls `apply(tab, responses)` for each `{type: "mqtt-lab:restore", tab,
+/// responses}` that the parent window posts: the knowledge checks' answers of
+/// one tab as their statements carried them (`responses[n]` for item n + 1,
+/// `null` for one not answered), which a course saved and gives back (the
+/// SCORM launch page of `scripts/scorm.sh`, from `cmi.suspend_data`).
+pub fn on_restore(apply: impl Fn(String, Vec<Option<String>>) + 'static) {
+    if parent().is_none() {
+        return;
+    }
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let from_parent = match (event.source(), parent()) {
+                (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
+                _ => false,
+            };
+            let data = event.data();
+            let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok();
+            if !from_parent
+                || field("type").and_then(|t| t.as_string()).as_deref() != Some("mqtt-lab:restore")
+            {
+                return;
+            }
+            let Some(tab) = field("tab").and_then(|t| t.as_string()) else {
+                return;
+            };
+            let Some(list) = field("responses").filter(js_sys::Array::is_array) else {
+                return;
+            };
+            let responses = js_sys::Array::from(&list)
+                .iter()
+                .map(|r| r.as_string())
+                .collect();
+            apply(tab, responses);
+        });
+    let _ =
+        window().add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    on_message.forget();
+}

@@ -115,6 +115,33 @@ pub fn Exercises() -> impl IntoView {
     // The active tab's feedback: its score as checked, while its answers are unchanged.
     let feedback = Memo::new(move |_| answers.with(|a| checks.with(|c| c.feedback(a, tab.get()))));
     let shown = move || feedback.with(Option::is_some);
+    // A course that saved the learner's checked answers (SCORM's
+    // suspend_data: scripts/scorm.sh) hands them back: they are put in place
+    // and shown as checked, as the learner left them; nothing is posted again.
+    crate::embed::on_restore(move |wanted, responses| {
+        let Some(&(slug, _)) = ex::TAB.options.iter().find(|(s, _)| *s == wanted) else {
+            return;
+        };
+        let mut restored = answers.get_untracked();
+        let refs: Vec<Option<&str>> = responses.iter().map(Option::as_deref).collect();
+        if restored.restore(slug, &refs).is_err() {
+            return;
+        }
+        match slug {
+            "match" => matches.set(restored.matches.clone()),
+            "code" => code.set(restored.code.clone()),
+            "label" => labels.set(restored.labels.clone()),
+            _ => {
+                for (k, o) in orders.iter().enumerate() {
+                    o.set(restored.orders[k].iter().copied().map(Some).collect());
+                }
+            }
+        }
+        let page = page_address();
+        checks.update(|c| {
+            c.check(&restored, slug, &page);
+        });
+    });
     let check = move |_| {
         let now = answers.get_untracked();
         let page = page_address();
