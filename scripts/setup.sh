@@ -31,6 +31,8 @@ command -v gzip >/dev/null || need_apt+=(gzip)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v g++ >/dev/null || need_apt+=(g++)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+# The platform tests (issue 25): pandoc renders the example lesson with the Lua filter.
+command -v pandoc >/dev/null || need_apt+=(pandoc)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -60,12 +62,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION\$"; then
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-# --- wasm-opt, the browser-test packages (with ws for the live tests' fake brokers) and
-# mqtt-packet (the differential test's other codec) from npm, pinned in package-lock.json
+# --- wasm-opt, the browser-test packages (with ws for the live tests' fake brokers),
+# mqtt-packet (the differential test's other codec) and scorm-again (the SCORM runtime the
+# package is tested in) from npm, pinned in package-lock.json
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
    || [ ! -d node_modules/mqtt-packet ] || [ ! -d node_modules/ws ] || [ ! -x node_modules/.bin/terser ] \
+   || [ ! -d node_modules/scorm-again ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci (binaryen $BINARYEN_VERSION, terser, playwright-core, axe-core, mqtt-packet, ws)"
+  log "npm ci (binaryen $BINARYEN_VERSION, terser, playwright-core, axe-core, mqtt-packet, ws, scorm-again)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
