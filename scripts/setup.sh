@@ -33,13 +33,15 @@ command -v g++ >/dev/null || need_apt+=(g++)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 # The platform tests (issue 25): pandoc renders the example lesson with the Lua filter.
 command -v pandoc >/dev/null || need_apt+=(pandoc)
+# ejabberd 23.01, a broker of the interoperability matrix (tests/e2e/interop.test.mjs)
+[ -x /usr/sbin/ejabberdctl ] || need_apt+=(ejabberd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   # Do not let the packaged service hold port 1883; tests start their own broker.
-  if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto 2>/dev/null || true; fi
+  if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto ejabberd 2>/dev/null || true; fi
 fi
 
 # --- Rust wasm target
@@ -79,6 +81,31 @@ if ! .venv/bin/python -c "import paho.mqtt as m, sys; sys.exit(m.__version__ != 
   log "python venv .venv with paho-mqtt $PAHO_VERSION"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "paho-mqtt==$PAHO_VERSION"
+fi
+
+# --- the interoperability matrix's other brokers (tests/interop/brokers.mjs), each from its
+# registry: aedes from npm (tests/interop/package-lock.json), amqtt 0.12.1 from PyPI and
+# rumqttd 0.20.0 from crates.io, the last two in ~/.cache/mqtt-lab (outside the checkout,
+# so that a fresh clone on this machine, as CI's, finds them built).
+if [ ! -d tests/interop/node_modules/aedes ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]; then
+  log "npm ci in tests/interop (aedes)"
+  npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+fi
+AMQTT_VERSION=0.12.1
+AMQTT_VENV="$HOME/.cache/mqtt-lab/amqtt-$AMQTT_VERSION"
+if [ "$("$AMQTT_VENV/bin/amqtt" --version 2>/dev/null)" != "$AMQTT_VERSION" ]; then
+  log "python venv $AMQTT_VENV with amqtt $AMQTT_VERSION (tests/interop/requirements-amqtt.txt)"
+  rm -rf "$AMQTT_VENV"
+  python3 -m venv "$AMQTT_VENV"
+  "$AMQTT_VENV/bin/pip" install --quiet --disable-pip-version-check -r tests/interop/requirements-amqtt.txt
+fi
+RUMQTTD_VERSION=0.20.0
+RUMQTTD_ROOT="$HOME/.cache/mqtt-lab/rumqttd-$RUMQTTD_VERSION"
+if ! "$RUMQTTD_ROOT/bin/rumqttd" --version 2>/dev/null | grep -qx "rumqttd $RUMQTTD_VERSION"; then
+  log "cargo install rumqttd $RUMQTTD_VERSION into $RUMQTTD_ROOT (about 8 min on 2 cores, once a machine)"
+  # No --locked: with its own lockfile it does not build on rustc 1.95 (issue 23); the
+  # release profile, as the broker ships.
+  cargo install rumqttd --version "$RUMQTTD_VERSION" --root "$RUMQTTD_ROOT"
 fi
 
 # Trunk finds the tools by these variables; versions must match Trunk.toml's [tools].

@@ -1,0 +1,293 @@
+// The interoperability matrix (issue 23): the live page in Chromium against every
+// broker of tests/interop/brokers.mjs (mosquitto, aedes, amqtt, ejabberd, rumqttd),
+// each started here from its package on 127.0.0.1, in each MQTT version its
+// WebSocket listener speaks. An independent client (Debian's mosquitto_pub and
+// mosquitto_sub, over the broker's TCP listener) is the other side of every check.
+// What happened becomes docs/interop.md (tests/interop/report.mjs); the last test
+// fails if the committed page differs from this run's, so a cell that regressed,
+// a new deviation or a new broker version shows in review. INTEROP_WRITE=1
+// writes the page instead. INTEROP_BROKERS=aedes,amqtt runs some brokers only
+// (the page is then neither checked nor written).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import WebSocket from 'ws';
+import { launch, open, value, typeInto } from './browser.mjs';
+import { sleep } from './mosquitto.mjs';
+import { connectPacket } from './fake-broker.mjs';
+import { BROKERS, USER, PASSWORD } from '../interop/brokers.mjs';
+import { render } from '../interop/report.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PAGE = join(root, 'docs', 'interop.md');
+const only = process.env.INTEROP_BROKERS?.split(',').filter(Boolean);
+const names = Object.keys(BROKERS).filter((n) => !only || only.includes(n));
+const run = promisify(execFile);
+
+const dir = mkdtempSync(join(tmpdir(), 'mqtt-lab-interop-'));
+chmodSync(dir, 0o755);
+let browser;
+const running = {};
+/** broker -> { version, package, columns: { v: { cell: { result, note } } } } */
+const results = {};
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  for (const b of Object.values(running)) b.stop();
+});
+
+const W = { waitFor: 'output[name="status"]' };
+const status = (page, s, timeout = 15000) => page.waitForFunction(
+  (want) => document.querySelector('output[name="status"]').dataset.value === want, s, { timeout });
+/** The status line: the page's one status message that is a paragraph. */
+const statusLine = (page) => page.getByRole('status').and(page.locator('p')).first();
+
+/** Records a cell: 'pass', or 'deviation' with the words for it. */
+function record(broker, v, cell, result, note = '') {
+  results[broker].columns[v] ??= {};
+  results[broker].columns[v][cell] = { result, note };
+}
+
+/** The rows of the message log: { topic, qos, retain, dup, payload }. */
+const logRows = (page) => page.getByRole('region', { name: 'Message log' }).getByRole('row').evaluateAll((trs) => trs
+  .map((tr) => [...tr.querySelectorAll('[role="cell"]')].map((c) => c.textContent))
+  .filter((c) => c.length >= 5)
+  .map(([topic, qos, retain, dup, payload]) => ({ topic, qos: Number(qos), retain: retain === 'yes', dup: dup === 'yes', payload })));
+const rowsWith = async (page, payload) => (await logRows(page)).filter((r) => r.payload === payload);
+const waitForRow = (page, payload, timeout = 10000) => page.waitForFunction(
+  (p) => [...document.querySelectorAll('[role="region"][aria-label="Message log"] [role="row"]')]
+    .some((tr) => [...tr.querySelectorAll('[role="cell"]')].some((c) => c.textContent === p)), payload, { timeout });
+/** The accessible names of the packet inspector's rows (buttons "… client → broker: CONNECT …"). */
+const packetRows = async (page) => (await page.getByRole('button', { name: /(client → broker|broker → client|note): / }).evaluateAll(
+  (bs) => bs.map((b) => b.textContent)));
+const waitForPacket = (page, re, timeout = 10000) => page.getByRole('button', { name: re }).first().waitFor({ timeout });
+
+async function connectPage(b, v, { pass = PASSWORD, will, topic = 'interop' } = {}) {
+  const { page, errors, context } = await open(browser, `?w=live&url=${encodeURIComponent(b.ws)}&v=${v}&topic=${topic}&qos=1`, W);
+  await page.getByLabel('Watch $SYS/broker/clients/connected on connect').uncheck();
+  await typeInto(page, 'User name', USER);
+  await typeInto(page, 'Password (never stored or put in the address)', pass);
+  if (will) {
+    await page.getByText('Last Will').click();
+    await typeInto(page, 'Will topic (empty: no Will)', will);
+    await typeInto(page, 'Will payload', `will of ${will}`);
+  }
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  return { page, errors, context };
+}
+
+async function chooseQos(page, q) {
+  await page.getByRole('group', { name: 'QoS' }).getByLabel(String(q), { exact: true }).check();
+}
+
+/** Subscribes the page to `filter` at `qos`; resolves with the list item once SUBACK granted it. */
+async function subscribe(page, filter, qos = 2) {
+  await typeInto(page, 'Topic', filter);
+  await chooseQos(page, qos);
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  const item = page.getByRole('listitem').filter({ has: page.getByText(filter, { exact: true }) });
+  await item.filter({ hasText: /granted (QoS \d|refused)/ }).waitFor({ timeout: 10000 });
+  return (await item.innerText()).match(/granted (QoS \d[^U]*|refused[^U]*)/)[1].trim();
+}
+
+async function publish(page, topic, payload, qos, retain = false) {
+  await typeInto(page, 'Topic', topic);
+  await typeInto(page, 'Payload', payload);
+  await chooseQos(page, qos);
+  await page.getByLabel('Retain', { exact: true }).setChecked(retain);
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+}
+
+/** mosquitto_pub over the broker's TCP listener, in MQTT version `v`. */
+async function pub(b, v, topic, message, { qos = 1, retain = false } = {}) {
+  await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(b.tcp), '-u', USER, '-P', PASSWORD, '-V', v === '5' ? 'mqttv5' : 'mqttv311',
+    '-t', topic, '-q', String(qos), ...(retain ? ['-r'] : []), ...(message === null ? ['-n'] : ['-m', message])]);
+}
+
+/**
+ * mosquitto_sub on `filter` at QoS 2 over TCP; resolves once subscribed, with
+ * messages() ({ topic, qos, retain, payload } each) and stop().
+ */
+async function sub(b, v, filter) {
+  const proc = spawn('stdbuf', ['-oL', 'mosquitto_sub','-h', '127.0.0.1', '-p', String(b.tcp), '-u', USER, '-P', PASSWORD,
+    '-V', v === '5' ? 'mqttv5' : 'mqttv311', '-t', filter, '-q', '2', '-d', '-F', 'MSG\t%q\t%r\t%t\t%p'],
+  { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  for (let i = 0; i < 100 && !out.includes('received SUBACK'); i++) await sleep(50);
+  assert.ok(out.includes('received SUBACK'), `mosquitto_sub got no SUBACK: ${out}`);
+  return {
+    messages: () => out.split('\n').filter((l) => l.startsWith('MSG\t')).map((l) => {
+      const [, qos, retain, topic, ...payload] = l.split('\t');
+      return { topic, qos: Number(qos), retain: retain === '1', payload: payload.join('\t') };
+    }),
+    stop: () => proc.kill('SIGKILL'),
+  };
+}
+
+/** The CONNACK code the broker sends to a raw CONNECT over its WebSocket listener (-1: it closed without one). */
+function connackCode(url, v, user, pass) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, 'mqtt');
+    const timer = setTimeout(() => { resolve(-2); ws.terminate(); }, 10000);
+    ws.on('open', () => ws.send(connectPacket({ v: Number(v), clientId: `raw-${v}-${Date.now()}`, user, pass })));
+    // A CONNACK may come in more than one frame (aedes writes its fixed header first).
+    let got = Buffer.alloc(0);
+    ws.on('message', (data) => {
+      got = Buffer.concat([got, data]);
+      if (got.length < 4) return;
+      clearTimeout(timer);
+      resolve(got[0] === 0x20 ? got[3] : -3);
+      ws.terminate();
+    });
+    ws.on('close', () => { clearTimeout(timer); resolve(-1); });
+    ws.on('error', reject);
+  });
+}
+
+for (const name of names) {
+  const spec = BROKERS[name];
+  describe(`${name} (${spec.package})`, () => {
+    let b;
+    before(async () => {
+      b = await spec.start(mkdtempSync(join(dir, `${name}-`)));
+      running[name] = b;
+      results[name] = { version: spec.version(), package: spec.package, versions: spec.versions, columns: {} };
+    });
+    after(() => { b?.stop(); delete running[name]; });
+
+    for (const v of spec.versions) {
+      const mqtt = v === '5' ? 'MQTT 5' : 'MQTT 3.1.1';
+      const base = `interop/${name}/v${v}`;
+
+      test(`${mqtt}: connect, wildcards, publish QoS 0/1/2, retained, unsubscribe, inspector`, async () => {
+        const { page, errors, context } = await connectPage(b, v);
+        await status(page, 'connected');
+        // Connect: what the page shows of CONNACK.
+        assert.equal(await value(page, 'reason-code'), '0');
+        const limits = await page.getByText("Broker's limits (CONNACK):").locator('..').innerText();
+        record(name, v, 'connect', 'pass', `CONNACK 0; ${limits.replace("Broker's limits (CONNACK): ", '').trim()}`);
+
+        // Wildcards: + and #, each message from mosquitto_pub seen once.
+        await subscribe(page, `${base}/+/temp`);
+        await subscribe(page, `${base}/house/#`);
+        await pub(b, v, `${base}/kitchen/temp`, `plus ${name} ${v}`);
+        await pub(b, v, `${base}/house/hall/lamp`, `hash ${name} ${v}`);
+        await waitForRow(page, `plus ${name} ${v}`);
+        await waitForRow(page, `hash ${name} ${v}`);
+        await sleep(300);
+        assert.equal((await rowsWith(page, `plus ${name} ${v}`)).length, 1);
+        assert.equal((await rowsWith(page, `hash ${name} ${v}`)).length, 1);
+        record(name, v, 'wildcards', 'pass');
+
+        // Publish at QoS 0, 1 and 2 (and once with retain) to an independent subscriber at QoS 2.
+        const watcher = await sub(b, v, `${base}/out/#`);
+        const sent = [[0, false], [1, false], [2, false], [1, true]].map(([q, r]) => ({ q, r, topic: `${base}/out/q${q}${r ? 'r' : ''}`, payload: `q${q}${r ? ' retained' : ''} from the page` }));
+        for (const m of sent) await publish(page, m.topic, m.payload, m.q, m.r);
+        for (let i = 0; i < 100 && watcher.messages().length < sent.length; i++) await sleep(50);
+        await sleep(500);
+        const got = watcher.messages();
+        watcher.stop();
+        const deviations = [];
+        for (const m of sent) {
+          const copies = got.filter((x) => x.topic === m.topic);
+          assert.equal(copies.length, 1, `${m.topic}: ${JSON.stringify(got)}`);
+          assert.equal(copies[0].payload, m.payload);
+          // An established subscription gets retain 0 [MQTT-3.3.1-9] (3.1.1; 5.0 with Retain As Published 0: [MQTT-3.3.1-13]).
+          if (copies[0].retain) deviations.push(`a message published with retain 1 reached an established subscription with retain 1 [MQTT-3.3.1-${v === '5' ? '13' : '9'}]`);
+          // Delivered at the minimum of the published and the granted QoS [MQTT-3.8.4-6].
+          if (copies[0].qos !== m.q) deviations.push(`a QoS ${m.q} message reached a QoS 2 subscriber at QoS ${copies[0].qos}, not at the minimum of the two [MQTT-3.8.4-6]`);
+        }
+        record(name, v, 'publish', deviations.length ? 'deviation' : 'pass', [...new Set(deviations)].join('; '));
+
+        // Retained on subscribe: mosquitto_pub's retained message reaches a new subscription, marked retained, once;
+        // a subscription whose filter does not match gets nothing.
+        const kept = `kept ${name} ${v}`;
+        await pub(b, v, `${base}/retained`, kept, { retain: true });
+        await subscribe(page, `${base}/retained`);
+        await waitForRow(page, kept);
+        await subscribe(page, `${base}/elsewhere/+`);
+        await sleep(700);
+        const keptRows = await rowsWith(page, kept);
+        const retainedNotes = [];
+        assert.ok(keptRows[0].retain, 'the retained message is marked retained');
+        if (keptRows.length > 1) retainedNotes.push(`its retained message reached the page ${keptRows.length} times: again on subscribing to a filter it does not match (§4.7)`);
+        record(name, v, 'retained', retainedNotes.length ? 'deviation' : 'pass', retainedNotes.join('; '));
+        await pub(b, v, `${base}/retained`, null, { retain: true });
+
+        // Unsubscribe stops delivery: after UNSUBACK, a message to the + filter does not come,
+        // one to the # filter (published after it) does.
+        await page.getByRole('listitem').filter({ has: page.getByText(`${base}/+/temp`, { exact: true }) })
+          .getByRole('button', { name: 'Unsubscribe' }).click();
+        await waitForPacket(page, /broker → client: UNSUBACK/);
+        await pub(b, v, `${base}/kitchen/temp`, `after unsubscribe ${name} ${v}`);
+        await pub(b, v, `${base}/house/after`, `control ${name} ${v}`);
+        await waitForRow(page, `control ${name} ${v}`);
+        await sleep(500);
+        assert.equal((await rowsWith(page, `after unsubscribe ${name} ${v}`)).length, 0);
+        record(name, v, 'unsubscribe', 'pass');
+
+        // The inspector decoded every packet; the page logged no error.
+        const rows = await packetRows(page);
+        assert.ok(rows.some((r) => r.includes('CONNACK')), rows.join('\n'));
+        assert.deepEqual(rows.filter((r) => r.includes('refused')), []);
+        assert.deepEqual(errors, []);
+        record(name, v, 'inspector', 'pass', `${rows.length} packets, none refused`);
+        await page.getByRole('button', { name: 'Disconnect' }).click();
+        await context.close();
+      });
+
+      test(`${mqtt}: the Will is published when the page drops its connection`, async () => {
+        const watcher = await sub(b, v, `${base}/will`);
+        const { page, errors, context } = await connectPage(b, v, { will: `${base}/will` });
+        await status(page, 'connected');
+        await page.getByRole('button', { name: 'Drop the connection (sends the Will)' }).click();
+        for (let i = 0; i < 100 && watcher.messages().length < 1; i++) await sleep(50);
+        await sleep(300);
+        const got = watcher.messages();
+        watcher.stop();
+        assert.deepEqual(got.map((m) => m.payload), [`will of ${base}/will`]);
+        record(name, v, 'will', 'pass');
+        await page.getByRole('button', { name: 'Disconnect' }).click();
+        assert.deepEqual(errors.filter((e) => !e.includes('WebSocket connection to')), []);
+        await context.close();
+      });
+
+      test(`${mqtt}: a wrong password is refused with the broker's code, shown by the page`, async () => {
+        const code = await connackCode(b.ws, v, USER, 'wrong');
+        const { page, errors, context } = await connectPage(b, v, { pass: 'wrong' });
+        await status(page, 'failed');
+        const text = await statusLine(page).innerText();
+        if (code >= 0) {
+          assert.equal(await value(page, 'reason-code'), String(code));
+          assert.match(text, /refused the connection/, text);
+          record(name, v, 'credentials', 'pass', `CONNACK ${code}: ${text.match(/with (0x[0-9A-F]{2} [^:.]*)/)?.[1] ?? text}`);
+        } else {
+          assert.equal(code, -1, 'the broker closed the connection');
+          assert.match(text, /closed the connection without a CONNACK/);
+          record(name, v, 'credentials', 'deviation', 'closes the connection without a CONNACK (3.1.1 §3.1.4: it SHOULD send CONNACK 4 or 5); the page says so and stops');
+        }
+        assert.deepEqual(errors.filter((e) => !e.includes('WebSocket connection to')), []);
+        await context.close();
+      });
+    }
+  });
+}
+
+test('docs/interop.md is this run’s matrix', { skip: only ? 'INTEROP_BROKERS picks some brokers only' : false }, () => {
+  const page = render(results);
+  mkdirSync(join(root, 'tests', 'e2e', 'artifacts'), { recursive: true });
+  writeFileSync(join(root, 'tests', 'e2e', 'artifacts', 'interop.md'), page);
+  if (process.env.INTEROP_WRITE === '1') writeFileSync(PAGE, page);
+  const committed = readFileSync(PAGE, 'utf8');
+  assert.equal(committed, page, 'docs/interop.md differs from this run (tests/e2e/artifacts/interop.md has the run\'s page; INTEROP_WRITE=1 writes it)');
+});
+
