@@ -14,7 +14,7 @@ use gloo_timers::callback::Timeout;
 use mqtt_lab_core::backoff::{Jitter, Policy};
 use mqtt_lab_core::format::number;
 use mqtt_lab_core::mqtt::client::wire::WireEntry;
-use mqtt_lab_core::mqtt::client::Message;
+use mqtt_lab_core::mqtt::client::{Ended, Message};
 use mqtt_lab_core::mqtt::{Client, Event, Options, Protocol, Subscription};
 use mqtt_lab_core::reconnect::{self, Next};
 use mqtt_lab_core::rng::Rng;
@@ -87,6 +87,14 @@ struct Runtime {
     /// A CONNACK accepted this session's connection once: only then does a
     /// lost connection reconnect (core `reconnect::after_close`).
     connected_once: bool,
+    /// When the CONNACK of the current connection came: the backoff starts
+    /// over only after a connection stayed up (core `reconnect::next_attempt`).
+    connected_at_ms: Option<u64>,
+    /// Connections in a row that the broker closed without a CONNACK.
+    without_connack: u32,
+    /// The newest wire-log entry the page has been told of: pings change
+    /// the log without any event, and the inspector must show them too.
+    wire_told: u64,
     /// Frames as the browser delivered them, not yet copied into `inbox`.
     frames: Vec<JsValue>,
     inbox: VecDeque<Vec<u8>>,
@@ -147,20 +155,22 @@ impl Runtime {
             match &e {
                 Event::Connected { .. } => {
                     self.connected_once = true;
-                    self.attempt = 0;
-                    self.previous_delay_s = RECONNECT.base_s;
+                    self.connected_at_ms = Some(now_ms());
+                    self.without_connack = 0;
                     self.ended = None;
                     out.push(Notice::Status(Status::Connected, String::new()));
                 }
-                other => match reconnect::after(self.client.protocol(), other) {
-                    Next::Continue => {}
-                    Next::Retry(why) => self.ended = Some(why),
-                    Next::Stop(why) => {
-                        self.stopped = true;
-                        self.retry = None;
-                        out.push(Notice::Status(Status::Failed, why));
+                other => {
+                    match reconnect::after_on(self.client.protocol(), !self.connected_once, other) {
+                        Next::Continue => {}
+                        Next::Retry(why) => self.ended = Some(why),
+                        Next::Stop(why) => {
+                            self.stopped = true;
+                            self.retry = None;
+                            out.push(Notice::Status(Status::Failed, why));
+                        }
                     }
-                },
+                }
             }
             self.batch.push(e);
         }
@@ -189,9 +199,13 @@ impl Runtime {
         });
     }
 
+    /// Hands the batch of events to the page, or, with no event, an empty
+    /// batch when the wire log grew (a PINGREQ and its PINGRESP while idle).
     fn deliver(&mut self, out: &mut Vec<Notice>) {
         self.flush = None;
-        if !self.batch.is_empty() {
+        let wire = self.client.wire().last_seq();
+        if !self.batch.is_empty() || wire != self.wire_told {
+            self.wire_told = wire;
             self.last_delivery_ms = now_f64();
             out.push(Notice::Events(std::mem::take(&mut self.batch)));
         }
@@ -201,7 +215,7 @@ impl Runtime {
     /// otherwise arms a timer for when it is (a timer alone could wait long
     /// behind a stream of WebSocket tasks).
     fn deliver_soon(&mut self, out: &mut Vec<Notice>) {
-        if self.batch.is_empty() {
+        if self.batch.is_empty() && self.client.wire().last_seq() == self.wire_told {
             return;
         }
         let wait = self.last_delivery_ms + DELIVER_MS - now_f64();
@@ -366,33 +380,60 @@ impl Runtime {
     }
 
     fn closed(&mut self, ws_code: u16, out: &mut Vec<Notice>) {
-        let was_connected = self.client.is_connected();
         let was_open = self.socket.as_ref().is_some_and(|s| s.opened);
-        self.client
-            .connection_lost(now_ms(), &format!("WebSocket code {ws_code}"));
-        self.frames.clear();
-        self.inbox.clear();
-        self.timer = None;
         if let Some(s) = self.socket.take() {
             s.detach();
         }
+        // The frames that came before the close are read before it is acted
+        // on (they wait for the pump's next slice): a broker closes right
+        // after a refusing CONNACK, whose code must not be lost (issue 23).
+        let mut before = Vec::new();
+        if !self.client.should_close() {
+            for data in std::mem::take(&mut self.frames) {
+                if data.is_instance_of::<js_sys::ArrayBuffer>() {
+                    self.inbox
+                        .push_back(js_sys::Uint8Array::new(&data).to_vec());
+                }
+            }
+            for bytes in &self.inbox {
+                before.extend_from_slice(bytes);
+            }
+        }
+        self.frames.clear();
+        self.inbox.clear();
+        let ended =
+            self.client
+                .transport_closed(&before, now_ms(), &format!("WebSocket code {ws_code}"));
+        self.timer = None;
+        self.after_io(out);
+        self.timer = None;
         self.deliver(out);
+        let connected_for = self
+            .connected_at_ms
+            .take()
+            .map(|t| now_ms().saturating_sub(t));
+        if ended == Ended::WithoutConnack {
+            self.without_connack += 1;
+        }
         if self.stopped {
             return;
         }
         let why = self.ended.take().unwrap_or_else(|| {
-            if was_connected {
-                "The connection was lost.".to_string()
-            } else if ws_code == 1006 && !was_open {
-                // Browsers hide the cause on purpose. A server that does not
-                // choose "mqtt" fails the handshake in the browser itself
-                // (RFC 6455 §4.1), so the check in `opened` is for the rest.
-                "The connection could not be made: refused, a wrong port or path, no WebSocket listener, a TLS certificate the browser does not trust, or a server that did not choose the subprotocol “mqtt” [MQTT-6.0.0-4].".to_string()
-            } else {
-                format!("The connection closed (WebSocket code {ws_code}).")
-            }
+            reconnect::close_words(
+                self.client.protocol(),
+                ended,
+                ws_code,
+                was_open,
+                !self.connected_once,
+            )
         });
-        let why = match reconnect::after_close(self.connected_once, &self.url, why) {
+        let why = match reconnect::after_close(
+            self.connected_once,
+            self.without_connack,
+            ended,
+            &self.url,
+            why,
+        ) {
             Next::Stop(text) => {
                 self.stopped = true;
                 out.push(Notice::Status(Status::Failed, text));
@@ -402,7 +443,12 @@ impl Runtime {
             // after_close retries or stops; it never lets a closed connection be.
             Next::Continue => return,
         };
-        self.attempt += 1;
+        let attempt = reconnect::next_attempt(self.attempt, connected_for);
+        if attempt < self.attempt {
+            // The connection had stayed up: the backoff starts over.
+            self.previous_delay_s = RECONNECT.base_s;
+        }
+        self.attempt = attempt;
         let delay = RECONNECT.delay_s(self.attempt, self.previous_delay_s, &mut self.rng);
         self.previous_delay_s = delay.max(RECONNECT.base_s);
         self.retry = Some(Timeout::new((delay * 1000.0) as u32, || {
@@ -467,6 +513,9 @@ pub fn start(url: &str, options: Options, seed: u64, handler: Handler) {
                 stopped: false,
                 ended: None,
                 connected_once: false,
+                connected_at_ms: None,
+                without_connack: 0,
+                wire_told: 0,
                 frames: Vec::new(),
                 inbox: VecDeque::new(),
                 pumping: false,

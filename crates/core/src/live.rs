@@ -189,7 +189,10 @@ pub fn limits_text(protocol: Protocol, l: &Limits) -> String {
         s => format!("keepalive {} s", number(f64::from(s), 0)),
     };
     if protocol == Protocol::V311 {
-        return format!("An MQTT 3.1.1 CONNACK announces no limits; {keepalive}.");
+        return format!(
+            "An MQTT 3.1.1 CONNACK announces no limits; this page keeps at most {} QoS 1 and 2 messages of ours unacknowledged at once (a 3.1.1 broker cannot refuse one it has no room for); {keepalive}.",
+            crate::mqtt::client::V311_MAX_IN_FLIGHT
+        );
     }
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     let packet = l
@@ -355,7 +358,7 @@ mod tests {
         );
         assert_eq!(
             limits_text(Protocol::V311, &small),
-            "An MQTT 3.1.1 CONNACK announces no limits; keepalive 120 s."
+            "An MQTT 3.1.1 CONNACK announces no limits; this page keeps at most 20 QoS 1 and 2 messages of ours unacknowledged at once (a 3.1.1 broker cannot refuse one it has no room for); keepalive 120 s."
         );
     }
 }

@@ -101,12 +101,34 @@ pub struct RoundTrip {
 }
 
 impl RoundTrip {
+    /// The measurement, and the QoS simulator's prediction only where the
+    /// measurement agrees with it; where it does not, why they can differ
+    /// (issue 23: "20 of 50 delivered at QoS 2" printed beside "predicts
+    /// 100 %" with no word on it).
     pub fn summary(&self) -> Option<String> {
         (self.run > 0).then(|| {
-            format!(
-                "Round trip {}: {} of {} delivered at QoS {}, {} duplicates. The QoS simulator predicts 100 % with no connection drops.",
+            let measured = format!(
+                "Round trip {}: {} of {} delivered at QoS {}, {} duplicates.",
                 self.run, self.received, self.sent, self.qos, self.duplicates
-            )
+            );
+            let missing = self.sent.saturating_sub(self.received);
+            let comment = if missing == 0 && self.duplicates == 0 {
+                " As the QoS simulator predicts with no connection drops: 100 %, no duplicates."
+                    .to_string()
+            } else if missing == 0 && self.qos == 1 {
+                " All arrived, as the QoS simulator predicts; it predicts no duplicates with no connection drops, but QoS 1 is at least once: a resent message can arrive twice.".to_string()
+            } else if missing == 0 {
+                format!(
+                    " Duplicates at QoS {}: the QoS simulator predicts none; the broker delivered a message twice.",
+                    self.qos
+                )
+            } else {
+                format!(
+                    " {missing} not back (yet). The QoS simulator's 100 % assumes a broker that takes every message and a connection that stays up; if they do not come, the packet inspector shows what happened to them: a refusing acknowledgement, a broker over its in-flight limit, or a lost connection{}.",
+                    if self.qos == 0 { ", or a QoS 0 message dropped (it is never resent)" } else { "" }
+                )
+            };
+            measured + &comment
         })
     }
 }
@@ -224,7 +246,12 @@ impl LiveSession {
                 self.broker_limits = None;
                 Vec::new()
             }
-            Input::Status(status, text) => {
+            Input::Status(status, mut text) => {
+                if self.status == Status::Connected
+                    && matches!(status, Status::Reconnecting | Status::Failed)
+                {
+                    text.push_str(&self.unanswered_subscriptions());
+                }
                 self.status = status;
                 self.status_text = text;
                 Vec::new()
@@ -255,6 +282,36 @@ impl LiveSession {
                 Vec::new()
             }
         }
+    }
+
+    /// For the words of a dropped connection: the subscriptions sent on it
+    /// that got no SUBACK before the drop, which a broker may have closed
+    /// the connection over (issue 23: rumqttd 0.20.0 drops a client whose
+    /// SUBSCRIBE it cannot validate, bytebeamio/rumqtt#650, and the page's
+    /// `$SYS` watch is one). Empty if there is none.
+    fn unanswered_subscriptions(&self) -> String {
+        let waiting: Vec<&str> = self
+            .subscriptions
+            .iter()
+            .filter(|x| x.packet_id.is_some() && x.granted.is_none())
+            .map(|x| x.sub.filter.as_str())
+            .collect();
+        if waiting.is_empty() {
+            return String::new();
+        }
+        let list = waiting
+            .iter()
+            .map(|f| format!("“{f}”"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sys = if waiting.contains(&SYS_CLIENTS) {
+            " (untick the $SYS watch to leave it out)"
+        } else {
+            ""
+        };
+        format!(
+            " Just before, this page had subscribed to {list} and no SUBACK had come: a broker may close the connection over a filter it does not accept (rumqttd 0.20.0 does). Unsubscribe from it{sys} if the drops go on."
+        )
     }
 
     fn events(&mut self, batch: Vec<Event>) -> Vec<Effect> {
@@ -588,8 +645,21 @@ mod tests {
         assert_eq!((s.round_trip.received, s.round_trip.duplicates), (2, 1));
         assert_eq!(
             s.round_trip.summary().as_deref(),
-            Some("Round trip 1: 2 of 3 delivered at QoS 1, 1 duplicates. The QoS simulator predicts 100 % with no connection drops.")
+            Some("Round trip 1: 2 of 3 delivered at QoS 1, 1 duplicates. 1 not back (yet). The QoS simulator's 100 % assumes a broker that takes every message and a connection that stays up; if they do not come, the packet inspector shows what happened to them: a refusing acknowledgement, a broker over its in-flight limit, or a lost connection.")
         );
+        // Never the prediction beside a measurement that contradicts it.
+        s.apply(Input::Events(vec![back(1)]));
+        assert_eq!(
+            s.round_trip.summary().as_deref(),
+            Some("Round trip 1: 3 of 3 delivered at QoS 1, 1 duplicates. All arrived, as the QoS simulator predicts; it predicts no duplicates with no connection drops, but QoS 1 is at least once: a resent message can arrive twice.")
+        );
+        s.apply(Input::RoundTrip { n: 2, qos: 2 });
+        let run = s.round_trip.run;
+        let back = |i| message("mqtt-lab/rtt/me", &round_trip_payload(run, i));
+        s.apply(Input::Events(vec![back(0), back(1), back(1)]));
+        let t = s.round_trip.summary().unwrap();
+        assert!(t.contains("2 of 2 delivered at QoS 2, 1 duplicates. Duplicates at QoS 2: the QoS simulator predicts none"), "{t}");
+        assert!(!t.contains("100 %"), "{t}");
     }
 
     #[test]
@@ -606,5 +676,41 @@ mod tests {
         };
         assert_eq!(row.options_text(), " (No Local, Retain Handling 2)");
         assert_eq!(row.granted_text(Protocol::V5), "QoS 0");
+    }
+
+    #[test]
+    fn a_drop_names_the_subscription_that_got_no_suback() {
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        s.apply(Input::Status(Status::Connected, String::new()));
+        let sys = Subscription {
+            filter: SYS_CLIENTS.into(),
+            ..Subscription::default()
+        };
+        s.apply(Input::Subscribing(sys, Ok(1)));
+        s.apply(Input::Status(
+            Status::Reconnecting,
+            "The connection was lost. Retrying in 0.6 s (attempt 1, full jitter up to 1 s).".into(),
+        ));
+        assert!(
+            s.status_text.ends_with("Just before, this page had subscribed to “$SYS/broker/clients/connected” and no SUBACK had come: a broker may close the connection over a filter it does not accept (rumqttd 0.20.0 does). Unsubscribe from it (untick the $SYS watch to leave it out) if the drops go on."),
+            "{}",
+            s.status_text
+        );
+        // The next attempt's own words are not followed by it.
+        s.apply(Input::Status(
+            Status::Reconnecting,
+            "Opening ws://h…".into(),
+        ));
+        assert_eq!(s.status_text, "Opening ws://h…");
+        // A subscription that got its SUBACK is not named.
+        s.apply(Input::Status(Status::Connected, String::new()));
+        s.apply(Input::Events(vec![Event::Subscribed {
+            packet_id: 1,
+            filters: vec![SYS_CLIENTS.into()],
+            codes: vec![0],
+        }]));
+        s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
+        assert_eq!(s.status_text, "Lost.");
     }
 }

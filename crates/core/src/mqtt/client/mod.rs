@@ -114,6 +114,26 @@ impl Limits {
     }
 }
 
+/// QoS 1 and 2 messages of ours unacknowledged at once on MQTT 3.1.1, whose
+/// CONNACK announces no Receive Maximum: paho-mqtt 2.2.0's default
+/// (`self._max_inflight_messages = 20` in `Client.__init__`,
+/// src/paho/mqtt/client.py), and mosquitto 2.0's `max_inflight_messages`
+/// default (mosquitto.conf(5)).
+pub const V311_MAX_IN_FLIGHT: u16 = 20;
+
+/// How a connection ended, as [`Client::transport_closed`] tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// CONNECT was never sent on it (the transport did not open).
+    BeforeConnect,
+    /// CONNECT was sent and the broker closed the connection without any
+    /// CONNACK, accepting or refusing.
+    WithoutConnack,
+    /// After a CONNACK, or ended by this client (a timeout, an error, a
+    /// refusal it read, DISCONNECT).
+    Later,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timeout {
     /// No CONNACK within `connack_timeout_ms` of CONNECT.
@@ -366,6 +386,23 @@ impl Client {
         self.transmit.clear();
         self.ping_sent_ms = None;
         self.session.connection_lost();
+    }
+
+    /// The transport closed; `received_before` are the bytes that arrived
+    /// before the close and were not yet given to [`Client::receive`]. They
+    /// are decoded first: a 3.1.1 broker closes right after a refusing
+    /// CONNACK ([MQTT-3.2.2-5]), and its code must not be lost to the close
+    /// (issue 23: aedes 1.2.0's `20 02 00 01`). Returns how the connection
+    /// ended; the events of what was decoded wait in `poll_event`.
+    pub fn transport_closed(&mut self, received_before: &[u8], now_ms: u64, why: &str) -> Ended {
+        self.receive(received_before, now_ms);
+        let ended = match self.state {
+            State::Idle => Ended::BeforeConnect,
+            State::AwaitingConnack { .. } => Ended::WithoutConnack,
+            State::Connected | State::Closing => Ended::Later,
+        };
+        self.connection_lost(now_ms, why);
+        ended
     }
 
     /// Publishes, or refuses what may not be sent: a malformed topic, more
@@ -718,6 +755,13 @@ impl Client {
             );
         }
         self.limits = Limits::from_connack(&c.properties, self.options.keep_alive_s);
+        if self.options.protocol == Protocol::V311 {
+            // A 3.1.1 broker announces no limit, and cannot refuse a message
+            // it has no room for: mosquitto 2.0.11 (max_inflight_messages 20)
+            // answered the 21st QoS 2 PUBLISH in flight with a PUBREC and
+            // dropped it (issue 23). Keep to paho's default instead.
+            self.limits.receive_maximum = V311_MAX_IN_FLIGHT;
+        }
         self.state = State::Connected;
         let lost_in_flight = if c.session_present {
             0

@@ -700,3 +700,103 @@ fn the_wire_log_records_both_directions_and_refusals() {
     assert_eq!((log[2].0, log[2].2), (Dir::Received, true));
     assert_eq!(log[3], (Dir::Sent, "DISCONNECT 0x81".into(), false));
 }
+
+/// Issue 23: aedes 1.2.0 answers a version 5 CONNECT with `20 02 00 01` and
+/// closes; mosquitto 2.0.11 answers a wrong 3.1.1 password with `20 02 00 05`
+/// and closes ([MQTT-3.2.2-5]). The bytes that came before the close are
+/// decoded before the close is acted on: the refusal, not a lost connection.
+#[test]
+fn bytes_received_before_the_close_are_decoded_first_mqtt_3_2_2_5() {
+    let mut c = Client::new(options(Protocol::V5, true));
+    c.connect(0).unwrap();
+    sent(&mut c);
+    assert_eq!(
+        c.transport_closed(&[0x20, 2, 0, 1], 5, "WebSocket code 1006"),
+        Ended::Later
+    );
+    let e = events(&mut c);
+    assert_eq!(
+        e,
+        [Event::Refused {
+            code: 1,
+            protocol: Protocol::V311,
+            reason_string: None
+        }]
+    );
+    assert!(matches!(
+        crate::reconnect::after(Protocol::V5, &e[0]),
+        crate::reconnect::Next::Stop(t) if t.contains("Connect with version 3.1.1")
+    ));
+    // In the wire log: the CONNACK, then the close.
+    let log: Vec<_> = c.wire().entries().iter().map(|w| w.dir).collect();
+    assert_eq!(log, [Dir::Sent, Dir::Received, Dir::Note]);
+
+    let mut c = Client::new(options(Protocol::V311, true));
+    c.connect(0).unwrap();
+    c.transport_closed(&[0x20, 2, 0, 5], 5, "WebSocket code 1006");
+    assert_eq!(
+        events(&mut c),
+        [Event::Refused {
+            code: 5,
+            protocol: Protocol::V311,
+            reason_string: None
+        }]
+    );
+    // Nothing came: the broker closed without a CONNACK (rumqttd 0.20.0 on a
+    // wrong password or a version 5 CONNECT).
+    let mut c = Client::new(options(Protocol::V311, true));
+    c.connect(0).unwrap();
+    assert_eq!(
+        c.transport_closed(&[], 5, "WebSocket code 1006"),
+        Ended::WithoutConnack
+    );
+    assert!(events(&mut c).is_empty());
+    assert!(!c.is_connected());
+    // Before CONNECT, and after a CONNACK.
+    let mut c = Client::new(options(Protocol::V311, true));
+    assert_eq!(c.transport_closed(&[], 5, "x"), Ended::BeforeConnect);
+    let mut c = connected(Protocol::V311, true);
+    assert_eq!(c.transport_closed(&[], 2000, "x"), Ended::Later);
+}
+
+/// Issue 23: on 3.1.1 the broker announces no Receive Maximum and cannot
+/// refuse a message it has no room for (mosquitto 2.0.11 dropped the 21st
+/// QoS 2 message in flight and later ones): the client keeps at most
+/// paho-mqtt 2.2.0's default of 20 in flight, and the rest wait.
+#[test]
+fn at_most_20_messages_in_flight_on_311() {
+    let mut c = connected(Protocol::V311, true);
+    assert_eq!(c.limits().receive_maximum, V311_MAX_IN_FLIGHT);
+    for _ in 0..50 {
+        c.publish(message("t", QoS::ExactlyOnce), 2000).unwrap();
+    }
+    assert_eq!(sent(&mut c).len(), 20);
+    assert_eq!(c.in_flight(), 20);
+    assert_eq!(c.waiting(), 30);
+    // PUBREC for the first: it stays in flight (PUBREL) and nothing more goes.
+    c.receive(&[0x50, 2, 0, 1], 2010);
+    assert_eq!(sent(&mut c), [vec![0x62, 2, 0, 1]]);
+    // PUBCOMP: its place goes to the 21st.
+    c.receive(&[0x70, 2, 0, 1], 2020);
+    let out = sent(&mut c);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0][0], 0x34, "a QoS 2 PUBLISH");
+    assert_eq!(c.in_flight(), 20);
+    // MQTT 5 takes the broker's Receive Maximum, 65,535 when it announces none.
+    let c = connected(Protocol::V5, true);
+    assert_eq!(c.limits().receive_maximum, u16::MAX);
+}
+
+/// Issue 23: at keepalive the client sends PINGREQ and reads PINGRESP with
+/// no event at all; only the wire log grows, so the page must look at the
+/// wire log, not at events, to show them while idle.
+#[test]
+fn pings_grow_the_wire_log_without_events() {
+    let mut c = connected(Protocol::V5, true);
+    let before = c.wire().last_seq();
+    c.handle_timeout(11_000);
+    assert_eq!(sent(&mut c), [vec![0xC0, 0]]);
+    c.receive(&[0xD0, 0], 11_020);
+    assert!(events(&mut c).is_empty());
+    assert_eq!(c.wire().last_seq(), before + 2);
+}
