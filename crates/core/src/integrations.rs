@@ -8,7 +8,7 @@
 //! a test below fails when the committed file differs from [`params_json`], so
 //! the filter cannot drift from the registry or the specs. The keys are the
 //! ones each widget reads (`src/widgets/*.rs`: `url.number`, `url.choice`,
-//! `url.text`); the browser test `tests/e2e/platforms.test.mjs` opens every
+//! `url.text`); the browser test `tests/platforms/params.test.mjs` opens every
 //! widget with every parameter of this list set and checks that the widget
 //! took it (it writes the value back into its address).
 
