@@ -80,7 +80,16 @@ impl NumberSpec {
         if trimmed.is_empty() {
             return Err(err(format!("enter {}", self.allowed())));
         }
-        let cleaned: String = trimmed.chars().filter(|c| *c != '_' && *c != ',').collect();
+        let cleaned = match commas(trimmed) {
+            Some(c) => c,
+            None => {
+                return Err(err(format!(
+                    "“{}” mixes commas that cannot be thousands separators; enter {} (1.5, or 1,500 for one thousand five hundred)",
+                    shorten(trimmed),
+                    self.allowed()
+                )))
+            }
+        };
         let value = match parse_decimal(&cleaned) {
             Some(v) => v,
             None => {
@@ -243,6 +252,32 @@ const POW10: [f64; 23] = [
 /// (longer digit strings, exponents beyond ±22) it is within a few units in
 /// the last place, and beyond the f64 range it is infinite or zero as
 /// `str::parse`'s.
+/// `text` with its commas read (and `_` separators dropped): commas that
+/// group digits in threes (`12,500`, `1,000,000`) are thousands separators;
+/// a single comma that cannot be one (`1,5`, `0,25`) is a decimal comma, as
+/// a student in most of Europe types it (issue 21: `1,5` s became 15 s).
+/// `None` for commas that are neither (`1,5,0`, `1,50.5`).
+fn commas(text: &str) -> Option<String> {
+    let plain: String = text.chars().filter(|c| *c != '_').collect();
+    if !plain.contains(',') {
+        return Some(plain);
+    }
+    let (int, rest) = match plain.find(['.', 'e', 'E']) {
+        Some(i) => plain.split_at(i),
+        None => (plain.as_str(), ""),
+    };
+    let groups: Vec<&str> = int.split(',').collect();
+    let head = groups[0].trim_start_matches(['-', '+']);
+    let grouped = !head.is_empty() && head.len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    if grouped {
+        return Some(format!("{}{rest}", groups.concat()));
+    }
+    if groups.len() == 2 && !head.is_empty() && rest.is_empty() {
+        return Some(format!("{}.{}", groups[0], groups[1]));
+    }
+    None
+}
+
 pub fn parse_decimal(text: &str) -> Option<f64> {
     let b = text.as_bytes();
     let mut i = 0;
@@ -469,6 +504,34 @@ mod tests {
         assert_eq!(DEVICES.parse(" 12,500 "), Ok(12500.0));
         assert_eq!(DEVICES.parse("1_000"), Ok(1000.0));
         assert_eq!(DEVICES.parse("1e3"), Ok(1000.0));
+        assert_eq!(DEVICES.parse("1,000,000"), Ok(1_000_000.0));
+        assert_eq!(DEVICES.parse("1,500.0"), Ok(1500.0));
+    }
+
+    #[test]
+    fn a_comma_that_cannot_group_thousands_is_a_decimal_comma() {
+        let seconds = NumberSpec {
+            key: "t",
+            label: "Delay",
+            unit: "s",
+            min: 0.0,
+            max: 100_000.0,
+            step: 0.1,
+            slider_max: 100.0,
+            integer: false,
+            default: 1.0,
+        };
+        // Before: "1,5" was 15 s, silently.
+        assert_eq!(seconds.parse("1,5"), Ok(1.5));
+        assert_eq!(seconds.parse("0,25"), Ok(0.25));
+        assert_eq!(seconds.parse("-0,5").map_err(|e| e.key), Err("t"));
+        // Three digits after the comma group thousands, as before.
+        assert_eq!(seconds.parse("1,500"), Ok(1500.0));
+        assert_eq!(seconds.parse("12,345"), Ok(12345.0));
+        for bad in ["1,5,0", "1,50.5", ",5", "1,5e3"] {
+            let e = seconds.parse(bad).unwrap_err();
+            assert!(e.message.contains("mixes commas"), "{bad}: {}", e.message);
+        }
     }
 
     #[test]
