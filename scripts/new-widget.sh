@@ -347,8 +347,8 @@ pub fn __CAMEL__() -> impl IntoView {
                 />
             </Results>
         </div>
-        <Prose html=content::__MODULE__::EXPLAIN />
-        <Prose html=with_parameters(content::__MODULE__::HELP, __MODULE__::FIELDS.iter().map(Param::Number)) />
+        <Optional part=Part::Explain><Prose html=content::__MODULE__::EXPLAIN /></Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::__MODULE__::LINK, __MODULE__::FIELDS.iter().map(Param::Number)) /></Optional>
     }
 }
 #### content
@@ -361,7 +361,7 @@ pub fn __CAMEL__() -> impl IntoView {
 TODO, a placeholder model: messages per second = devices × messages per device per minute ÷ 60.
 :::
 
-<!-- part: help -->
+<!-- part: link -->
 ::: section help
 ## Link to this state
 

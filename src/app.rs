@@ -6,7 +6,7 @@ use crate::components::copy;
 use crate::url_state::{page_address, use_url, UrlState};
 use leptos::prelude::*;
 use mqtt_lab_core::fields::ChoiceSpec;
-use mqtt_lab_core::widgets::{self, WidgetInfo, ALL};
+use mqtt_lab_core::widgets::{self, Parts, WidgetInfo, ALL};
 use wasm_bindgen::JsCast;
 
 /// `theme` (page contract): a light or dark page to match the host's;
@@ -54,6 +54,20 @@ pub fn app(widget: Option<Carried>) -> impl IntoView {
     if embed {
         crate::embed::report_height_to_parent();
     }
+    // A frame shows the optional parts the author chose in the Share panel.
+    let parts = if embed {
+        let raw = url.get("parts");
+        Parts::embed(raw.as_deref()).unwrap_or_else(|why| {
+            url.notice(format!(
+                "Ignored parts={}: {why}. Showing the controls, results and figures only.",
+                raw.unwrap_or_default()
+            ));
+            Parts::embed(None).unwrap_or(Parts::PAGE)
+        })
+    } else {
+        Parts::PAGE
+    };
+    provide_context(parts);
 
     let body = match (selected, widget) {
         (Some(info), Some(carried)) if carried.slug == info.slug => {
@@ -71,7 +85,7 @@ pub fn app(widget: Option<Carried>) -> impl IntoView {
         (None, _) => view! { <Gallery /> }.into_any(),
     };
     // Registered after the widget so that its parameters are known.
-    url.write_back(&["w", "embed"]);
+    url.write_back(&["w", "embed", "parts"]);
 
     let notices = move || {
         url.notices
@@ -162,29 +176,51 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
             .and_then(|t| THEME.parse(&t).ok())
             .unwrap_or(""),
     );
+    // What the frame shows besides controls, results and figures: nothing
+    // more unless ticked (an embed as small as the lesson needs).
+    let parts = RwSignal::new(Parts::embed(None).unwrap_or(Parts::PAGE));
     Effect::new(move || {
         let page = page_address();
         let dir = page.rsplit_once('/').map_or(page.as_str(), |(dir, _)| dir);
         let script = format!("{dir}/public/embed.js");
         set_value("share-link", &link.get());
         set_value("share-theme", theme.get());
-        let framed = widgets::with_theme(&link.get(), theme.get());
+        let themed = widgets::with_param(&link.get(), THEME.key, theme.get());
+        let framed = widgets::with_param(&themed, "parts", &parts.get().param());
         set_value(
             "share-embed",
             &widgets::embed_snippet(&framed, info.title, &script),
         );
     });
     let on_change = move |ev: web_sys::Event| {
-        let picked = ev
-            .target()
-            .filter(|t| {
-                t.dyn_ref::<web_sys::Element>()
-                    .is_some_and(|e| e.id() == "share-theme")
-            })
-            .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
-            .and_then(|v| v.as_string());
-        if let Some(picked) = picked {
-            theme.set(THEME.parse(&picked).unwrap_or(""));
+        let Some(target) = ev.target() else {
+            return;
+        };
+        let id = target
+            .dyn_ref::<web_sys::Element>()
+            .map(|e| e.id())
+            .unwrap_or_default();
+        let value = |field: &str| {
+            document()
+                .get_element_by_id(field)
+                .and_then(|f| js_sys::Reflect::get(&f, &"value".into()).ok())
+                .and_then(|v| v.as_string())
+        };
+        if id == "share-theme" {
+            theme.set(THEME.parse(&value(&id).unwrap_or_default()).unwrap_or(""));
+        } else if id.starts_with("share-part-") {
+            let ticked = |part: &str| {
+                document()
+                    .get_element_by_id(&format!("share-part-{part}"))
+                    .and_then(|f| js_sys::Reflect::get(&f, &"checked".into()).ok())
+                    .is_some_and(|v| v.is_truthy())
+            };
+            let names: Vec<&str> = widgets::OPTIONAL_PARTS
+                .iter()
+                .map(|(name, _)| *name)
+                .filter(|name| ticked(name))
+                .collect();
+            parts.set(Parts::embed(Some(&names.join(","))).unwrap_or(Parts::PAGE));
         }
     };
     // A copy button names the field it copies; its status line is "FIELD-status".
@@ -213,7 +249,7 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
         <details class="share">
             <summary>"Share or embed"</summary>
             <div class="share-body" on:click=on_click on:change=on_change>
-                <div class="share-fields" inner_html=SHARE_FORM></div>
+                <div class="share-fields" inner_html=share_form()></div>
                 <p class="share-note">{widgets::embed_note(info.slug)}</p>
             </div>
         </details>
@@ -227,12 +263,25 @@ fn set_value(id: &str, value: &str) {
     }
 }
 
-const SHARE_FORM: &str = r#"<label for="share-link">Link to this state</label>
+/// The Share panel's form: the link, the frame's colours and parts, and the
+/// embed code.
+fn share_form() -> String {
+    let parts: String = widgets::OPTIONAL_PARTS
+        .iter()
+        .map(|(name, label)| {
+            format!(r#"<label class="check"><input type="checkbox" id="share-part-{name}"> {label}</label>"#)
+        })
+        .collect();
+    format!(
+        r#"<label for="share-link">Link to this state</label>
 <div class="share-row"><input id="share-link" type="text" readonly><button type="button" data-copy="share-link">Copy link</button></div>
 <p class="copy-status" role="status" id="share-link-status"></p>
 <label for="share-theme">Colours in the frame</label>
 <select id="share-theme"><option value="">As the reader's system is set</option><option value="light">Light, for a light course page</option><option value="dark">Dark, for a dark course page</option></select>
+<fieldset class="share-parts"><legend>The frame shows the controls, results and figures; also show</legend>{parts}</fieldset>
 <label for="share-embed">Embed code for a course page</label>
 <textarea id="share-embed" readonly rows="4" spellcheck="false"></textarea>
 <div class="share-row"><button type="button" data-copy="share-embed">Copy embed code</button></div>
-<p class="copy-status" role="status" id="share-embed-status"></p>"#;
+<p class="copy-status" role="status" id="share-embed-status"></p>"#
+    )
+}

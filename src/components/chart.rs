@@ -294,13 +294,30 @@ fn draw<C: Drawable>(canvas: &web_sys::HtmlCanvasElement, spec: &C, css_w: f64, 
 
 /// The frame of a line chart; a [`Timeline`] uses the same, so that the
 /// two share their time axis when drawn one above the other.
-fn line_layout<'a, 'b>(root: &'a Area, t: &Theme) -> ChartBuilder<'a, 'b, CanvasBackend> {
+///
+/// The y axis's label area fits `widest`, its widest tick label, with the
+/// axis title beside it (at 100,000 devices, "100,000" ran into the title;
+/// at 360 px the title was cut, issue 21).
+fn line_layout<'a, 'b>(
+    root: &'a Area,
+    t: &Theme,
+    widest: &str,
+) -> ChartBuilder<'a, 'b, CanvasBackend> {
     let mut b = ChartBuilder::on(root);
     b.margin(t.px(12.0))
         .margin_right(t.px(28.0))
         .x_label_area_size(t.px(40.0))
-        .y_label_area_size(t.px(if t.css_w < 420.0 { 48.0 } else { 64.0 }));
+        .y_label_area_size(label_area(t, widest, true));
     b
+}
+
+/// Device pixels for a label area holding `widest` (and an axis title).
+fn label_area(t: &Theme, widest: &str, titled: bool) -> u32 {
+    let title = if titled { 12.0 * 1.4 + 6.0 } else { 0.0 };
+    let least = if t.css_w < 420.0 { 40.0 } else { 56.0 };
+    let wanted = text_width(t, widest, 12.0) / t.dpr + 10.0 + title;
+    // Never more than 40 % of the chart's width.
+    t.px(wanted.max(least).min(t.css_w * 0.4))
 }
 
 /// The grid and axes of a chart whose rows are named on the y axis (the
@@ -357,7 +374,13 @@ impl Drawable for Timeline {
     fn draw(&self, root: &Area, t: &Theme) {
         let n = self.lanes.len().max(1) as f64;
         let x1 = if self.x_max > 0.0 { self.x_max } else { 1.0 };
-        let Ok(mut chart) = line_layout(root, t).build_cartesian_2d(0.0..x1, -0.5..(n - 0.5))
+        let widest = self
+            .lanes
+            .iter()
+            .max_by_key(|l| l.chars().count())
+            .map_or("", String::as_str);
+        let Ok(mut chart) =
+            line_layout(root, t, widest).build_cartesian_2d(0.0..x1, -0.5..(n - 0.5))
         else {
             return;
         };
@@ -386,7 +409,8 @@ impl Drawable for LineChart {
         let px = |v: f64| t.px(v);
         let font = |size: f64| t.font(size);
         let (x0, x1, y0, y1) = bounds(spec);
-        let Ok(mut chart) = line_layout(root, t).build_cartesian_2d(x0..x1, y0..y1) else {
+        let widest = tick_label(y1, y1 - y0);
+        let Ok(mut chart) = line_layout(root, t, &widest).build_cartesian_2d(x0..x1, y0..y1) else {
             return;
         };
         let (xspan, yspan) = (x1 - x0, y1 - y0);
@@ -482,6 +506,8 @@ pub struct BarRow {
     pub label: String,
     /// (name, value, colour) per segment, left to right.
     pub segments: Vec<(String, f64, Tone)>,
+    /// Written after the bar (its value, say), or nothing.
+    pub note: String,
 }
 
 /// Stacked horizontal bars with an optional vertical reference line.
@@ -502,13 +528,22 @@ impl Drawable for BarChart {
             .chain(self.line.iter().map(|l| l.0))
             .filter(|v| v.is_finite())
             .fold(0.0f64, f64::max);
-        let x1 = if widest > 0.0 { widest * 1.08 } else { 1.0 };
+        // Room after the longest bar for its note.
+        let room = if self.rows.iter().any(|r| !r.note.is_empty()) {
+            1.3
+        } else {
+            1.08
+        };
+        let x1 = if widest > 0.0 { widest * room } else { 1.0 };
         let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
         let Ok(mut chart) = ChartBuilder::on(root)
             .margin(t.px(12.0))
             .margin_right(t.px(28.0))
             .x_label_area_size(t.px(40.0))
-            .y_label_area_size(t.px(if t.css_w < 420.0 { 70.0 } else { 96.0 }))
+            .y_label_area_size({
+                let widest = labels.iter().max_by_key(|l| l.chars().count());
+                label_area(t, widest.map_or("", String::as_str), false)
+            })
             .build_cartesian_2d(0.0..x1, -0.5..(n - 0.5))
         else {
             return;
@@ -536,6 +571,17 @@ impl Drawable for BarChart {
                     entries.push((name.as_str(), Swatch::Block(colour)));
                 }
                 x += value;
+            }
+            if !row.note.is_empty() {
+                let (bx, by) = chart.backend_coord(&(x, y));
+                let at = (bx + t.px(6.0) as i32, by);
+                let style = t.font(12.0).pos(Pos::new(HPos::Left, VPos::Center));
+                let _ = root.draw(&Text::new(row.note.clone(), at, style));
+                let w = text_width(t, &row.note, 12.0).ceil() as i32;
+                ink.area((
+                    (at.0, by - t.px(8.0) as i32),
+                    (at.0 + w, by + t.px(8.0) as i32),
+                ));
             }
         }
         if let Some((value, label)) = &self.line {
@@ -572,7 +618,7 @@ fn ink_over(root: &Area) -> Ink {
 /// A series' line: thin and translucent when faint.
 fn series_style(t: &Theme, series: &Series) -> ShapeStyle {
     let (alpha, width) = if series.faint {
-        (0.35, 1.5)
+        (0.6, 1.75)
     } else {
         (1.0, 2.5)
     };
@@ -633,13 +679,14 @@ enum Swatch {
     Block(RGBColor),
 }
 
-/// A legend box in the corner of the plotting area where it hides the
-/// least. Drawn here rather than by plotters, whose text measure in the
+/// A legend box, for two entries or more, in the corner of the plotting
+/// area where it hides the least. Drawn here rather than by plotters, whose text measure in the
 /// browser appends a span to the page and reads its offsetHeight: a
 /// synchronous layout of the whole page in every redraw. The canvas
 /// measures the names instead.
 fn legend(area: &Area, t: &Theme, entries: &[(&str, Swatch)], ink: &Ink) {
-    if entries.is_empty() {
+    // One entry needs no key: the axis title and the caption name it.
+    if entries.len() < 2 {
         return;
     }
     let size = 12.0 * t.dpr;

@@ -15,6 +15,7 @@
 use leptos::prelude::*;
 use mqtt_lab_core::claims::{self, content as render, Segment};
 use mqtt_lab_core::fields::{parameters_html, Param};
+use mqtt_lab_core::widgets::{Part, Parts};
 
 /// The content files, rendered (`content::qos::EXPLAIN` is the part
 /// `<!-- part: explain -->` of `content/qos.md`).
@@ -46,4 +47,15 @@ pub fn Sourced(#[prop(into)] text: String) -> impl IntoView {
             .into_any(),
         })
         .collect_view()
+}
+
+/// Its children where the page shows `part`: everywhere on a widget's own
+/// page; in a frame only the parts the author asked for (`parts=`, see
+/// [`Parts`]), so that an embed is as small as the lesson needs.
+#[component]
+pub fn Optional(part: Part, children: Children) -> impl IntoView {
+    use_context::<Parts>()
+        .unwrap_or(Parts::PAGE)
+        .shows(part)
+        .then(children)
 }

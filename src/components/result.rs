@@ -33,10 +33,13 @@ pub fn Results(
     /// True while some input is refused: results are those of the last valid inputs.
     #[prop(into)]
     stale: Signal<bool>,
+    /// The region's name, where a page has more than one group ("Results").
+    #[prop(optional)]
+    label: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     view! {
-        <section class="results" aria-label="Results" class:stale=move || stale.get()>
+        <section class="results" aria-label=label.unwrap_or("Results") class:stale=move || stale.get()>
             {children()}
             <p class="stale-note" aria-live="polite">
                 {move || {

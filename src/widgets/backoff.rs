@@ -219,9 +219,10 @@ pub fn Backoff() -> impl IntoView {
         })
     });
 
-    // Show until the selected strategy is done, and at least 5 minutes so
-    // that the herd's first rounds (1, 3, 7, … 247 s) are visible. The
-    // devices' chart below shares this time axis.
+    // The selected strategy alone, until it is done (and 10 s at least):
+    // drawn with the others, the jittered storms (over in 15-35 s) were
+    // squeezed against the axis of the herd's 487 s (issue 21). The bars
+    // below compare the strategies; the devices' chart shares this axis.
     let storm_end_s = Memo::new(move |_| {
         let selected = fleet_inputs.with(|f| f.policy.jitter);
         fleet.with(|f| {
@@ -229,26 +230,25 @@ pub fn Backoff() -> impl IntoView {
                 .find(|(j, _)| *j == selected)
                 .and_then(|(_, o)| o.all_connected_s)
                 .unwrap_or(mqtt_lab_fleet::HORIZON_S)
-                .max(300.0)
+                .max(10.0)
                 .ceil() as usize
         })
     });
+    let tone = |j: Jitter| match j {
+        Jitter::None => Tone::Danger,
+        Jitter::Full => Tone::Primary,
+        Jitter::Equal => Tone::Secondary,
+        Jitter::Decorrelated => Tone::Warning,
+    };
     let storm_chart = Signal::derive(move || {
         let selected = fleet_inputs.with(|f| f.policy.jitter);
-        let tone = |j: Jitter| match j {
-            Jitter::None => Tone::Danger,
-            Jitter::Full => Tone::Primary,
-            Jitter::Equal => Tone::Secondary,
-            Jitter::Decorrelated => Tone::Warning,
-        };
         let end_s = storm_end_s.get();
-        fleet.with(|f| LineChart {
+        LineChart {
             x_label: "Seconds after the broker restart".into(),
-            y_label: "Connection attempts per second".into(),
-            series: f
-                .iter()
-                .map(|(j, o)| Series {
-                    name: j.label().into(),
+            y_label: "Attempts per second".into(),
+            series: selected_fleet()
+                .map(|o| Series {
+                    name: selected.label().into(),
                     points: o
                         .attempts_per_second
                         .iter()
@@ -256,9 +256,10 @@ pub fn Backoff() -> impl IntoView {
                         .enumerate()
                         .map(|(t, &n)| (t as f64, f64::from(n)))
                         .collect(),
-                    tone: tone(*j),
-                    faint: *j != selected,
+                    tone: tone(selected),
+                    faint: false,
                 })
+                .into_iter()
                 .collect(),
             hlines: vec![HLine {
                 y: fleet_inputs.with(|f| f.accept_rate),
@@ -266,7 +267,30 @@ pub fn Backoff() -> impl IntoView {
                 tone: Tone::Muted,
             }],
             markers: vec![],
-        })
+        }
+    });
+    // Every strategy's time until the whole fleet is back, side by side.
+    let recovery_chart = Signal::derive(move || {
+        let selected = fleet_inputs.with(|f| f.policy.jitter);
+        BarChart {
+            x_label: "Seconds until every device is connected".into(),
+            rows: Jitter::ALL
+                .iter()
+                .filter_map(|j| fleet.with(|f| f.iter().find(|(k, _)| k == j).cloned()))
+                .map(|(j, o)| BarRow {
+                    label: j.label().into(),
+                    segments: vec![(
+                        "Until all connected".into(),
+                        o.all_connected_s.unwrap_or(mqtt_lab_fleet::HORIZON_S),
+                        if j == selected { tone(j) } else { Tone::Muted },
+                    )],
+                    note: o
+                        .all_connected_s
+                        .map_or("over 1 h".into(), |s| format!("{} s", number(s, 1))),
+                })
+                .collect(),
+            line: None,
+        }
     });
     // The first few devices of the selected strategy: each CONNECT, and the
     // CONNACK it got (0x00 admitted, 0x9F Connection rate exceeded).
@@ -369,80 +393,110 @@ pub fn Backoff() -> impl IntoView {
         })
     });
 
+    let peak_summary = Signal::derive(move || {
+        let selected = fleet_inputs.with(|f| f.policy.jitter);
+        selected_fleet().map_or_else(String::new, |o| {
+            format!(
+                "{}: at most {} attempts in one second, against {} the broker admits; {}.",
+                selected.label(),
+                number(o.peak_attempts_per_s as f64, 0),
+                number(fleet_inputs.with(|f| f.accept_rate), 0),
+                o.all_connected_s
+                    .map_or("not all connected within an hour".into(), |t| format!(
+                        "all connected after {} s",
+                        number(t, 1)
+                    ))
+            )
+        })
+    });
     let [base_f, factor_f, cap_f, attempts_f, seed_f, devices_f, rate_f] =
         fields.map(|input| view! { <NumberField input=input cross=cross_error /> });
     view! {
         <p class="intro">
             "When the broker goes away, every client waits and retries. How long one device waits is its backoff policy; what the broker sees when thousands do it at once is a reconnection storm."
         </p>
+        // Each figure beside (on a phone: just under) the controls that
+        // change it: the policy with its schedule, the jitter and the fleet
+        // with the storm (issue 21).
         <div class="widget-grid">
             <section class="inputs" aria-label="One device's policy">
-                <h2>"Policy"</h2>
-                {base_f} {factor_f} {cap_f}
-                <Choice spec=&backoff::JITTER selected=jitter />
-                {attempts_f} {seed_f}
+                <h2>"One device's policy"</h2>
+                <div class="field-grid">{base_f} {factor_f} {cap_f} {attempts_f} {seed_f}</div>
             </section>
-            <Results stale=stale>
-                <ResultOutput
-                    label="Total wait"
-                    name="total-wait-s"
-                    value=Signal::derive(move || plain(total_wait()))
-                    text=Signal::derive(move || format!("{} s", number(total_wait(), 1)))
-                />
-                <ResultOutput
-                    label="Delay reaches the cap at attempt"
-                    name="cap-reached-attempt"
-                    value=Signal::derive(move || cap_reached().map(|k| k.to_string()).unwrap_or_default())
-                    text=Signal::derive(move || cap_reached().map_or("never (factor 1)".to_string(), |k| k.to_string()))
-                />
-                <ResultOutput
-                    label="Fleet: peak attempts in one second"
-                    name="peak-attempts-per-s"
-                    value=fleet_value(|o| o.peak_attempts_per_s.to_string())
-                    text=fleet_value(|o| number(o.peak_attempts_per_s as f64, 0))
-                />
-                <ResultOutput
-                    label="Fleet: attempts in all"
-                    name="total-attempts"
-                    value=fleet_value(|o| o.total_attempts.to_string())
-                    text=fleet_value(|o| number(o.total_attempts as f64, 0))
-                />
-                <ResultOutput
-                    label="Fleet: attempts refused"
-                    name="refused-attempts"
-                    value=fleet_value(|o| o.refused_attempts.to_string())
-                    text=fleet_value(|o| number(o.refused_attempts as f64, 0))
-                />
-                <ResultOutput
-                    label="Fleet: all connected after"
-                    name="all-connected-s"
-                    value=fleet_value(|o| o.all_connected_s.map(plain).unwrap_or_default())
-                    text=fleet_value(|o| match (o.p99_connected_s, o.all_connected_s) {
-                        (_, Some(all)) => format!("{} s (99 % at {} s)", number(all, 1), number(o.p99_connected_s.unwrap_or(all), 1)),
-                        (Some(p99), None) => format!("over 1 h (99 % at {} s)", number(p99, 1)),
-                        (None, None) => "over 1 h".to_string(),
-                    })
-                />
-                <p class="progress" aria-live="polite">
-                    {move || (progress.get() < 1.0).then(|| format!("Simulating the fleet… {} %", (progress.get() * 100.0).floor()))}
-                </p>
-            </Results>
+            <div class="figure-column">
+                <Results stale=stale label="One device's results">
+                    <ResultOutput
+                        label="Total wait"
+                        name="total-wait-s"
+                        value=Signal::derive(move || plain(total_wait()))
+                        text=Signal::derive(move || format!("{} s", number(total_wait(), 1)))
+                    />
+                    <ResultOutput
+                        label="Delay reaches the cap at attempt"
+                        name="cap-reached-attempt"
+                        value=Signal::derive(move || cap_reached().map(|k| k.to_string()).unwrap_or_default())
+                        text=Signal::derive(move || cap_reached().map_or("never (factor 1)".to_string(), |k| k.to_string()))
+                    />
+                </Results>
+                <Chart caption="The delay before each attempt; with jitter, the band between the smallest and largest possible delay." summary=schedule_summary chart=schedule_chart table=schedule_table />
+            </div>
         </div>
-        <Chart caption="The delay before each attempt; with jitter, the band between the smallest and largest possible delay." summary=schedule_summary chart=schedule_chart table=schedule_table />
-        <section class="inputs fleet-inputs" aria-label="The fleet">
-            <h2>"A fleet after a broker restart"</h2>
-            {devices_f} {rate_f}
-        </section>
-        <Chart caption="Connection attempts per second when the whole fleet loses the broker at once; the selected strategy in bold." summary=storm_summary chart=storm_chart table=storm_table />
+        <div class="widget-grid">
+            <section class="inputs" aria-label="The fleet">
+                <h2>"A fleet after a broker restart"</h2>
+                <Choice spec=&backoff::JITTER selected=jitter />
+                <div class="field-grid">{devices_f} {rate_f}</div>
+            </section>
+            <div class="figure-column">
+                <Chart caption="Connection attempts per second when the whole fleet loses the broker at once, with the jitter chosen." summary=peak_summary chart=storm_chart table=storm_table />
+                <Chart caption="Every strategy's time until the whole fleet is connected again; the one chosen in colour." summary=storm_summary chart=recovery_chart table=storm_table />
+                <Results stale=stale label="The fleet's results">
+                    <ResultOutput
+                        label="Fleet: peak attempts in one second"
+                        name="peak-attempts-per-s"
+                        value=fleet_value(|o| o.peak_attempts_per_s.to_string())
+                        text=fleet_value(|o| number(o.peak_attempts_per_s as f64, 0))
+                    />
+                    <ResultOutput
+                        label="Fleet: attempts in all"
+                        name="total-attempts"
+                        value=fleet_value(|o| o.total_attempts.to_string())
+                        text=fleet_value(|o| number(o.total_attempts as f64, 0))
+                    />
+                    <ResultOutput
+                        label="Fleet: attempts refused"
+                        name="refused-attempts"
+                        value=fleet_value(|o| o.refused_attempts.to_string())
+                        text=fleet_value(|o| number(o.refused_attempts as f64, 0))
+                    />
+                    <ResultOutput
+                        label="Fleet: all connected after"
+                        name="all-connected-s"
+                        value=fleet_value(|o| o.all_connected_s.map(plain).unwrap_or_default())
+                        text=fleet_value(|o| match (o.p99_connected_s, o.all_connected_s) {
+                            (_, Some(all)) => format!("{} s (99 % at {} s)", number(all, 1), number(o.p99_connected_s.unwrap_or(all), 1)),
+                            (Some(p99), None) => format!("over 1 h (99 % at {} s)", number(p99, 1)),
+                            (None, None) => "over 1 h".to_string(),
+                        })
+                    />
+                    <p class="progress" aria-live="polite">
+                        {move || (progress.get() < 1.0).then(|| format!("Simulating the fleet… {} %", (progress.get() * 100.0).floor()))}
+                    </p>
+                </Results>
+            </div>
+        </div>
         <Chart caption="Five devices of that storm, spread over the fleet, on the same time axis: every CONNECT, refused (a cross, CONNACK 0x9F) or admitted (a dot, CONNACK 0x00)." summary=devices_summary chart=devices_chart table=devices_table />
-        <Prose html=content::backoff::EXPLAIN />
-        <div class="snippets">
-            <CodeSnippet title="Reconnect with this policy" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || sched.with(|(p, _)| snippets::python(p, &Target::display()))) />
-        </div>
-        <Prose html=with_parameters(content::backoff::HELP, [
+        <Optional part=Part::Explain><Prose html=content::backoff::EXPLAIN /></Optional>
+        <Optional part=Part::Code>
+            <div class="snippets">
+                <CodeSnippet title="Reconnect with this policy" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || sched.with(|(p, _)| snippets::python(p, &Target::display()))) />
+            </div>
+        </Optional>
+        <Optional part=Part::Explain><Prose html=content::backoff::HELP /></Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::backoff::LINK, [
             Param::Number(&backoff::BASE), Param::Number(&backoff::FACTOR), Param::Number(&backoff::CAP),
             Param::Number(&backoff::ATTEMPTS), Param::Choice(&backoff::JITTER), Param::Number(&mqtt_lab_core::fields::SEED),
             Param::Number(&backoff::DEVICES), Param::Number(&backoff::ACCEPT_RATE),
-        ]) />
+        ]) /></Optional>
     }
 }

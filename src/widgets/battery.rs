@@ -108,10 +108,12 @@ pub fn Battery() -> impl IntoView {
             </Results>
         </div>
         <Chart caption="Battery life against how often the device wakes to publish, with the always-awake figure for comparison." summary=summary chart=chart table=table />
-        <Prose html=content::battery::EXPLAIN />
-        <div class="snippets">
-            <CodeSnippet title="This network loop" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || battery::snippets::python(strategy.get(), &Target::display())) />
-        </div>
-        <Prose html=with_parameters(content::battery::HELP, std::iter::once(Param::Choice(&battery::STRATEGY)).chain(battery::FIELDS.iter().map(Param::Number))) />
+        <Optional part=Part::Explain><Prose html=content::battery::EXPLAIN /></Optional>
+        <Optional part=Part::Code>
+            <div class="snippets">
+                <CodeSnippet title="This network loop" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || battery::snippets::python(strategy.get(), &Target::display())) />
+            </div>
+        </Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::battery::LINK, std::iter::once(Param::Choice(&battery::STRATEGY)).chain(battery::FIELDS.iter().map(Param::Number))) /></Optional>
     }
 }

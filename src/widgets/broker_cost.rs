@@ -132,11 +132,13 @@ pub fn BrokerCost() -> impl IntoView {
             </div>
         </div>
         <Chart caption="Cumulative cost: the private broker against the public broker's expected loss, at your probability and at half and double it." summary=summary chart=chart table=table />
-        <Prose html=content::broker_cost::EXPLAIN />
-        <div class="snippets">
-            <CodeSnippet title="A minimal secure broker" lang="mosquitto.conf" code=snippets::mosquitto_conf(&Target::display()) />
-            <CodeSnippet title="The matching client" lang="Python, paho-mqtt 2.x" code=snippets::paho_client(&Target::display()) />
-        </div>
-        <Prose html=with_parameters(content::broker_cost::HELP, broker_cost::FIELDS.iter().map(Param::Number)) />
+        <Optional part=Part::Explain><Prose html=content::broker_cost::EXPLAIN /></Optional>
+        <Optional part=Part::Code>
+            <div class="snippets">
+                <CodeSnippet title="A minimal secure broker" lang="mosquitto.conf" code=snippets::mosquitto_conf(&Target::display()) />
+                <CodeSnippet title="The matching client" lang="Python, paho-mqtt 2.x" code=snippets::paho_client(&Target::display()) />
+            </div>
+        </Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::broker_cost::LINK, broker_cost::FIELDS.iter().map(Param::Number)) /></Optional>
     }
 }

@@ -104,14 +104,16 @@ pub fn Capacity() -> impl IntoView {
             </Results>
         </div>
         <Chart caption="Connections needed as the fleet grows, with the configured limit and the alert line." summary=summary chart=chart table=table />
-        <Prose html=content::capacity::EXPLAIN />
-        <div class="snippets">
-            <CodeSnippet title="Broker limit" lang="mosquitto.conf" code=Signal::derive(move || snippets::mosquitto_conf(&out(), &Target::display())) />
-            <CodeSnippet title="Open-file limit, systemd" lang="systemd drop-in" code=Signal::derive(move || snippets::file_limit(&out()).0) />
-            <CodeSnippet title="Open-file limit, shell" lang="shell" code=Signal::derive(move || snippets::file_limit(&out()).1) />
-            <CodeSnippet title="Handle refusals by reason code" lang="Python, paho-mqtt 2.x" code=snippets::on_connect(&Target::display()) />
-            <CodeSnippet title="Monitor connected clients" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || snippets::monitor(&out(), state.get().0.alert_pct, &Target::display())) />
-        </div>
-        <Prose html=with_parameters(content::capacity::HELP, capacity::FIELDS.iter().map(Param::Number)) />
+        <Optional part=Part::Explain><Prose html=content::capacity::EXPLAIN /></Optional>
+        <Optional part=Part::Code>
+            <div class="snippets">
+                <CodeSnippet title="Broker limit" lang="mosquitto.conf" code=Signal::derive(move || snippets::mosquitto_conf(&out(), &Target::display())) />
+                <CodeSnippet title="Open-file limit, systemd" lang="systemd drop-in" code=Signal::derive(move || snippets::file_limit(&out()).0) />
+                <CodeSnippet title="Open-file limit, shell" lang="shell" code=Signal::derive(move || snippets::file_limit(&out()).1) />
+                <CodeSnippet title="Handle refusals by reason code" lang="Python, paho-mqtt 2.x" code=snippets::on_connect(&Target::display()) />
+                <CodeSnippet title="Monitor connected clients" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || snippets::monitor(&out(), state.get().0.alert_pct, &Target::display())) />
+            </div>
+        </Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::capacity::LINK, capacity::FIELDS.iter().map(Param::Number)) /></Optional>
     }
 }

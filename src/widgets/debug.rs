@@ -21,7 +21,9 @@ pub fn Debug() -> impl IntoView {
     };
     let done = RwSignal::new([false; 4]);
 
-    let controls = selected
+    // The symptom first, then the evidence that ranks its causes.
+    let [(symptom, symptom_sel), evidence @ ..] = selected;
+    let evidence_controls = evidence
         .map(|(spec, sel)| view! { <Choice spec=spec selected=sel /> })
         .collect_view();
     let checklist = STEPS
@@ -83,17 +85,25 @@ pub fn Debug() -> impl IntoView {
         <p class="intro">
             "Describe what you see; the likely causes are ranked with the evidence for each, the step of the debugging flow that finds it, the fix, and a command that confirms it."
         </p>
-        <div class="widget-grid">
-            <section class="inputs" aria-label="What you observe">{controls}</section>
-            <div>
+        // Symptom, result, evidence, explanation: in this order on a phone,
+        // so that the most likely cause is on screen with whichever control
+        // changed it; side by side on a wide page (issue 21).
+        <div class="debug-grid">
+            <section class="inputs debug-symptom" aria-label="The symptom">
+                <Choice spec=symptom selected=symptom_sel />
+            </section>
+            <div class="debug-result">
                 <Results stale=Signal::derive(|| false)>
                     <ResultOutput label="Most likely cause" name="cause" value=top_value(|d| d.cause.slug.to_string()) text=top_value(|d| d.cause.title.to_string()) />
                     <ResultOutput label="Step that finds it" name="step"
                         value=top_value(|d| d.cause.step.to_string())
                         text=top_value(|d| debug::step(d.cause.step).map(|s| s.title.to_string()).unwrap_or_default()) />
                 </Results>
-                {card}
             </div>
+            <section class="inputs debug-evidence" aria-label="What you know">
+                <div class="field-grid">{evidence_controls}</div>
+            </section>
+            <div class="debug-card">{card}</div>
         </div>
         <section aria-label="The debugging flow">
             <h2>"The debugging flow"</h2>
@@ -106,6 +116,7 @@ pub fn Debug() -> impl IntoView {
                 <ol class="others">{others}</ol>
             </section>
         </Show>
-        <Prose html=with_parameters(content::debug::EXPLAIN, debug::CHOICES.map(Param::Choice)) />
+        <Optional part=Part::Explain><Prose html=content::debug::EXPLAIN /></Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::debug::LINK, debug::CHOICES.map(Param::Choice)) /></Optional>
     }
 }

@@ -414,6 +414,6 @@ pub fn Exercises() -> impl IntoView {
             <ResultOutput label="Out of" name="total" value=Signal::derive(move || answers.with(|a| a.score(tab.get()).1).to_string())
                 text=Signal::derive(move || answers.with(|a| a.score(tab.get()).1).to_string()) />
         </Results>
-        <Prose html=with_parameters(content::exercises::HELP, [Param::Choice(&mqtt_lab_core::exercises::TAB)]) />
+        <Optional part=Part::Link><Prose html=with_parameters(content::exercises::LINK, [Param::Choice(&mqtt_lab_core::exercises::TAB)]) /></Optional>
     }
 }

@@ -163,6 +163,7 @@ pub fn Packets() -> impl IntoView {
                 <PacketDetail packet=opened />
             </div>
         </section>
-        <Prose html=with_parameters(content::packets::EXPLAIN, [Param::Choice(&core_live::VERSION), Param::Text("hex", "the bytes")]) />
+        <Optional part=Part::Explain><Prose html=content::packets::EXPLAIN /></Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::packets::LINK, [Param::Choice(&core_live::VERSION), Param::Text("hex", "the bytes")]) /></Optional>
     }
 }

@@ -6,9 +6,13 @@ use crate::url_state::use_url;
 use crate::yield_now::{run_in_slices, Latest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mqtt_lab_core::format::{fixed, number, plain};
+use mqtt_lab_core::format::{number, percent, plain};
 use mqtt_lab_core::qos::{self, Inputs, Simulation};
 use mqtt_lab_core::target::Target;
+
+/// A publisher's and a subscriber's QoS, and its delivery curve.
+type Pair = (u8, u8);
+type Curve = Vec<(f64, f64)>;
 
 /// Messages simulated between clock checks.
 const CHECK_EVERY: u64 = 2000;
@@ -139,27 +143,45 @@ pub fn Qos() -> impl IntoView {
             1 => Tone::Primary,
             _ => Tone::Secondary,
         };
+        // Pairs whose curves coincide (1 → 1 and 2 → 2 deliver alike) are one
+        // line with both names: drawn apart, one hid under the other.
+        let mut lines: Vec<(Vec<Pair>, Curve)> = Vec::new();
+        for p in pairs {
+            let curve = if p == chosen {
+                chosen_curve.get()
+            } else {
+                qos::delivery_curve(&i, p.0, p.1)
+            };
+            let same = |c: &Vec<(f64, f64)>| {
+                c.len() == curve.len()
+                    && c.iter().zip(&curve).all(|(a, b)| (a.1 - b.1).abs() < 1e-9)
+            };
+            match lines.iter_mut().find(|(_, c)| same(c)) {
+                Some((names, _)) => names.push(p),
+                None => lines.push((vec![p], curve)),
+            }
+        }
         LineChart {
             x_label: "Messages cut in flight, each hop (%)".into(),
             y_label: "Delivered to the subscriber (%)".into(),
-            series: pairs
+            series: lines
                 .into_iter()
-                .map(|p| Series {
-                    name: format!("publish {} → subscribe {}", p.0, p.1),
-                    points: if p == chosen {
-                        chosen_curve.get()
-                    } else {
-                        qos::delivery_curve(&i, p.0, p.1)
-                    },
-                    tone: tone(p),
-                    faint: p != chosen,
+                .map(|(names, points)| Series {
+                    name: names
+                        .iter()
+                        .map(|p| format!("{} → {}", p.0, p.1))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    tone: tone(names[0]),
+                    faint: !names.contains(&chosen),
+                    points,
                 })
                 .collect(),
             hlines: vec![],
             markers: vec![Marker {
                 x: i.loss_out_pct,
                 y: out().delivery_pct,
-                label: format!("{} %", fixed(out().delivery_pct, 1)),
+                label: format!("{} %", percent(out().delivery_pct)),
             }],
         }
     });
@@ -177,7 +199,7 @@ pub fn Qos() -> impl IntoView {
             rows: c
                 .iter()
                 .step_by(2)
-                .map(|(x, y)| vec![number(*x, 0), fixed(*y, 3)])
+                .map(|(x, y)| vec![number(*x, 1), percent(*y)])
                 .collect(),
         }
     });
@@ -185,7 +207,7 @@ pub fn Qos() -> impl IntoView {
         let (i, o, ..) = state.get();
         format!(
             "Publishing at QoS {} to a QoS {} subscription delivers {} % when {} % of messages are cut on each hop.",
-            i.pub_qos, i.sub_qos, fixed(o.delivery_pct, 2), plain(i.loss_out_pct)
+            i.pub_qos, i.sub_qos, percent(o.delivery_pct), plain(i.loss_out_pct)
         )
     });
     let drop_text = url.text("drop", "", check_drop);
@@ -196,34 +218,47 @@ pub fn Qos() -> impl IntoView {
         <p class="intro">
             "How many messages reach the subscriber when connections drop with messages in flight, and what the QoS levels on both sides do about it."
         </p>
+        // The QoS pair and the loss beside (on a phone: just above) the curves
+        // they move; the run's settings beside the results (issue 21).
         <div class="widget-grid">
-            <section class="inputs" aria-label="Inputs">
-                <Choice spec=&qos::PUB_CHOICE selected=pub_qos />
-                <Choice spec=&qos::SUB_CHOICE selected=sub_qos />
+            <section class="inputs" aria-label="QoS and loss">
+                <div class="field-grid">
+                    <Choice spec=&qos::PUB_CHOICE selected=pub_qos />
+                    <Choice spec=&qos::SUB_CHOICE selected=sub_qos />
+                </div>
                 <NumberField input=loss />
                 <details class="overrides">
                     <summary>"Different loss on each hop"</summary>
                     <TextField key="loss_in_pct" label="Publisher → broker, cut in flight (%)" text=loss_in error=in_error placeholder="same as above" />
                     <TextField key="loss_out_pct" label="Broker → subscriber, cut in flight (%)" text=loss_out error=out_error placeholder="same as above" />
                 </details>
+            </section>
+            <div class="figure-column">
+                <Chart caption="Delivery against the share of messages cut on each hop: your QoS pair in bold, others faint." summary=summary chart=chart table=table />
+            </div>
+        </div>
+        <div class="widget-grid">
+            <section class="inputs" aria-label="Session and simulation">
                 <Choice spec=&qos::SESSION selected=session />
-                <NumberField input=retries />
-                <NumberField input=messages />
-                <NumberField input=seed />
+                <div class="field-grid">
+                    <NumberField input=retries />
+                    <NumberField input=messages />
+                    <NumberField input=seed />
+                </div>
             </section>
             <Results stale=stale>
                 <ResultOutput label="Effective QoS to the subscriber" name="effective-qos"
                     value=Signal::derive(move || out().effective_qos.to_string()) text=Signal::derive(move || format!("QoS {}", out().effective_qos)) />
-                <ResultOutput label="Delivered (model)" name="delivery-pct"
-                    value=Signal::derive(move || plain(out().delivery_pct)) text=Signal::derive(move || format!("{} %", fixed(out().delivery_pct, 3))) />
-                <ResultOutput label="Duplicates (model)" name="duplicate-pct"
-                    value=Signal::derive(move || plain(out().duplicate_pct)) text=Signal::derive(move || format!("{} %", fixed(out().duplicate_pct, 3))) />
+                <ResultOutput label="Delivered at least once (model)" name="delivery-pct"
+                    value=Signal::derive(move || plain(out().delivery_pct)) text=Signal::derive(move || format!("{} %", percent(out().delivery_pct))) />
+                <ResultOutput label="Extra copies, per 100 messages sent (model)" name="duplicate-pct"
+                    value=Signal::derive(move || plain(out().duplicate_pct)) text=Signal::derive(move || number(out().duplicate_pct, 2)) />
                 <ResultOutput label="Packets per message" name="packets-per-message"
-                    value=Signal::derive(move || plain(out().packets_per_message)) text=Signal::derive(move || fixed(out().packets_per_message, 2)) />
+                    value=Signal::derive(move || plain(out().packets_per_message)) text=Signal::derive(move || number(out().packets_per_message, 2)) />
                 <ResultOutput label="Simulated: delivered" name="simulated-delivered"
                     value=sim_value(|r| r.delivered.to_string())
-                    text=sim_value(|r| format!("{} of {} ({} %)", number(r.delivered as f64, 0), number(r.messages as f64, 0), fixed(r.delivered as f64 * 100.0 / r.messages.max(1) as f64, 3))) />
-                <ResultOutput label="Simulated: duplicates" name="simulated-duplicates"
+                    text=sim_value(|r| format!("{} of {} ({} %)", number(r.delivered as f64, 0), number(r.messages as f64, 0), percent(r.delivered as f64 * 100.0 / r.messages.max(1) as f64))) />
+                <ResultOutput label="Simulated: extra copies" name="simulated-duplicates"
                     value=sim_value(|r| r.duplicates.to_string()) text=sim_value(|r| number(r.duplicates as f64, 0)) />
                 <p class="progress" aria-live="polite">
                     {move || sim.with(|r| (!r.done).then(|| format!("Simulating… {} messages", number(r.messages as f64, 0))))}
@@ -235,23 +270,30 @@ pub fn Qos() -> impl IntoView {
                             let got = r.delivered as f64 / r.messages.max(1) as f64;
                             let se = Simulation::standard_error(p, r.messages);
                             let z = if se > 0.0 { (got - p).abs() / se } else { 0.0 };
-                            format!("Simulation and model differ by {} standard errors ({} %).", fixed(z, 1), fixed((got - p).abs() * 100.0, 3))
+                            let gap = number((got - p).abs() * 100.0, 2);
+                            // Within two standard errors: what chance gives in 95 runs of 100.
+                            if z <= 2.0 {
+                                format!("The simulation is {gap} points from the model: as close as chance allows for this many messages.")
+                            } else {
+                                format!("The simulation is {gap} points from the model: further than chance usually puts it (1 run in 20 is; another seed shows whether it lasts).")
+                            }
                         })
                     })}
                 </p>
             </Results>
         </div>
-        <Chart caption="Delivery against the share of messages cut on each hop: your QoS pair in bold, others faint." summary=summary chart=chart table=table />
         <QosStepper inputs=stepper_inputs drop_text=drop_text />
-        <Prose html=content::qos::EXPLAIN />
-        <div class="snippets">
-            <CodeSnippet title="Match QoS and keep the session" lang="Python, paho-mqtt 2.x" code=snippet />
-        </div>
-        <Prose html=with_parameters(content::qos::HELP, [
+        <Optional part=Part::Explain><Prose html=content::qos::EXPLAIN /></Optional>
+        <Optional part=Part::Code>
+            <div class="snippets">
+                <CodeSnippet title="Match QoS and keep the session" lang="Python, paho-mqtt 2.x" code=snippet />
+            </div>
+        </Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::qos::LINK, [
             Param::Choice(&qos::PUB_CHOICE), Param::Choice(&qos::SUB_CHOICE), Param::Number(&qos::LOSS),
             Param::Choice(&qos::SESSION), Param::Number(&qos::RETRIES), Param::Number(&qos::MESSAGES),
             Param::Number(&mqtt_lab_core::fields::SEED),
-        ]) />
+        ]) /></Optional>
     }
 }
 

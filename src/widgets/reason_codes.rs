@@ -128,9 +128,11 @@ pub fn ReasonCodes() -> impl IntoView {
                 {detail}
             </div>
         </div>
-        <div class="snippets">
-            <CodeSnippet title="Handle this code" lang="Python, paho-mqtt 2.x" code=snippet />
-        </div>
+        <Optional part=Part::Code>
+            <div class="snippets">
+                <CodeSnippet title="Handle this code" lang="Python, paho-mqtt 2.x" code=snippet />
+            </div>
+        </Optional>
         <section class="codes" aria-label="All codes">
             <h2>{move || format!("{} codes ({} shown)", v().label(), count())}</h2>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Reason codes">
@@ -150,9 +152,10 @@ pub fn ReasonCodes() -> impl IntoView {
                 </table>
             </div>
         </section>
-        <Prose html=with_parameters(content::reason_codes::EXPLAIN, [
+        <Optional part=Part::Explain><Prose html=content::reason_codes::EXPLAIN /></Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::reason_codes::LINK, [
             Param::Choice(&rc::VERSION), Param::Text("code", "decimal, or hex with 0x"),
             Param::Choice(&rc::PACKET), Param::Text("q", "search words"),
-        ]) />
+        ]) /></Optional>
     }
 }

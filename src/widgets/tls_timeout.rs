@@ -67,6 +67,7 @@ pub fn TlsTimeout() -> impl IntoView {
                 .zip(PHASE_TONES)
                 .map(|((n, v), t)| (n.to_string(), v / 1000.0, t))
                 .collect(),
+            note: String::new(),
         };
         BarChart {
             x_label: "Seconds from waking up to CONNACK".into(),
@@ -179,16 +180,18 @@ pub fn TlsTimeout() -> impl IntoView {
             </div>
         </div>
         <Chart caption="Where the time goes, expected and worst case, with the recommended timeout." summary=summary chart=chart table=table />
-        <Prose html=content::tls_timeout::EXPLAIN />
-        <div class="snippets">
-            <CodeSnippet title="paho-mqtt client" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || state.with(|(i, o)| snippets::paho(i, o, &Target::display()))) />
-            <CodeSnippet title="ESP32 with PubSubClient" lang="Arduino (arduino-esp32)" code=Signal::derive(move || snippets::esp32(&out(), &Target::display())) />
-            <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out(), &Target::display())) />
-        </div>
-        <Prose html=with_parameters(content::tls_timeout::HELP, [
+        <Optional part=Part::Explain><Prose html=content::tls_timeout::EXPLAIN /></Optional>
+        <Optional part=Part::Code>
+            <div class="snippets">
+                <CodeSnippet title="paho-mqtt client" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || state.with(|(i, o)| snippets::paho(i, o, &Target::display()))) />
+                <CodeSnippet title="ESP32 with PubSubClient" lang="Arduino (arduino-esp32)" code=Signal::derive(move || snippets::esp32(&out(), &Target::display())) />
+                <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out(), &Target::display())) />
+            </div>
+        </Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::tls_timeout::LINK, [
             Param::Choice(&tls::DEVICE), Param::Choice(&tls::TLS), Param::Choice(&tls::KEX), Param::Choice(&tls::RESUME),
             Param::Choice(&tls::DNS), Param::Number(&tls::RTT), Param::Number(&tls::WIFI), Param::Number(&tls::LOAD),
             Param::Number(&tls::SAFETY), Param::Number(&tls::CRYPTO),
-        ]) />
+        ]) /></Optional>
     }
 }

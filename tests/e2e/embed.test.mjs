@@ -238,7 +238,7 @@ test('a frame that grows above the view keeps the reader where they are', async 
 
 test('in an embed, links that leave the widget open a new tab; without embed they stay in the page', async () => {
   const { page, errors, context } = await hostPage(`<iframe id="f" title="Broker cost" style="width:700px;height:900px;border:0"
-      src="${SITE}?w=broker-cost&embed=1"></iframe><script src="${SCRIPT}" async></script>`);
+      src="${SITE}?w=broker-cost&embed=1&parts=explain"></iframe><script src="${SCRIPT}" async></script>`);
   const widget = page.frameLocator('#f');
   const backoff = widget.getByRole('link', { name: 'reconnect backoff' });
   await backoff.waitFor();

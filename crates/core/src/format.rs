@@ -118,6 +118,23 @@ pub fn fixed(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A share in per cent, written the same way wherever it appears: one
+/// decimal, or as many more (up to three) as it takes not to round a share
+/// short of 0 or 100 % to "0.0" or "100.0" ("99.97", "0.004").
+pub fn percent(value: f64) -> String {
+    let shown = |d: usize| fixed(value, d);
+    for decimals in 1..3 {
+        let text = shown(decimals);
+        let zeros = fixed(0.0, decimals);
+        let hundred = fixed(100.0, decimals);
+        let rounded_away = (text == zeros && value != 0.0) || (text == hundred && value != 100.0);
+        if !rounded_away {
+            return text;
+        }
+    }
+    shown(3)
+}
+
 /// A JSON string literal, with the quotes. Besides what JSON requires, `<`,
 /// `>` and `&` are written as `\u` escapes so that the text is also safe
 /// inside an HTML `<script>` element.
@@ -158,6 +175,21 @@ pub fn html_escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_share_keeps_the_decimals_that_matter_and_no_more() {
+        use super::percent;
+        assert_eq!(percent(95.0), "95.0");
+        assert_eq!(percent(95.04), "95.0");
+        assert_eq!(percent(100.0), "100.0");
+        assert_eq!(percent(0.0), "0.0");
+        assert_eq!(percent(99.97), "99.97");
+        assert_eq!(percent(99.9996), "100.000");
+        assert_eq!(percent(0.004), "0.004");
+        assert_eq!(percent(0.04), "0.04");
+        assert_eq!(percent(12.345), "12.3");
+        assert_eq!(percent(f64::NAN), "—");
+    }
+
     use super::*;
 
     #[test]

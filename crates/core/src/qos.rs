@@ -496,18 +496,31 @@ impl Simulation {
 
 /// Delivery % against loss % (same on both hops) from 0 to 30, for a QoS pair.
 pub fn delivery_curve(i: &Inputs, pub_qos: u8, sub_qos: u8) -> Vec<(f64, f64)> {
+    let upto = curve_end_pct(i);
     (0..=30)
-        .filter_map(|loss| {
+        .filter_map(|k| {
+            let loss = upto * f64::from(k) / 30.0;
             let j = Inputs {
                 pub_qos,
                 sub_qos,
-                loss_in_pct: f64::from(loss),
-                loss_out_pct: f64::from(loss),
+                loss_in_pct: loss,
+                loss_out_pct: loss,
                 ..*i
             };
-            analytic(&j).ok().map(|o| (f64::from(loss), o.delivery_pct))
+            analytic(&j).ok().map(|o| (loss, o.delivery_pct))
         })
         .collect()
+}
+
+/// Where the delivery curves end: 30 % of messages cut, or the next ten
+/// past the loss the student chose (so that their point is on the curves).
+pub fn curve_end_pct(i: &Inputs) -> f64 {
+    let chosen = i.loss_in_pct.max(i.loss_out_pct);
+    if chosen.is_finite() && chosen > 30.0 {
+        ((chosen / 10.0).floor() * 10.0 + 10.0).min(100.0)
+    } else {
+        30.0
+    }
 }
 
 pub mod snippets {
@@ -742,6 +755,13 @@ mod tests {
         assert_eq!(c.len(), 31);
         assert_eq!(c[0], (0.0, 100.0));
         assert!((c[5].1 - 95.0).abs() < 0.01);
+        // At 60 % cut, the curves run on past the student's point (to 70 %,
+        // 31 points 7/3 % apart).
+        let far = delivery_curve(&inputs(1, 0, 60.0, true, 5), 1, 0);
+        assert_eq!(far.len(), 31);
+        assert_eq!(far.last().map(|p| p.0), Some(70.0));
+        assert_eq!(far[18].0, 42.0);
+        assert_eq!(curve_end_pct(&inputs(1, 0, 95.0, true, 5)), 100.0);
         let s = snippets::python(
             &inputs(1, 0, 5.0, true, 5),
             &crate::target::Target::display(),

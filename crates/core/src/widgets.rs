@@ -118,18 +118,18 @@ pub fn embed_snippet(widget_url: &str, title: &str, script_url: &str) -> String 
     )
 }
 
-/// `widget_url` with its `theme` parameter (page contract) set to `theme`,
-/// `light` or `dark`, or without one for `""`: the frame then follows the
-/// reader's system setting. The Share panel's choice of colours.
-pub fn with_theme(widget_url: &str, theme: &str) -> String {
+/// `widget_url` with its parameter `key` set to `value` in the place of the
+/// one there was (else last), or removed for an empty `value`. The Share
+/// panel's choices: `theme` (`light`, `dark`, or `""` for a frame that
+/// follows the reader's system setting) and [`Parts`].
+pub fn with_param(widget_url: &str, key: &str, value: &str) -> String {
     let (page, query) = widget_url.split_once('?').unwrap_or((widget_url, ""));
-    let set = format!("theme={theme}");
-    let is_theme = |p: &&str| *p == "theme" || p.starts_with("theme=");
-    // In the place of the one there was, else last.
+    let set = format!("{key}={value}");
+    let is_key = |p: &&str| p.split_once('=').map_or(*p, |(k, _)| k) == key;
     let mut params: Vec<&str> = Vec::new();
-    let mut placed = theme.is_empty();
+    let mut placed = value.is_empty();
     for p in query.split('&').filter(|p| !p.is_empty()) {
-        if !is_theme(&p) {
+        if !is_key(&p) {
             params.push(p);
         } else if !placed {
             params.push(&set);
@@ -143,6 +143,88 @@ pub fn with_theme(widget_url: &str, theme: &str) -> String {
         page.to_string()
     } else {
         format!("{page}?{}", params.join("&"))
+    }
+}
+
+/// What a widget's page shows besides its controls, results and figures.
+/// A page shows everything; a frame (`embed=1`) is as small as a lesson
+/// needs: the explanation and the code snippets only when the author asks
+/// for them (`parts=explain,code`, page contract), and never the list of
+/// the address's parameters, which is for whoever builds a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    /// The model, sources, corrections of the chapter and reference tables.
+    pub explain: bool,
+    /// The generated code snippets.
+    pub code: bool,
+    /// "Link to this state": the address's parameters.
+    pub link: bool,
+}
+
+/// One of [`Parts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Explain,
+    Code,
+    Link,
+}
+
+/// The optional parts a frame can show (`parts=`), with the Share panel's labels.
+pub const OPTIONAL_PARTS: [(&str, &str); 2] = [
+    (
+        "explain",
+        "The explanation, its sources and the chapter\u{2019}s corrections",
+    ),
+    ("code", "The code snippets"),
+];
+
+impl Parts {
+    /// A widget's own page.
+    pub const PAGE: Parts = Parts {
+        explain: true,
+        code: true,
+        link: true,
+    };
+
+    /// A frame's parts from `parts` (`explain,code`; absent or empty: none).
+    pub fn embed(parts: Option<&str>) -> Result<Parts, String> {
+        let mut shown = Parts {
+            explain: false,
+            code: false,
+            link: false,
+        };
+        for name in parts.unwrap_or("").split(',').map(str::trim) {
+            match name {
+                "" => {}
+                "explain" => shown.explain = true,
+                "code" => shown.code = true,
+                other => {
+                    return Err(format!(
+                        "there is no part called \u{201c}{other}\u{201d} (the parts are explain and code)"
+                    ))
+                }
+            }
+        }
+        Ok(shown)
+    }
+
+    pub fn shows(self, part: Part) -> bool {
+        match part {
+            Part::Explain => self.explain,
+            Part::Code => self.code,
+            Part::Link => self.link,
+        }
+    }
+
+    /// The value of `parts` that gives these parts in a frame.
+    pub fn param(self) -> String {
+        let names = [("explain", self.explain), ("code", self.code)];
+        let on: Vec<&str> = names
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| *n)
+            .collect();
+        on.join(",")
     }
 }
 
@@ -246,6 +328,7 @@ mod tests {
     #[test]
     fn the_theme_choice_sets_replaces_or_removes_the_parameter() {
         let page = "https://e.org/mqtt/";
+        let with_theme = |url: &str, theme: &str| with_param(url, "theme", theme);
         assert_eq!(
             with_theme(&format!("{page}?w=qos&pub=2"), "dark"),
             "https://e.org/mqtt/?w=qos&pub=2&theme=dark"
@@ -264,6 +347,43 @@ mod tests {
             with_theme(&format!("{page}?w=x&themes=1"), ""),
             "https://e.org/mqtt/?w=x&themes=1"
         );
+    }
+
+    #[test]
+    fn a_frame_shows_only_the_parts_asked_for_and_never_the_parameter_list() {
+        let none = Parts {
+            explain: false,
+            code: false,
+            link: false,
+        };
+        assert_eq!(Parts::embed(None), Ok(none));
+        assert_eq!(Parts::embed(Some("")), Ok(none));
+        let both = Parts::embed(Some("explain, code")).unwrap();
+        assert_eq!((both.explain, both.code, both.link), (true, true, false));
+        assert_eq!(Parts::embed(Some("code")).unwrap().param(), "code");
+        assert_eq!(both.param(), "explain,code");
+        assert_eq!(none.param(), "");
+        assert_eq!(
+            Parts::embed(Some("explain,help")),
+            Err(
+                "there is no part called \u{201c}help\u{201d} (the parts are explain and code)"
+                    .into()
+            )
+        );
+        // The Share panel's choice goes into the frame's address.
+        assert_eq!(
+            with_param("https://e.org/?w=qos&embed=1", "parts", &both.param()),
+            "https://e.org/?w=qos&embed=1&parts=explain,code"
+        );
+        assert_eq!(
+            with_param("https://e.org/?w=qos&parts=code&pub=2", "parts", ""),
+            "https://e.org/?w=qos&pub=2"
+        );
+        assert_eq!(OPTIONAL_PARTS.map(|(n, _)| n), ["explain", "code"]);
+        assert!([Part::Explain, Part::Code, Part::Link]
+            .iter()
+            .all(|&p| Parts::PAGE.shows(p)));
+        assert!(both.shows(Part::Code) && !both.shows(Part::Link));
     }
 
     #[test]

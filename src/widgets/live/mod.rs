@@ -197,9 +197,10 @@ pub fn Live() -> impl IntoView {
         <MessageLogView log=page.log />
         <TopicsView session=session />
         <LiveInspector tick=page.wire_tick />
-        <Prose html=with_parameters(content::live::EXPLAIN, [
+        <Optional part=Part::Explain><Prose html=content::live::EXPLAIN /></Optional>
+        <Optional part=Part::Link><Prose html=with_parameters(content::live::LINK, [
             Param::Text("url", ""), Param::Choice(&core_live::VERSION), Param::Text("client_id", ""),
             Param::Text("topic", ""), Param::Choice(&core_live::QOS),
-        ]) />
+        ]) /></Optional>
     }
 }
