@@ -57,6 +57,11 @@ export function render(results) {
       if (c) lines.push(`- ${name} ${r.version}, MQTT ${MQTT[v]}: ${c.note}${w ? `; wrong password: ${w.note}` : ''}`);
     }
   }
+  const five = Object.entries(results).filter(([, r]) => r.versionFive);
+  if (five.length) {
+    lines.push('', '## A version 5 CONNECT to a broker that speaks 3.1.1 only', '');
+    for (const [name, r] of five) lines.push(`- ${name} ${r.version} ${r.versionFive.broker}; the page says: “${r.versionFive.page}”`);
+  }
   lines.push('', '## What each cell checks', '');
   for (const [, title, what] of CELLS) lines.push(`- **${title}**: ${what}.`);
   lines.push('');
