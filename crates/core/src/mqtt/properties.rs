@@ -501,6 +501,19 @@ impl Properties {
                 ));
             }
             let v = read_value(r, d)?;
+            if id == 0x23 && matches!(v, Value::Int(0)) {
+                // A receiver answers Topic Alias 0 with 0x94 Topic Alias
+                // invalid (§3.3.2.3.4), not 0x82 as for other bad values.
+                return Err(r.error_at(
+                    start,
+                    ErrorKind::TopicAliasInvalid,
+                    "Topic Alias 0, which is not permitted".to_string(),
+                    Rule {
+                        v311: "",
+                        v5: "[MQTT-3.3.2-8]",
+                    },
+                ));
+            }
             if !d.valid.accepts(d.kind, &v) {
                 return Err(fail(
                     r,

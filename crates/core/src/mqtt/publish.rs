@@ -220,12 +220,11 @@ mod tests {
         // Empty with Topic Alias 3: fine for the codec (the client resolves it).
         let m = publish(Protocol::V5, &[0x30, 6, 0, 0, 3, 0x23, 0, 3]).unwrap();
         assert_eq!(m.properties.topic_alias, Some(3));
-        // Topic Alias 0 is not allowed.
+        // Topic Alias 0 is not allowed: "Topic Alias invalid", 0x94 (§3.3.2.3.4).
+        let e = publish(Protocol::V5, &[0x30, 7, 0, 1, b't', 3, 0x23, 0, 0]).unwrap_err();
         assert_eq!(
-            publish(Protocol::V5, &[0x30, 7, 0, 1, b't', 3, 0x23, 0, 0])
-                .unwrap_err()
-                .kind,
-            ErrorKind::ProtocolError
+            (e.kind, e.rule),
+            (ErrorKind::TopicAliasInvalid, "[MQTT-3.3.2-8]")
         );
     }
 

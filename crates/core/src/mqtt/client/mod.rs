@@ -20,7 +20,7 @@ use super::packet::{
 };
 use super::properties::{Properties, Props};
 use super::{topic, Protocol};
-use session::{Incoming, Session};
+use session::{Incoming, PendingAck, Session};
 use std::collections::{HashMap, VecDeque};
 use wire::{Dir, WireLog};
 
@@ -511,7 +511,7 @@ impl Client {
         });
         match self.send_packet(&packet, now_ms) {
             Ok(()) => {
-                self.session.await_ack(id, names);
+                self.session.await_ack(id, PacketType::Subscribe, names);
                 Ok(id)
             }
             Err(e) => {
@@ -533,7 +533,7 @@ impl Client {
         });
         match self.send_packet(&packet, now_ms) {
             Ok(()) => {
-                self.session.await_ack(id, filters);
+                self.session.await_ack(id, PacketType::Unsubscribe, filters);
                 Ok(id)
             }
             Err(e) => {
@@ -642,15 +642,16 @@ impl Client {
             Packet::Pubrec(a) => self.on_ack(PacketType::Pubrec, a, now_ms),
             Packet::Pubcomp(a) => self.on_ack(PacketType::Pubcomp, a, now_ms),
             Packet::Pubrel(a) => self.on_pubrel(a, now_ms),
-            Packet::Suback(s) => match self.session.take_ack(s.packet_id) {
-                Some(filters) if filters.len() == s.codes.len() => {
+            Packet::Suback(s) => match self.session.take_ack(s.packet_id, PacketType::Subscribe) {
+                PendingAck::Matched(filters) if filters.len() == s.codes.len() => {
                     self.events.push_back(Event::Subscribed {
                         packet_id: s.packet_id,
                         filters,
                         codes: s.codes,
                     })
                 }
-                Some(filters) => self.violation(
+                PendingAck::OtherKind(t) => self.wrong_ack(PacketType::Suback, t, s.packet_id, now_ms),
+                PendingAck::Matched(filters) => self.violation(
                     ErrorKind::ProtocolError,
                     format!(
                         "SUBACK has {} codes for {} topic filters",
@@ -663,13 +664,13 @@ impl Client {
                     },
                     now_ms,
                 ),
-                None => self.events.push_back(Event::Ignored(format!(
+                PendingAck::Unknown => self.events.push_back(Event::Ignored(format!(
                     "SUBACK for packet identifier {} that no SUBSCRIBE is waiting for",
                     s.packet_id
                 ))),
             },
-            Packet::Unsuback(u) => match self.session.take_ack(u.packet_id) {
-                Some(filters)
+            Packet::Unsuback(u) => match self.session.take_ack(u.packet_id, PacketType::Unsubscribe) {
+                PendingAck::Matched(filters)
                     if self.options.protocol == Protocol::V311
                         || filters.len() == u.codes.len() =>
                 {
@@ -679,7 +680,8 @@ impl Client {
                         codes: u.codes,
                     })
                 }
-                Some(filters) => self.violation(
+                PendingAck::OtherKind(t) => self.wrong_ack(PacketType::Unsuback, t, u.packet_id, now_ms),
+                PendingAck::Matched(filters) => self.violation(
                     ErrorKind::ProtocolError,
                     format!(
                         "UNSUBACK has {} codes for {} topic filters",
@@ -692,12 +694,22 @@ impl Client {
                     },
                     now_ms,
                 ),
-                None => self.events.push_back(Event::Ignored(format!(
+                PendingAck::Unknown => self.events.push_back(Event::Ignored(format!(
                     "UNSUBACK for packet identifier {} that no UNSUBSCRIBE is waiting for",
                     u.packet_id
                 ))),
             },
             Packet::Pingresp => self.ping_sent_ms = None,
+            Packet::Disconnect(d) if d.properties.session_expiry_interval.is_some() => self
+                .violation(
+                    ErrorKind::ProtocolError,
+                    "the broker's DISCONNECT carries a Session Expiry Interval, which only a client may send",
+                    Rule {
+                        v311: "",
+                        v5: "[MQTT-3.14.2-2]",
+                    },
+                    now_ms,
+                ),
             Packet::Disconnect(d) => {
                 self.state = State::Closing;
                 let p = d.properties.into_inner();
@@ -740,6 +752,18 @@ impl Client {
                 ErrorKind::Malformed,
                 "the broker accepted an MQTT 5 CONNECT with an MQTT 3.1.1 CONNACK",
                 Rule::both("§3.2.2.3"),
+                now_ms,
+            );
+        }
+        if c.properties.authentication_method.is_some() {
+            // This client never sends an Authentication Method.
+            return self.violation(
+                ErrorKind::ProtocolError,
+                "the CONNACK carries an Authentication Method, but this client's CONNECT had none",
+                Rule {
+                    v311: "",
+                    v5: "[MQTT-4.12.0-6]",
+                },
                 now_ms,
             );
         }
@@ -786,7 +810,37 @@ impl Client {
         self.send_waiting(now_ms);
     }
 
+    /// A SUBACK or UNSUBACK whose identifier is held by a request of the
+    /// other kind: a broken rule, not a confirmation.
+    fn wrong_ack(&mut self, ack: PacketType, request: PacketType, id: u16, now_ms: u64) {
+        self.violation(
+            ErrorKind::ProtocolError,
+            format!(
+                "{} carries the packet identifier {id} of a pending {}",
+                ack.name(),
+                request.name()
+            ),
+            Rule {
+                v311: "[MQTT-2.3.1-7]",
+                v5: "[MQTT-2.2.1-6]",
+            },
+            now_ms,
+        )
+    }
+
     fn on_publish(&mut self, mut p: Publish, now_ms: u64) {
+        if !p.properties.subscription_identifiers.is_empty() {
+            // This client's SUBSCRIBE never carries one, so no PUBLISH may (§3.3.4).
+            return self.violation(
+                ErrorKind::ProtocolError,
+                "the PUBLISH carries a Subscription Identifier, but no SUBSCRIBE of this client had one",
+                Rule {
+                    v311: "",
+                    v5: "§3.3.4",
+                },
+                now_ms,
+            );
+        }
         if let Some(alias) = p.properties.topic_alias {
             if alias > TOPIC_ALIAS_MAXIMUM {
                 return self.violation(

@@ -47,13 +47,26 @@ pub enum Incoming {
 /// Receive Maximum: identifiers stay free for SUBSCRIBE and UNSUBSCRIBE.
 const MAX_IN_FLIGHT: usize = 65_000;
 
+/// What an identifier of a SUBACK or UNSUBACK was used for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PendingAck {
+    /// A request of the ack's kind: its filters.
+    Matched(Vec<String>),
+    /// A request of the other kind waits for it.
+    OtherKind(PacketType),
+    /// Nothing waits for it.
+    Unknown,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Session {
     outgoing: BTreeMap<u16, Outgoing>,
     /// Published, not yet sent: the broker's Receive Maximum is reached.
     waiting: VecDeque<Message>,
-    /// SUBSCRIBE and UNSUBSCRIBE waiting for their ack, with their filters.
-    acks: BTreeMap<u16, Vec<String>>,
+    /// SUBSCRIBE and UNSUBSCRIBE waiting for their ack: the request's type
+    /// and its filters (a SUBACK answers only a SUBSCRIBE, an UNSUBACK only
+    /// an UNSUBSCRIBE).
+    acks: BTreeMap<u16, (PacketType, Vec<String>)>,
     incoming_qos2: BTreeSet<u16>,
     next_id: u16,
     next_seq: u64,
@@ -126,20 +139,29 @@ impl Session {
     /// An identifier for SUBSCRIBE or UNSUBSCRIBE, held until its ack.
     pub fn reserve_id(&mut self) -> Option<u16> {
         let id = self.free_id()?;
-        self.acks.insert(id, Vec::new());
+        self.acks.insert(id, (PacketType::Subscribe, Vec::new()));
         Some(id)
     }
 
-    pub fn await_ack(&mut self, id: u16, filters: Vec<String>) {
-        self.acks.insert(id, filters);
+    /// `request`: SUBSCRIBE or UNSUBSCRIBE, sent with `id` and `filters`.
+    pub fn await_ack(&mut self, id: u16, request: PacketType, filters: Vec<String>) {
+        self.acks.insert(id, (request, filters));
     }
 
     pub fn release_id(&mut self, id: u16) {
         self.acks.remove(&id);
     }
 
-    pub fn take_ack(&mut self, id: u16) -> Option<Vec<String>> {
-        self.acks.remove(&id)
+    /// The filters of the `request` (SUBSCRIBE or UNSUBSCRIBE) that waits
+    /// for `id`; the other type when a request of that type holds the id.
+    pub fn take_ack(&mut self, id: u16, request: PacketType) -> PendingAck {
+        match self.acks.get(&id) {
+            None => PendingAck::Unknown,
+            Some((t, _)) if *t != request => PendingAck::OtherKind(*t),
+            Some(_) => {
+                PendingAck::Matched(self.acks.remove(&id).map(|(_, f)| f).unwrap_or_default())
+            }
+        }
     }
 
     pub fn acknowledge(&mut self, t: PacketType, id: u16, code: u8) -> AckResult {

@@ -800,3 +800,109 @@ fn pings_grow_the_wire_log_without_events() {
     assert!(events(&mut c).is_empty());
     assert_eq!(c.wire().last_seq(), before + 2);
 }
+
+/// Issue 23: Topic Alias 0 in a received PUBLISH is "Topic Alias invalid",
+/// DISCONNECT 0x94 (§3.3.2.3.4), not the 0x82 of other bad property values.
+#[test]
+fn a_received_topic_alias_0_is_refused_with_0x94_mqtt_3_3_2_8() {
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0x30, 7, 0, 1, b't', 3, 0x23, 0, 0], 2000);
+    closed_with(&mut c, ErrorKind::TopicAliasInvalid, "[MQTT-3.3.2-8]");
+    assert_eq!(sent(&mut c), [vec![0xE0, 1, 0x94]]);
+}
+
+/// Issue 23: a SUBACK or UNSUBACK is matched to the request of its own kind
+/// that used the identifier: one carrying the identifier of a pending
+/// request of the other kind is a protocol error, not a confirmation.
+#[test]
+fn an_ack_of_the_other_kind_is_a_protocol_error_mqtt_2_2_1_6() {
+    let mut c = connected(Protocol::V5, true);
+    let id = c.unsubscribe(vec!["a".into()], 2000).unwrap();
+    sent(&mut c);
+    // SUBACK, reason 0, for the UNSUBSCRIBE's identifier.
+    c.receive(&[0x90, 4, 0, id as u8, 0, 0], 2010);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-2.2.1-6]");
+    assert_eq!(sent(&mut c), [vec![0xE0, 1, 0x82]]);
+    // And the reverse: UNSUBACK for a pending SUBSCRIBE.
+    let mut c = connected(Protocol::V5, true);
+    let id = c
+        .subscribe(
+            vec![Subscription {
+                filter: "a".into(),
+                ..Subscription::default()
+            }],
+            2000,
+        )
+        .unwrap();
+    sent(&mut c);
+    c.receive(&[0xB0, 4, 0, id as u8, 0, 0], 2010);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-2.2.1-6]");
+    // The right kind confirms.
+    let mut c = connected(Protocol::V5, true);
+    let id = c.unsubscribe(vec!["a".into()], 2000).unwrap();
+    c.receive(&[0xB0, 4, 0, id as u8, 0, 0], 2010);
+    assert!(matches!(&events(&mut c)[..], [Event::Unsubscribed { .. }]));
+}
+
+#[test]
+fn an_ack_of_the_other_kind_is_a_protocol_error_on_311_mqtt_2_3_1_7() {
+    let mut c = connected(Protocol::V311, true);
+    let id = c.unsubscribe(vec!["a".into()], 2000).unwrap();
+    sent(&mut c);
+    c.receive(&[0x90, 3, 0, id as u8, 0], 2010);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-2.3.1-7]");
+    // 3.1.1 has no DISCONNECT from the client for it: the connection just closes.
+    assert!(sent(&mut c).is_empty());
+    let mut c = connected(Protocol::V311, true);
+    let id = c
+        .subscribe(
+            vec![Subscription {
+                filter: "a".into(),
+                ..Subscription::default()
+            }],
+            2000,
+        )
+        .unwrap();
+    c.receive(&[0xB0, 2, 0, id as u8], 2010);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-2.3.1-7]");
+}
+
+/// Issue 23: this client's SUBSCRIBE never carries a Subscription
+/// Identifier, so a PUBLISH that carries one is a protocol error (§3.3.4:
+/// the server includes the identifiers of the subscriptions that had one).
+#[test]
+fn a_publish_with_a_subscription_identifier_never_sent_is_a_protocol_error_3_3_4() {
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0x30, 6, 0, 1, b't', 2, 0x0B, 7], 2000);
+    closed_with(&mut c, ErrorKind::ProtocolError, "§3.3.4");
+    assert_eq!(sent(&mut c), [vec![0xE0, 1, 0x82]]);
+}
+
+/// Issue 23: a CONNACK with an Authentication Method answers a CONNECT
+/// that had none ([MQTT-4.12.0-6]): a protocol error, not a connection.
+#[test]
+fn a_connack_with_an_authentication_method_not_sent_is_refused_mqtt_4_12_0_6() {
+    let mut c = Client::new(options(Protocol::V5, true));
+    c.connect(0).unwrap();
+    sent(&mut c);
+    // CONNACK 0 with Authentication Method "x".
+    c.receive(&[0x20, 7, 0, 0, 4, 0x15, 0, 1, b'x'], 5);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-4.12.0-6]");
+    assert!(!c.is_connected());
+}
+
+/// Issue 23: only a client may send Session Expiry Interval in DISCONNECT
+/// ([MQTT-3.14.2-2]): a broker's DISCONNECT with one is a protocol error.
+#[test]
+fn a_server_disconnect_with_session_expiry_is_a_protocol_error_mqtt_3_14_2_2() {
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0xE0, 7, 0x8B, 5, 0x11, 0, 0, 0, 10], 2000);
+    closed_with(&mut c, ErrorKind::ProtocolError, "[MQTT-3.14.2-2]");
+    // Without it: the broker's DISCONNECT, as it is.
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&[0xE0, 1, 0x8B], 2000);
+    assert!(matches!(
+        &events(&mut c)[..],
+        [Event::ServerDisconnect { code: 0x8B, .. }]
+    ));
+}
