@@ -28,6 +28,20 @@ pub const THEME: ChoiceSpec = ChoiceSpec {
     default: "",
 };
 
+/// `parts`, what a frame shows besides controls, results and figures
+/// (page contract; [`widgets::Parts::embed`] reads it, a test below checks
+/// that it reads every option): for the course tools, one choice each.
+pub const PARTS: ChoiceSpec = ChoiceSpec {
+    key: "parts",
+    label: "Also in the frame",
+    options: &[
+        ("explain", "The explanation"),
+        ("code", "The code snippets"),
+        ("explain,code", "Both"),
+    ],
+    default: "",
+};
+
 /// Where the generated file lives, from the repository's root.
 pub const PARAMS_JSON_PATH: &str = "integrations/quarto/_extensions/mqtt-lab/widgets.json";
 
@@ -166,7 +180,8 @@ fn choice_json(c: &ChoiceSpec) -> String {
 
 /// The file at [`PARAMS_JSON_PATH`]: every widget of the registry, in its
 /// order, with its title and parameters, and the parameters of the shell
-/// that every widget takes (`theme`). One widget a line, for readable diffs.
+/// that every widget takes (`theme`, `parts`). One widget a line, for
+/// readable diffs.
 pub fn params_json() -> String {
     let rows: Vec<String> = widgets::ALL
         .iter()
@@ -182,7 +197,7 @@ pub fn params_json() -> String {
         .collect();
     format!(
         "{{\n  \"generated_by\": \"cargo run -p mqtt-lab-core --example integrations (crates/core/src/integrations.rs)\",\n  \"shell\": [{}],\n  \"widgets\": [\n{}\n  ]\n}}\n",
-        choice_json(&THEME),
+        [choice_json(&THEME), choice_json(&PARTS)].join(","),
         rows.join(",\n")
     )
 }
@@ -248,6 +263,14 @@ mod tests {
     }
 
     #[test]
+    fn every_parts_option_is_what_the_shell_reads() {
+        for (value, _) in PARTS.options {
+            let parts = widgets::Parts::embed(Some(value)).unwrap();
+            assert_eq!(parts.param(), *value);
+        }
+    }
+
+    #[test]
     fn the_shell_reads_theme_with_these_options() {
         let app = std::fs::read_to_string(root().join("src/app.rs")).unwrap();
         assert!(app.contains(r#"key: "theme","#));
@@ -267,7 +290,11 @@ mod tests {
                     p.key()
                 );
                 // The shell's own keys are not a widget's.
-                assert!(!["w", "embed", "theme"].contains(&p.key()), "{}", w.slug);
+                assert!(
+                    !["w", "embed", "theme", "parts"].contains(&p.key()),
+                    "{}",
+                    w.slug
+                );
                 if let Param::Text(key, _) = p {
                     assert!(!text_example(key).is_empty(), "{}: {key}", w.slug);
                 }

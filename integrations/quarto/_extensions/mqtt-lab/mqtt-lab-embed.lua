@@ -285,7 +285,7 @@ function M.query(slug, params)
   for _, key in ipairs(names) do
     if not known[key] then
       fail('widget "' .. slug .. '" has no parameter "' .. key .. '"' .. suggestion(key, widget.params)
-        .. '; its parameters are ' .. keys_of(widget.params) .. ', and theme')
+        .. '; its parameters are ' .. keys_of(widget.params) .. ', and theme and parts')
     end
   end
   local parts = { 'w=' .. url_encode(slug) }
