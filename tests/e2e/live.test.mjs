@@ -119,11 +119,12 @@ async function connectPage(query, { user, pass, will, sys = true } = {}) {
 }
 
 /**
- * Waits for a log row that contains `text`. textContent, not innerText: rows
- * off screen are not rendered (content-visibility), and innerText reads the rendering.
+ * Waits for a received log row that contains `text` (the log also shows what
+ * the page sent). textContent, not innerText: rows off screen are not
+ * rendered (content-visibility), and innerText reads the rendering.
  */
 const logHas = (page, text, timeout = 15000) => page.waitForFunction(
-  (t) => [...document.querySelectorAll('.log-table tbody tr')].some((tr) => tr.textContent.includes(t)), text, { timeout });
+  (t) => [...document.querySelectorAll('.log-table tbody tr.received')].some((tr) => tr.textContent.includes(t)), text, { timeout });
 
 /** Asks mosquitto itself, over the same wss:// listener, which CONNACK code a CONNECT gets. */
 function connackCode(url, v, user, pass) {
@@ -298,6 +299,11 @@ describe('over TLS and against fake brokers (concurrently)', { concurrency: true
     await typeInto(page, 'Messages in the round-trip test', '20');
     await page.getByRole('button', { name: 'Publish to myself and count' }).click();
     await page.waitForFunction(() => document.querySelector('.rtt-result').innerText.includes('20 of 20 delivered at QoS 1, 0 duplicates'), null, { timeout: 15000 });
+    // How long they took: this broker holds each message 30 ms, two at a time, so the
+    // first is back after 30 ms or more and the last after ten such rounds.
+    const [, first, median, last] = (await page.locator('.rtt-result').innerText())
+      .match(/Back after: first ([\d,]+) ms, median ([\d,]+) ms, last ([\d,]+) ms\./).map((t) => Number(t.replaceAll(',', '')));
+    assert.ok(first >= 30 && median >= first && last >= 270 && last >= median, `${first} ${median} ${last}`);
     const publishes = () => fake.log[0].packets.filter((p) => p.type === 'PUBLISH');
     assert.equal(publishes().length, 20);
     assert.equal(maxInFlight, 2, 'at most 2 QoS 1 PUBLISH unacknowledged, and the window used');
@@ -314,7 +320,8 @@ describe('over TLS and against fake brokers (concurrently)', { concurrency: true
     assert.equal(publishes()[20].raw.length, 128);
     await field.fill('x'.repeat(109));
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
-    const refusal = page.locator('.live-actions [role="alert"]');
+    // Said beside the publish box it came from.
+    const refusal = page.getByRole('region', { name: 'Publish', exact: true }).getByRole('alert');
     await refusal.filter({ hasText: 'Maximum Packet Size' }).waitFor({ timeout: 3000 });
     assert.equal(await refusal.innerText(), "this PUBLISH is 129 bytes; the broker's Maximum Packet Size is 128 ([MQTT-3.2.2-15])");
     await sleep(300);
@@ -350,10 +357,14 @@ test('connect, subscribe, publish to itself at QoS 0, 1 and 2', async () => {
   await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('.subs').innerText.includes('granted QoS 1'));
   for (const q of ['0', '1', '2']) {
-    await page.getByRole('group', { name: 'QoS' }).getByLabel(q, { exact: true }).check();
+    await page.getByRole('group', { name: 'Publish QoS' }).getByLabel(q, { exact: true }).check();
     await typeInto(page, 'Payload', `<b>hello ${q}</b>`);
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await logHas(page, `hello ${q}`);
+    // The conversation shows it sent at that QoS, then received at the subscription's 1 at most.
+    const rows = await page.locator('.log-table tbody tr').evaluateAll((trs, t) => trs
+      .filter((tr) => tr.textContent.includes(t)).map((tr) => [tr.className, tr.cells[3].textContent]), `hello ${q}`);
+    assert.deepEqual(rows, [['sent', q], ['received', String(Math.min(Number(q), 1))]]);
   }
   // Payloads are text, never markup.
   assert.equal(await page.locator('.log-table b').count(), 0);
@@ -364,13 +375,64 @@ test('connect, subscribe, publish to itself at QoS 0, 1 and 2', async () => {
   await context.close();
 });
 
+test('daily use: settings fold away once connected, subscriptions beside a time-stamped conversation, the publish box under it', async () => {
+  const { page, errors, context } = await connectPage(`?w=live&url=ws://127.0.0.1:${brokers.open.ws}&v=5&topic=mqtt-lab/daily/%23&qos=1`, { sys: false });
+  await status(page, 'connected');
+  const settings = page.locator('details.live-settings');
+  await page.waitForFunction(() => !document.querySelector('details.live-settings').open);
+  assert.equal(await page.getByLabel('Broker WebSocket URL').isVisible(), false);
+  assert.equal(await page.getByRole('button', { name: 'Connect', exact: true }).isDisabled(), true);
+  assert.equal(await page.getByRole('button', { name: 'Disconnect' }).isVisible(), true);
+  // At 1280 px the subscriptions and the conversation share a row; the publish box is under the log.
+  const subs = await page.getByRole('region', { name: 'Subscriptions' }).boundingBox();
+  const log = await page.getByRole('region', { name: 'Message log' }).boundingBox();
+  const publishBox = await page.getByRole('region', { name: 'Publish', exact: true }).boundingBox();
+  assert.ok(subs.x + subs.width <= log.x && Math.abs(subs.y - log.y) < 120, JSON.stringify({ subs, log }));
+  assert.ok(publishBox.y >= log.y + log.height && publishBox.x >= log.x - 1, JSON.stringify({ log, publishBox }));
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.subs').innerText.includes('granted QoS 1'));
+  // The publish box has its own topic: a filter cannot be published to.
+  await typeInto(page, 'Publish to topic', 'mqtt-lab/daily/one');
+  await typeInto(page, 'Payload', 'first');
+  const before = Date.now();
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await logHas(page, 'first');
+  await typeInto(page, 'Payload', 'second');
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await logHas(page, 'second');
+  // Oldest first, each with its time and way; what the page sent, then what came back.
+  const rows = await page.locator('.log-table tbody tr').evaluateAll((trs) => trs.map((tr) =>
+    [tr.cells[0].textContent, tr.cells[1].textContent, tr.cells[2].textContent, tr.cells[6].textContent]));
+  assert.deepEqual(rows.map((r) => r.slice(1)), [
+    ['sent', 'mqtt-lab/daily/one', 'first'], ['received', 'mqtt-lab/daily/one', 'first'],
+    ['sent', 'mqtt-lab/daily/one', 'second'], ['received', 'mqtt-lab/daily/one', 'second'],
+  ]);
+  const stamp = (t) => { const [h, m, sm] = t.split(':'); const d = new Date(before); d.setHours(Number(h), Number(m), 0, 0); return d.getTime() + Number(sm) * 1000; };
+  for (const [time] of rows) {
+    assert.match(time, /^\d\d:\d\d:\d\d\.\d\d\d$/);
+    assert.ok(Math.abs(stamp(time) - before) < 10000, `${time} is the time it was logged`);
+  }
+  // The newest row is in view at the bottom of the log.
+  const newest = await page.locator('.log-table tbody tr').last().boundingBox();
+  const scroller = await page.getByRole('region', { name: 'Message log' }).boundingBox();
+  assert.ok(newest.y + newest.height <= scroller.y + scroller.height + 1);
+  // Disconnected, the settings open again and Connect is back.
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await status(page, 'disconnected');
+  await page.waitForFunction(() => document.querySelector('details.live-settings').open);
+  assert.equal(await page.getByRole('button', { name: 'Connect', exact: true }).isDisabled(), false);
+  assert.equal(await settings.getByLabel('Broker WebSocket URL').isVisible(), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a retained message arrives on subscribe; the round trip counts every message', async () => {
   const port = brokers.open.tcp;
   execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', 'mqtt-lab/retained', '-m', 'kept', '-r', '-q', '1']);
   const { page, errors, context } = await connectPage(`?w=live&url=ws://127.0.0.1:${brokers.open.ws}&v=3&topic=mqtt-lab/retained&qos=1`);
   await status(page, 'connected');
   await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-  await page.waitForFunction(() => [...document.querySelectorAll('.log-table tbody tr')].some((tr) => tr.textContent.includes('kept') && tr.cells[2].textContent === 'yes'));
+  await page.waitForFunction(() => [...document.querySelectorAll('.log-table tbody tr')].some((tr) => tr.textContent.includes('kept') && tr.querySelector('.retain').textContent === 'yes'));
   await typeInto(page, 'Messages in the round-trip test', '50');
   await page.getByRole('button', { name: 'Publish to myself and count' }).click();
   await page.waitForFunction(() => document.querySelector('.rtt-result').innerText.includes('50 of 50 delivered at QoS 1, 0 duplicates'), null, { timeout: 15000 });

@@ -19,6 +19,15 @@ pub const QOS: ChoiceSpec = ChoiceSpec {
     default: "1",
 };
 
+/// The QoS of a message published from the page: its own choice, beside
+/// the publish box (issue 21: one QoS and one topic served both forms).
+/// Not in the address; it starts at the subscription's [`QOS`].
+pub const PUBLISH_QOS: ChoiceSpec = ChoiceSpec {
+    key: "publish_qos",
+    label: "Publish QoS",
+    ..QOS
+};
+
 pub const KEEPALIVE: crate::fields::NumberSpec = crate::fields::NumberSpec {
     key: "keepalive",
     label: "Keepalive",

@@ -98,9 +98,38 @@ pub struct RoundTrip {
     pub seen: Vec<bool>,
     pub received: u32,
     pub duplicates: u32,
+    /// The page's clock (ms) when the messages were published, and how long
+    /// after that each first copy came back, in arrival order.
+    pub started_ms: f64,
+    pub back_after_ms: Vec<f64>,
 }
 
 impl RoundTrip {
+    /// How long the messages took to come back: the first, the median and
+    /// the last first copy, in ms after they were all published (they go out
+    /// together, so each is that message's publish-to-delivery time, plus
+    /// its wait behind the ones before it).
+    pub fn latency(&self) -> Option<(f64, f64, f64)> {
+        let t = &self.back_after_ms;
+        let (first, last) = (*t.first()?, *t.last()?);
+        let mut sorted = t.clone();
+        sorted.sort_by(f64::total_cmp);
+        Some((first, sorted[sorted.len() / 2], last))
+    }
+
+    /// [`RoundTrip::latency`] in words.
+    pub fn latency_text(&self) -> Option<String> {
+        self.latency().map(|(first, median, last)| {
+            let ms = |v: f64| format!("{} ms", crate::format::number(v, 0));
+            format!(
+                "Back after: first {}, median {}, last {}.",
+                ms(first),
+                ms(median),
+                ms(last)
+            )
+        })
+    }
+
     /// The measurement, and the QoS simulator's prediction only where the
     /// measurement agrees with it; where it does not, why they can differ
     /// (issue 23: "20 of 50 delivered at QoS 2" printed beside "predicts
@@ -133,11 +162,16 @@ impl RoundTrip {
     }
 }
 
-/// One received message as the log shows it.
+/// One message as the log shows it: received, or sent by the learner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {
-    /// 1 for the session's first message.
+    /// 1 for the session's first message (received and sent are counted
+    /// apart: a row is known by `sent` and `seq`).
     pub seq: u64,
+    /// Published from this page (the log is a conversation).
+    pub sent: bool,
+    /// The page's clock (ms since 1970) when it was logged.
+    pub at_ms: f64,
     pub topic: String,
     pub qos: u8,
     pub retain: bool,
@@ -153,6 +187,8 @@ impl LogEntry {
     pub fn new(seq: u64, p: &Publish) -> Self {
         Self {
             seq,
+            sent: false,
+            at_ms: 0.0,
             topic: p.topic.clone(),
             qos: p.qos.as_u8(),
             retain: p.retain,
@@ -187,6 +223,15 @@ pub enum Input {
         n: u32,
         qos: u8,
     },
+    /// The page's clock, in ms, applied before the input it stamps.
+    Clock(f64),
+    /// The learner published this message (accepted by the client).
+    Published {
+        topic: String,
+        payload: Vec<u8>,
+        qos: u8,
+        retain: bool,
+    },
 }
 
 /// What the page must do after an [`Input`].
@@ -212,12 +257,17 @@ pub struct LiveSession {
     pub broker_limits: Option<String>,
     pub received: u64,
     pub subscriptions: Vec<SubscriptionRow>,
-    /// The broker's own count of connected clients (`$SYS`).
-    pub sys_clients: Option<u64>,
+    /// The broker's own count of connected clients (`$SYS`), and whether it
+    /// came as a retained message: the value of the broker's last `$SYS`
+    /// update, which may be older than this connection (mosquitto publishes
+    /// `$SYS` every `sys_interval`, 10 s by default, mosquitto.conf(5)).
+    pub sys_clients: Option<(u64, bool)>,
     pub round_trip: RoundTrip,
     pub tree: TopicTree,
     round_trip_topic: String,
     watch_sys: bool,
+    now_ms: f64,
+    published: u64,
 }
 
 impl LiveSession {
@@ -252,6 +302,17 @@ impl LiveSession {
                 {
                     text.push_str(&self.unanswered_subscriptions());
                 }
+                // What the last CONNACK said is not the state of a connection
+                // being made again (issue 21: "Reason code 0" and the broker's
+                // limits shown while reconnecting); a refusal or the broker's
+                // DISCONNECT stays, it says why.
+                if matches!(status, Status::Connecting | Status::Reconnecting) {
+                    if matches!(self.reason, Some((0, _, PacketType::Connack))) {
+                        self.reason = None;
+                    }
+                    self.broker_limits = None;
+                    self.sys_clients = None;
+                }
                 self.status = status;
                 self.status_text = text;
                 Vec::new()
@@ -278,8 +339,40 @@ impl LiveSession {
                     seen: vec![false; n as usize],
                     received: 0,
                     duplicates: 0,
+                    started_ms: self.now_ms,
+                    back_after_ms: Vec::new(),
                 };
                 Vec::new()
+            }
+            Input::Clock(now_ms) => {
+                self.now_ms = now_ms;
+                Vec::new()
+            }
+            Input::Published {
+                topic,
+                payload,
+                qos,
+                retain,
+            } => {
+                self.published += 1;
+                let size = payload.len();
+                let mut payload = payload;
+                payload.truncate(PAYLOAD_SHOWN);
+                vec![Effect::Log {
+                    rows: vec![LogEntry {
+                        seq: self.published,
+                        sent: true,
+                        at_ms: self.now_ms,
+                        topic,
+                        qos,
+                        retain,
+                        dup: false,
+                        payload,
+                        size,
+                        props: Vec::new(),
+                    }],
+                    dropped: 0,
+                }]
             }
         }
     }
@@ -404,7 +497,8 @@ impl LiveSession {
             if m.topic == SYS_CLIENTS {
                 self.sys_clients = std::str::from_utf8(&m.payload)
                     .ok()
-                    .and_then(|t| t.trim().parse().ok());
+                    .and_then(|t| t.trim().parse().ok())
+                    .map(|n| (n, m.retain));
             }
             if m.topic == self.round_trip_topic {
                 let r = &mut self.round_trip;
@@ -414,13 +508,16 @@ impl LiveSession {
                         Some(seen) => {
                             *seen = true;
                             r.received += 1;
+                            r.back_after_ms.push(self.now_ms - r.started_ms);
                         }
                         None => {}
                     }
                 }
             }
             if i >= skip {
-                rows.push(LogEntry::new(first + i as u64, m));
+                let mut row = LogEntry::new(first + i as u64, m);
+                row.at_ms = self.now_ms;
+                rows.push(row);
             }
         }
         Effect::Log {
@@ -543,7 +640,7 @@ mod tests {
             .collect();
         let effects = s.apply(Input::Events(batch));
         assert_eq!(s.received, LOG_MAX as u64 + 51);
-        assert_eq!(s.sys_clients, Some(17));
+        assert_eq!(s.sys_clients, Some((17, false)));
         assert_eq!(s.tree.topics(), 4);
         let [Effect::Log { rows, dropped }] = &effects[..] else {
             panic!("{effects:?}")
@@ -627,6 +724,97 @@ mod tests {
         let effects = s.apply(Input::Events(vec![connected(true, 0)]));
         assert_eq!(effects.len(), 3);
         assert_eq!(s.status_text, "Connected; the broker kept your session.");
+    }
+
+    #[test]
+    fn the_log_is_a_conversation_stamped_with_the_page_clock() {
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        s.apply(Input::Clock(1_000.0));
+        let sent = s.apply(Input::Published {
+            topic: "farm/a".into(),
+            payload: b"on".to_vec(),
+            qos: 1,
+            retain: true,
+        });
+        s.apply(Input::Clock(1_250.0));
+        let got = s.apply(Input::Events(vec![message("farm/a", "on")]));
+        let [Effect::Log { rows: out, .. }] = &sent[..] else {
+            panic!("{sent:?}")
+        };
+        let [Effect::Log { rows: back, .. }] = &got[..] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(
+            (
+                out[0].sent,
+                out[0].seq,
+                out[0].at_ms,
+                out[0].retain,
+                out[0].size
+            ),
+            (true, 1, 1_000.0, true, 2)
+        );
+        assert_eq!(
+            (back[0].sent, back[0].seq, back[0].at_ms),
+            (false, 1, 1_250.0)
+        );
+        // Sent messages are not counted as received.
+        assert_eq!(s.received, 1);
+    }
+
+    #[test]
+    fn reconnecting_clears_what_the_last_connack_said_but_keeps_a_refusal() {
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        let retained = Event::Message(Box::new(Publish {
+            topic: SYS_CLIENTS.into(),
+            payload: b"3".to_vec(),
+            retain: true,
+            ..Publish::default()
+        }));
+        s.apply(Input::Events(vec![retained]));
+        assert_eq!(s.sys_clients, Some((3, true)));
+        assert!(s.reason.is_some() && s.broker_limits.is_some());
+        s.apply(Input::Status(
+            Status::Reconnecting,
+            "Retrying in 1 s".into(),
+        ));
+        assert_eq!(
+            (s.reason, s.broker_limits.clone(), s.sys_clients),
+            (None, None, None)
+        );
+        // A server DISCONNECT says why the connection went: it stays.
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        s.apply(Input::Events(vec![Event::ServerDisconnect {
+            code: 0x8B,
+            reason_string: None,
+            server_reference: None,
+        }]));
+        s.apply(Input::Status(Status::Reconnecting, "Retrying".into()));
+        assert_eq!(s.reason, Some((0x8B, Protocol::V5, PacketType::Disconnect)));
+    }
+
+    #[test]
+    fn the_round_trip_times_each_first_copy() {
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        s.apply(Input::Clock(10_000.0));
+        s.apply(Input::RoundTrip { n: 3, qos: 1 });
+        let run = s.round_trip.run;
+        let back = |i| message("mqtt-lab/rtt/me", &round_trip_payload(run, i));
+        for (t, i) in [(10_012.0, 1), (10_020.0, 0), (10_021.0, 0), (10_047.0, 2)] {
+            s.apply(Input::Clock(t));
+            s.apply(Input::Events(vec![back(i)]));
+        }
+        // The duplicate at 10,021 is not a first copy.
+        assert_eq!(s.round_trip.back_after_ms, vec![12.0, 20.0, 47.0]);
+        assert_eq!(s.round_trip.latency(), Some((12.0, 20.0, 47.0)));
+        assert_eq!(
+            s.round_trip.latency_text().as_deref(),
+            Some("Back after: first 12 ms, median 20 ms, last 47 ms.")
+        );
+        assert_eq!(RoundTrip::default().latency(), None);
     }
 
     #[test]

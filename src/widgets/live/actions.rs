@@ -1,5 +1,7 @@
 //! Subscribe, publish and the round trip: the learner's actions on a
-//! connected session, and the subscriptions as the session model lists them.
+//! connected session. The subscriptions (their own filter and QoS, and the
+//! list the session model keeps) sit beside the messages; the publish box,
+//! with its own topic and QoS, under them (issue 21, as MQTTX Web has it).
 
 use super::mqtt5::{PublishPropsForm, SubOptionsForm};
 use super::{Page, Settings};
@@ -11,22 +13,21 @@ use mqtt_lab_core::live_session::Input;
 use mqtt_lab_core::mqtt::client::Message;
 use mqtt_lab_core::mqtt::{Properties, Protocol, QoS, Subscription};
 
-fn publish(
-    page: Page,
-    topic: String,
-    payload: Vec<u8>,
-    qos: QoS,
-    retain: bool,
-    properties: Properties,
-) {
-    let sent = live::publish(Message {
-        topic,
-        payload,
-        qos,
-        retain,
-        properties,
+/// Publishes; a message the learner sent is logged as sent (`log`), the
+/// round trip's are not (their copies coming back are).
+fn publish(page: Page, message: Message, log: bool) {
+    let row = log.then(|| Input::Published {
+        topic: message.topic.clone(),
+        payload: message.payload.clone(),
+        qos: message.qos.as_u8(),
+        retain: message.retain,
     });
-    page.action_error.set(sent.err());
+    let sent = live::publish(message);
+    if let (Ok(_), Some(row)) = (&sent, row) {
+        page.clock();
+        page.apply(row);
+    }
+    page.publish_error.set(sent.err());
 }
 
 fn publish_form(s: Settings, page: Page) {
@@ -34,20 +35,24 @@ fn publish_form(s: Settings, page: Page) {
         match s.publish_props.properties() {
             Ok(p) => p,
             Err(e) => {
-                page.action_error.set(Some(e));
+                page.publish_error.set(Some(e));
                 return;
             }
         }
     } else {
         Default::default()
     };
+    let qos = QoS::from_u8(s.pub_qos.get_untracked().parse().unwrap_or(0)).unwrap_or_default();
     publish(
         page,
-        s.topic.get_untracked(),
-        s.payload.get_untracked().into_bytes(),
-        s.qos(),
-        s.retain.get_untracked(),
-        properties,
+        Message {
+            topic: s.pub_topic.get_untracked(),
+            payload: s.payload.get_untracked().into_bytes(),
+            qos,
+            retain: s.retain.get_untracked(),
+            properties,
+        },
+        true,
     );
 }
 
@@ -72,6 +77,7 @@ fn round_trip(s: Settings, page: Page) {
         return;
     };
     let qos = QoS::from_u8(s.qos.get_untracked().parse().unwrap_or(1)).unwrap_or_default();
+    page.clock();
     page.apply(Input::RoundTrip {
         n: n as u32,
         qos: qos.as_u8(),
@@ -87,11 +93,14 @@ fn round_trip(s: Settings, page: Page) {
     for i in 0..n as u32 {
         publish(
             page,
-            topic.clone(),
-            core_live::round_trip_payload(run, i).into_bytes(),
-            qos,
+            Message {
+                topic: topic.clone(),
+                payload: core_live::round_trip_payload(run, i).into_bytes(),
+                qos,
+                retain: false,
+                properties: Properties::default(),
+            },
             false,
-            Default::default(),
         );
     }
 }
@@ -129,35 +138,69 @@ fn SubscriptionList(settings: Settings, page: Page) -> impl IntoView {
     view! { <ul class="subs">{rows}</ul> }
 }
 
+/// The subscriptions: a filter and QoS of their own, the session's list.
 #[component]
-pub fn SubscribePublish(settings: Settings, page: Page) -> impl IntoView {
+pub fn Subscriptions(settings: Settings, page: Page) -> impl IntoView {
     let s = settings;
     let v5 = Signal::derive(move || s.v5());
     let disconnected = move || !page.connected();
     view! {
-        <section aria-label="Subscribe and publish" class="live-actions">
-            <h2>"Subscribe and publish"</h2>
-            <TextField key="topic" label="Topic" text=s.topic />
+        <section aria-labelledby="live-subs-h" class="live-subs">
+            <h2 id="live-subs-h">"Subscriptions"</h2>
+            <TextField key="topic" label="Topic filter" text=s.topic />
             <Choice spec=&core_live::QOS selected=s.qos />
-            {check_box("live-sys", "Watch $SYS/broker/clients/connected on connect", None, s.watch_sys)}
             <SubOptionsForm options=s.sub_options v5=v5 />
             <div class="exercise-actions">
                 <button type="button" disabled=disconnected on:click=move |_| subscribe_form(s, page)>"Subscribe"</button>
             </div>
             <SubscriptionList settings=s page=page />
+            {check_box("live-sys", "Watch $SYS/broker/clients/connected on connect", None, s.watch_sys)}
             <p class="field-error" role="alert">{move || page.action_error.get()}</p>
+        </section>
+    }
+}
+
+/// The publish box, under the messages: its own topic and QoS.
+#[component]
+pub fn PublishBox(settings: Settings, page: Page) -> impl IntoView {
+    let s = settings;
+    let v5 = Signal::derive(move || s.v5());
+    let disconnected = move || !page.connected();
+    view! {
+        <section aria-label="Publish" class="live-publish">
+            <div class="field-grid">
+                {text_box("live-pub-topic", "Publish to topic", None, Kind::Text, s.pub_topic)}
+                <Choice spec=&core_live::PUBLISH_QOS selected=s.pub_qos />
+            </div>
             {text_box("live-payload", "Payload", None, Kind::Text, s.payload)}
             {check_box("live-retain", "Retain", None, s.retain)}
             <PublishPropsForm props=s.publish_props v5=v5 />
             <div class="exercise-actions">
                 <button type="button" disabled=disconnected on:click=move |_| publish_form(s, page)>"Publish"</button>
             </div>
-            <h2>"Round trip"</h2>
+            <p class="field-error" role="alert">{move || page.publish_error.get()}</p>
+        </section>
+    }
+}
+
+/// Publishing to itself and counting what comes back, and how fast.
+#[component]
+pub fn RoundTripView(settings: Settings, page: Page) -> impl IntoView {
+    let s = settings;
+    let disconnected = move || !page.connected();
+    view! {
+        <section aria-labelledby="live-rtt-h" class="live-rtt">
+            <h2 id="live-rtt-h">"Round trip"</h2>
             <NumberField input=s.round_trip_n />
             <div class="exercise-actions">
                 <button type="button" disabled=disconnected on:click=move |_| round_trip(s, page)>"Publish to myself and count"</button>
             </div>
-            <p class="rtt-result" role="status">{move || page.session.with(|x| x.round_trip.summary())}</p>
+            <p class="rtt-result" role="status">{move || page.session.with(|x| {
+                x.round_trip.summary().map(|t| match x.round_trip.latency_text() {
+                    Some(l) => format!("{t} {l}"),
+                    None => t,
+                })
+            })}</p>
         </section>
     }
 }

@@ -106,7 +106,7 @@ fn connect(settings: Settings, page: Page) {
 }
 
 #[component]
-pub fn ConnectionForm(settings: Settings, page: Page) -> impl IntoView {
+pub fn ConnectionForm(settings: Settings) -> impl IntoView {
     let s = settings;
     let url_error = Signal::derive(move || core_live::parse_ws_url(&s.broker_url.get()).err());
     let url_warnings = move || {
@@ -135,13 +135,25 @@ pub fn ConnectionForm(settings: Settings, page: Page) -> impl IntoView {
                 {text_box("will-payload", "Will payload", None, Kind::Text, s.will_payload)}
                 {check_box("will-retain", "Retain the Will", None, s.will_retain)}
             </details>
-            <p class="field-error">{move || page.form_error.get()}</p>
-            <div class="exercise-actions">
-                <button type="button" on:click=move |_| connect(settings, page)>"Connect"</button>
-                <button type="button" class="secondary" on:click=move |_| live::stop()>"Disconnect"</button>
-                <button type="button" class="secondary" on:click=move |_| live::drop_connection() disabled=move || !page.connected()>"Drop the connection (sends the Will)"</button>
-            </div>
         </section>
+    }
+}
+
+/// Connect (not while connected or connecting), Disconnect and Drop: in
+/// view when the settings are folded away.
+#[component]
+pub fn ConnectionActions(settings: Settings, page: Page) -> impl IntoView {
+    let busy = move || {
+        page.session
+            .with(|s| matches!(s.status, Status::Connected | Status::Connecting))
+    };
+    view! {
+        <p class="field-error">{move || page.form_error.get()}</p>
+        <div class="exercise-actions">
+            <button type="button" disabled=busy on:click=move |_| connect(settings, page)>"Connect"</button>
+            <button type="button" class="secondary" on:click=move |_| live::stop()>"Disconnect"</button>
+            <button type="button" class="secondary" on:click=move |_| live::drop_connection() disabled=move || !page.connected()>"Drop the connection (sends the Will)"</button>
+        </div>
     }
 }
 
@@ -184,7 +196,13 @@ pub fn ConnectionResults(settings: Settings, page: Page) -> impl IntoView {
             {move || session.with(|s| s.broker_limits.clone()).map(|t| view! { <p class="broker-limits"><strong>"Broker's limits (CONNACK): "</strong>{t}</p> })}
             <ul class="feeds">
                 {move || connect_ms().map(|m| view! { <li><a href=format!("?w=tls-timeout&device=desktop&rtt_ms={m}")>"Use " {m} " ms as the round trip in the TLS estimator"</a></li> })}
-                {move || session.with(|s| s.sys_clients).map(|n| view! { <li>"$SYS/broker/clients/connected: " {n} " — " <a href=format!("?w=capacity&devices={n}")>"plan capacity for this many clients"</a></li> })}
+                {move || session.with(|s| s.sys_clients).map(|(n, retained)| view! {
+                    <li>
+                        "$SYS/broker/clients/connected: " {n}
+                        {retained.then(|| view! { " " <Sourced text="(a retained value: the broker's last $SYS update, which may be from before you connected; mosquitto updates $SYS every sys_interval, 10 s by default [[mosquitto-sys-interval]])" /> })}
+                        " — " <a href=format!("?w=capacity&devices={n}")>"plan capacity for this many clients"</a>
+                    </li>
+                })}
             </ul>
         </div>
     }

@@ -1,5 +1,6 @@
-//! The message log: the newest messages, as keyed rows that are added and
-//! removed, never rebuilt. New rows are shown a few per animation frame
+//! The message log: a conversation of the newest messages, received and
+//! sent, oldest first with the time of each, as keyed rows that are added
+//! and removed, never rebuilt. New rows are shown a few per animation frame
 //! (trickle.rs), and the rows are grid rows that the browser skips while
 //! off screen (main.css), so a flood never builds and lays out the whole
 //! table in one long task: input waits for a few rows, not for two hundred.
@@ -61,7 +62,7 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
     let MessageLog { trickle, paused } = log;
     let Trickle { rows, dropped, .. } = trickle;
     view! {
-        <section aria-labelledby="live-messages-h">
+        <div>
             <h2 id="live-messages-h">"Messages"</h2>
             <div class="log-controls">
                 <label for="live-display">"Show payloads as "</label>
@@ -77,18 +78,20 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
             <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">
                 // Laid out as grid rows (main.css), so the table roles are spelled out.
                 <table class="log-table" role="table">
-                    <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader" class="left">"Topic"</th><th scope="col" role="columnheader">"QoS"</th><th scope="col" role="columnheader">"Retain"</th><th scope="col" role="columnheader">"Dup"</th><th scope="col" role="columnheader" class="left">"Payload"</th><th scope="col" role="columnheader" class="left">"Properties (MQTT 5)"</th></tr></thead>
+                    <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader" class="left">"Time"</th><th scope="col" role="columnheader" class="left">"Way"</th><th scope="col" role="columnheader" class="left">"Topic"</th><th scope="col" role="columnheader">"QoS"</th><th scope="col" role="columnheader">"Retain"</th><th scope="col" role="columnheader">"Dup"</th><th scope="col" role="columnheader" class="left">"Payload"</th><th scope="col" role="columnheader" class="left">"Properties (MQTT 5)"</th></tr></thead>
                     <tbody role="rowgroup">
                         <For
-                            each=move || rows.get().into_iter().rev()
-                            key=move |m| (m.seq, display.get())
+                            each=move || rows.get()
+                            key=move |m| (m.sent, m.seq, display.get())
                             let:m
                         >
                             // Few nodes per row: a flood replaces all of them ten times a second.
-                            <tr role="row">
+                            <tr role="row" class=if m.sent { "sent" } else { "received" }>
+                                <td role="cell" class="left time">{clock(m.at_ms)}</td>
+                                <td role="cell" class="left way">{if m.sent { "sent" } else { "received" }}</td>
                                 <td role="cell" class="left topic">{m.topic.clone()}</td>
                                 <td role="cell">{m.qos}</td>
-                                <td role="cell">{if m.retain { "yes" } else { "" }}</td>
+                                <td role="cell" class="retain">{if m.retain { "yes" } else { "" }}</td>
                                 <td role="cell">{if m.dup { "yes" } else { "" }}</td>
                                 <td role="cell" class="left payload">{
                                     let mut text = render_payload(&m.payload, display.get_untracked());
@@ -105,6 +108,18 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-        </section>
+        </div>
     }
+}
+
+/// The local time of day of a page-clock stamp, to the millisecond.
+fn clock(ms: f64) -> String {
+    let d = js_sys::Date::new(&ms.into());
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds(),
+        d.get_milliseconds()
+    )
 }

@@ -23,8 +23,8 @@ mod log;
 mod mqtt5;
 mod topics;
 mod trickle;
-use actions::SubscribePublish;
-use connection::{ConnectionForm, ConnectionResults};
+use actions::{PublishBox, RoundTripView, Subscriptions};
+use connection::{ConnectionActions, ConnectionForm, ConnectionResults};
 use inspector::LiveInspector;
 use log::{MessageLog, MessageLogView};
 use mqtt5::{PublishProps, SubOptions};
@@ -47,8 +47,12 @@ struct Settings {
     will_topic: RwSignal<String>,
     will_payload: RwSignal<String>,
     will_retain: RwSignal<bool>,
+    /// The subscription's filter and QoS (in the address).
     topic: RwSignal<String>,
     qos: RwSignal<&'static str>,
+    /// The publish box's own topic and QoS, starting at the subscription's.
+    pub_topic: RwSignal<String>,
+    pub_qos: RwSignal<&'static str>,
     payload: RwSignal<String>,
     retain: RwSignal<bool>,
     watch_sys: RwSignal<bool>,
@@ -60,6 +64,14 @@ struct Settings {
 impl Settings {
     fn new() -> Self {
         let url = use_url();
+        let topic = url.text("topic", "mqtt-lab/demo", |t| {
+            if t.trim().is_empty() {
+                Err("enter a topic".into())
+            } else {
+                Ok(())
+            }
+        });
+        let qos = url.choice(&core_live::QOS);
         Self {
             broker_url: url.text("url", "ws://127.0.0.1:9001", |t| {
                 core_live::parse_ws_url(t).map(|_| ())
@@ -83,14 +95,10 @@ impl Settings {
             will_topic: RwSignal::new(String::new()),
             will_payload: RwSignal::new("offline".to_string()),
             will_retain: RwSignal::new(false),
-            topic: url.text("topic", "mqtt-lab/demo", |t| {
-                if t.trim().is_empty() {
-                    Err("enter a topic".into())
-                } else {
-                    Ok(())
-                }
-            }),
-            qos: url.choice(&core_live::QOS),
+            topic,
+            qos,
+            pub_topic: RwSignal::new(topic.get_untracked()),
+            pub_qos: RwSignal::new(qos.get_untracked()),
             payload: RwSignal::new("{\"moisture\": 45}".to_string()),
             retain: RwSignal::new(false),
             watch_sys: RwSignal::new(true),
@@ -127,7 +135,11 @@ struct Page {
     /// Changes whenever the runtime may have logged packets (the inspector).
     wire_tick: RwSignal<u64>,
     form_error: RwSignal<Option<String>>,
+    /// Why the last subscribe or unsubscribe, and the last publish (from the
+    /// publish box or the round trip), could not be sent: each shown beside
+    /// its own form.
     action_error: RwSignal<Option<String>>,
+    publish_error: RwSignal<Option<String>>,
     /// The runtime's callback into this page (set once the page exists).
     handler: StoredValue<Option<Handler>, LocalStorage>,
 }
@@ -152,6 +164,14 @@ impl Page {
         }
     }
 
+    /// Stamps what comes next with the page's clock. Nothing on the page
+    /// shows the clock itself, so no view is told of it (a flood sends a
+    /// notice per receive).
+    fn clock(self) {
+        self.session
+            .update_untracked(|s| drop(s.apply(Input::Clock(js_sys::Date::now()))));
+    }
+
     fn subscribe(self, sub: Subscription) {
         let sent = live::subscribe(vec![sub.clone()]);
         self.action_error.set(sent.as_ref().err().cloned());
@@ -173,11 +193,13 @@ pub fn Live() -> impl IntoView {
         wire_tick: RwSignal::new(0),
         form_error: RwSignal::new(None),
         action_error: RwSignal::new(None),
+        publish_error: RwSignal::new(None),
         handler: StoredValue::new_local(None),
     };
     // The runtime's notices go to the model; the inspector looks at the wire
     // log after each.
     let handler: Handler = Rc::new(move |n: Notice| {
+        page.clock();
         page.apply(match n {
             Notice::Status(s, text) => Input::Status(s, text),
             Notice::Events(batch) => Input::Events(batch),
@@ -185,16 +207,48 @@ pub fn Live() -> impl IntoView {
         page.wire_tick.update(|t| *t += 1);
     });
     page.handler.set_value(Some(handler));
+    let settings_open = RwSignal::new(true);
+    leptos::prelude::Effect::new(move |before: Option<Status>| {
+        let now = session.with(|s| s.status);
+        if before != Some(now) {
+            match now {
+                Status::Connected => settings_open.set(false),
+                Status::Disconnected | Status::Failed => settings_open.set(true),
+                Status::Connecting | Status::Reconnecting => {}
+            }
+        }
+        now
+    });
     view! {
         <p class="intro">
             "Connect this page to a real broker (your own, a classroom one, or mosquitto on your laptop) over MQTT-over-WebSocket, and watch reason codes, QoS, retained messages, the Will and reconnection happen."
         </p>
+        // The settings fold away once connected (and open again when the
+        // connection ends); subscriptions beside the conversation, the
+        // publish box under it (issue 21).
         <div class="widget-grid">
-            <ConnectionForm settings=settings page=page />
+            <div>
+                <details class="live-settings" prop:open=move || settings_open.get()
+                    on:toggle=move |ev: web_sys::Event| settings_open.set(
+                        ev.target()
+                            .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+                            .is_some_and(|v| v.is_truthy()),
+                    )>
+                    <summary>"Connection settings"</summary>
+                    <ConnectionForm settings=settings />
+                </details>
+                <ConnectionActions settings=settings page=page />
+            </div>
             <ConnectionResults settings=settings page=page />
         </div>
-        <SubscribePublish settings=settings page=page />
-        <MessageLogView log=page.log />
+        <div class="live-main">
+            <Subscriptions settings=settings page=page />
+            <section aria-labelledby="live-messages-h" class="live-conversation">
+                <MessageLogView log=page.log />
+                <PublishBox settings=settings page=page />
+            </section>
+        </div>
+        <RoundTripView settings=settings page=page />
         <TopicsView session=session />
         <LiveInspector tick=page.wire_tick />
         <Optional part=Part::Explain><Prose html=content::live::EXPLAIN /></Optional>
