@@ -74,8 +74,11 @@ pub fn Capacity() -> impl IntoView {
         </p>
         <div class="widget-grid">
             <section class="inputs" aria-label="Inputs">
-                {fields.map(|input| view! { <NumberField input=input /> }).collect_view()}
+                <div class="field-grid">{fields.map(|input| view! { <NumberField input=input /> }).collect_view()}</div>
             </section>
+            // The chart first, so that on a phone it is just under the fields that move it (issue 21).
+            <div class="figure-column">
+            <Chart caption="Connections needed as the fleet grows, with the configured limit and the alert line." summary=summary chart=chart table=table />
             <Results stale=stale>
                 <ResultOutput
                     label="Required connections"
@@ -102,8 +105,8 @@ pub fn Capacity() -> impl IntoView {
                     text=Signal::derive(move || format!("{} descriptors", number(out().file_descriptors as f64, 0)))
                 />
             </Results>
+            </div>
         </div>
-        <Chart caption="Connections needed as the fleet grows, with the configured limit and the alert line." summary=summary chart=chart table=table />
         <Optional part=Part::Explain><Prose html=content::capacity::EXPLAIN /></Optional>
         <Optional part=Part::Code>
             <div class="snippets">

@@ -145,22 +145,17 @@ pub fn TlsTimeout() -> impl IntoView {
         <p class="intro">
             "How long a device takes from waking up to a CONNACK over TLS, and what connect timeout and keepalive to set so that slow handshakes are not mistaken for failures."
         </p>
-        <div class="widget-grid">
-            <section class="inputs" aria-label="Inputs">
+        // The device, then (on a phone just under it) the chart and results it
+        // moves, then the connection's details; side by side on a wide page (issue 21).
+        <div class="tls-grid">
+            <section class="inputs tls-device" aria-label="Hardware">
                 <Choice spec=&tls::DEVICE selected=device />
                 <Show when=is_custom>
                     <NumberField input=crypto />
                 </Show>
-                <Choice spec=&tls::TLS selected=version />
-                <Choice spec=&tls::KEX selected=kex />
-                <Choice spec=&tls::RESUME selected=resume />
-                <Choice spec=&tls::DNS selected=dns />
-                <NumberField input=rtt />
-                <NumberField input=wifi />
-                <NumberField input=load />
-                <NumberField input=safety />
             </section>
-            <div>
+            <div class="figure-column tls-figure">
+                <Chart caption="Where the time goes, expected and worst case, with the recommended timeout." summary=summary chart=chart table=table />
                 <Results stale=stale>
                     <ResultOutput label="Expected connect time" name="connect-ms"
                         value=Signal::derive(move || plain(out().connect_ms)) text=Signal::derive(move || format!("{} ms", number(out().connect_ms, 0))) />
@@ -171,6 +166,20 @@ pub fn TlsTimeout() -> impl IntoView {
                     <ResultOutput label="Keepalive" name="keepalive-s"
                         value=Signal::derive(move || out().keepalive_s.to_string()) text=Signal::derive(move || format!("{} s", out().keepalive_s)) />
                 </Results>
+            </div>
+            <section class="inputs tls-more" aria-label="The connection">
+                <div class="field-grid">
+                    <Choice spec=&tls::TLS selected=version />
+                    <Choice spec=&tls::KEX selected=kex />
+                    <Choice spec=&tls::RESUME selected=resume />
+                    <Choice spec=&tls::DNS selected=dns />
+                    <NumberField input=rtt />
+                    <NumberField input=wifi />
+                    <NumberField input=load />
+                    <NumberField input=safety />
+                </div>
+            </section>
+            <div class="tls-notes">
                 <p class="note">
                     <Sourced text="Keepalive: paho-mqtt 2.0 and 2.1 use the keepalive as the socket timeout of the TLS handshake (2.2 uses connect_timeout) [[paho-tls-handshake-timeout]], so it must exceed the slowest handshake; and the broker drops a client it has not heard from for 1.5 × keepalive. Hence at least the connect timeout, and not below paho's default of 60 s." />
                 </p>
@@ -179,7 +188,6 @@ pub fn TlsTimeout() -> impl IntoView {
                 <p class="note">{kex_note}</p>
             </div>
         </div>
-        <Chart caption="Where the time goes, expected and worst case, with the recommended timeout." summary=summary chart=chart table=table />
         <Optional part=Part::Explain><Prose html=content::tls_timeout::EXPLAIN /></Optional>
         <Optional part=Part::Code>
             <div class="snippets">

@@ -97,6 +97,11 @@ async function changesInView(page, control, figure, change, changed, what) {
   assert.ok(after.y >= 0 && after.y + after.height <= vh, `${what}: the figure is in view at ${Math.round(after.y)}..${Math.round(after.y + after.height)}`);
 }
 
+const notLabel = (selector, before) => ({
+  fn: ([s, b]) => (document.querySelector(s)?.getAttribute('aria-label') ?? b) !== b,
+  arg: [selector, before],
+});
+
 const label = (selector, pattern) => ({
   fn: ([s, p]) => new RegExp(p).test(document.querySelector(s)?.getAttribute('aria-label') ?? ''),
   arg: [selector, pattern],
@@ -134,5 +139,26 @@ for (const [name, viewport, embed] of [['a 700 px column', COLUMN, '&embed=1'], 
       `debug at ${viewport.width} px`);
     assert.deepEqual(d.errors, []);
     await d.context.close();
+
+    // TLS: the device and where its time goes.
+    const t = await open(browser, `?w=tls-timeout${embed}`, { viewport, waitFor: 'output[name="connect-ms"]' });
+    const bars = t.page.locator('figure.chart canvas').first();
+    await changesInView(t.page, t.page.getByLabel('Device', { exact: true }), bars,
+      () => t.page.getByLabel('Device', { exact: true }).selectOption({ label: 'ESP8266, 80 MHz' }),
+      notLabel('figure.chart canvas', await bars.getAttribute('aria-label')),
+      `tls-timeout at ${viewport.width} px`);
+    assert.deepEqual(t.errors, []);
+    await t.context.close();
+
+    // Capacity: the fleet's size and the connections it needs.
+    const c = await open(browser, `?w=capacity${embed}`, { viewport, waitFor: 'output[name="required-connections"]' });
+    const line = c.page.locator('figure.chart canvas').first();
+    const devices = c.page.getByRole('textbox', { name: 'Devices' });
+    await changesInView(c.page, devices, line,
+      () => devices.fill('2000'),
+      notLabel('figure.chart canvas', await line.getAttribute('aria-label')),
+      `capacity at ${viewport.width} px`);
+    assert.deepEqual(c.errors, []);
+    await c.context.close();
   });
 }
