@@ -5,20 +5,8 @@
 use crate::components::copy;
 use crate::url_state::{page_address, use_url, UrlState};
 use leptos::prelude::*;
-use mqtt_lab_core::fields::ChoiceSpec;
-use mqtt_lab_core::widgets::{self, Parts, WidgetInfo, ALL};
+use mqtt_lab_core::widgets::{self, Parts, WidgetInfo, ALL, PARTS, THEME};
 use wasm_bindgen::JsCast;
-
-/// `theme` (page contract): a light or dark page to match the host's;
-/// without it the page follows the reader's system setting (so there is no
-/// default slug). index.html's head script applies it before the first paint;
-/// the shell checks it and keeps it in the permalink.
-const THEME: ChoiceSpec = ChoiceSpec {
-    key: "theme",
-    label: "Colour theme",
-    options: &[("light", "Light"), ("dark", "Dark")],
-    default: "",
-};
 
 fn check_theme(text: &str) -> Result<(), String> {
     THEME.parse(text).map(|_| ()).map_err(|e| {
@@ -56,13 +44,13 @@ pub fn app(widget: Option<Carried>) -> impl IntoView {
     }
     // A frame shows the optional parts the author chose in the Share panel.
     let parts = if embed {
-        let raw = url.get("parts");
+        let raw = url.get(PARTS.key);
         Parts::embed(raw.as_deref()).unwrap_or_else(|why| {
             url.notice(format!(
                 "Ignored parts={}: {why}. Showing the controls, results and figures only.",
                 raw.unwrap_or_default()
             ));
-            Parts::embed(None).unwrap_or(Parts::PAGE)
+            Parts::COMPACT
         })
     } else {
         Parts::PAGE
@@ -85,7 +73,7 @@ pub fn app(widget: Option<Carried>) -> impl IntoView {
         (None, _) => view! { <Gallery /> }.into_any(),
     };
     // Registered after the widget so that its parameters are known.
-    url.write_back(&["w", "embed", "parts"]);
+    url.write_back(&["w", "embed", PARTS.key]);
 
     let notices = move || {
         url.notices
@@ -178,7 +166,7 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
     );
     // What the frame shows besides controls, results and figures: nothing
     // more unless ticked (an embed as small as the lesson needs).
-    let parts = RwSignal::new(Parts::embed(None).unwrap_or(Parts::PAGE));
+    let parts = RwSignal::new(Parts::COMPACT);
     Effect::new(move || {
         let page = page_address();
         let dir = page.rsplit_once('/').map_or(page.as_str(), |(dir, _)| dir);
@@ -186,7 +174,7 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
         set_value("share-link", &link.get());
         set_value("share-theme", theme.get());
         let themed = widgets::with_param(&link.get(), THEME.key, theme.get());
-        let framed = widgets::with_param(&themed, "parts", &parts.get().param());
+        let framed = widgets::with_param(&themed, PARTS.key, &parts.get().param());
         set_value(
             "share-embed",
             &widgets::embed_snippet(&framed, info.title, &script),
@@ -200,27 +188,18 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
             .dyn_ref::<web_sys::Element>()
             .map(|e| e.id())
             .unwrap_or_default();
-        let value = |field: &str| {
-            document()
-                .get_element_by_id(field)
-                .and_then(|f| js_sys::Reflect::get(&f, &"value".into()).ok())
-                .and_then(|v| v.as_string())
-        };
         if id == "share-theme" {
-            theme.set(THEME.parse(&value(&id).unwrap_or_default()).unwrap_or(""));
+            let picked = field_prop(&id, "value").and_then(|v| v.as_string());
+            theme.set(THEME.parse(&picked.unwrap_or_default()).unwrap_or(""));
         } else if id.starts_with("share-part-") {
             let ticked = |part: &str| {
-                document()
-                    .get_element_by_id(&format!("share-part-{part}"))
-                    .and_then(|f| js_sys::Reflect::get(&f, &"checked".into()).ok())
-                    .is_some_and(|v| v.is_truthy())
+                field_prop(&format!("share-part-{part}"), "checked").is_some_and(|v| v.is_truthy())
             };
-            let names: Vec<&str> = widgets::OPTIONAL_PARTS
-                .iter()
-                .map(|(name, _)| *name)
-                .filter(|name| ticked(name))
-                .collect();
-            parts.set(Parts::embed(Some(&names.join(","))).unwrap_or(Parts::PAGE));
+            parts.set(Parts {
+                explain: ticked("explain"),
+                code: ticked("code"),
+                link: false,
+            });
         }
     };
     // A copy button names the field it copies; its status line is "FIELD-status".
@@ -234,9 +213,7 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
         let Some(field) = button.get_attribute("data-copy") else {
             return;
         };
-        let text = document()
-            .get_element_by_id(&field)
-            .and_then(|f| js_sys::Reflect::get(&f, &"value".into()).ok())
+        let text = field_prop(&field, "value")
             .and_then(|v| v.as_string())
             .unwrap_or_default();
         copy(text, move |said| {
@@ -255,6 +232,12 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
         </details>
         <p class="print-only">"Online: " {move || link.get()}</p>
     }
+}
+
+/// A property (`value`, `checked`) of the Share form's field `id`.
+fn field_prop(id: &str, prop: &str) -> Option<wasm_bindgen::JsValue> {
+    let field = document().get_element_by_id(id)?;
+    js_sys::Reflect::get(&field, &prop.into()).ok()
 }
 
 fn set_value(id: &str, value: &str) {

@@ -14,32 +14,9 @@
 
 use crate::fields::{ChoiceSpec, NumberSpec, Param, SEED};
 use crate::format::json_string;
-use crate::widgets;
+use crate::widgets::{self, PARTS, THEME};
 use crate::{
     backoff, battery, broker_cost, capacity, debug, exercises, live, qos, reason_codes, tls_timeout,
-};
-
-/// `theme`, the shell's parameter that every widget takes (page contract;
-/// `src/app.rs` reads it with the same options, a test below checks).
-pub const THEME: ChoiceSpec = ChoiceSpec {
-    key: "theme",
-    label: "Colour theme",
-    options: &[("light", "Light"), ("dark", "Dark")],
-    default: "",
-};
-
-/// `parts`, what a frame shows besides controls, results and figures
-/// (page contract; [`widgets::Parts::embed`] reads it, a test below checks
-/// that it reads every option): for the course tools, one choice each.
-pub const PARTS: ChoiceSpec = ChoiceSpec {
-    key: "parts",
-    label: "Also in the frame",
-    options: &[
-        ("explain", "The explanation"),
-        ("code", "The code snippets"),
-        ("explain,code", "Both"),
-    ],
-    default: "",
 };
 
 /// Where the generated file lives, from the repository's root.
@@ -272,9 +249,13 @@ mod tests {
 
     #[test]
     fn the_shell_reads_theme_with_these_options() {
+        // One spec serves the app and the course tools: src/app.rs has no
+        // theme choice of its own.
         let app = std::fs::read_to_string(root().join("src/app.rs")).unwrap();
-        assert!(app.contains(r#"key: "theme","#));
-        assert!(app.contains(r#"options: &[("light", "Light"), ("dark", "Dark")],"#));
+        assert!(app.contains("widgets::{self, Parts, WidgetInfo, ALL, PARTS, THEME}"));
+        assert!(!app.contains(r#"key: "theme","#));
+        assert_eq!(THEME.key, "theme");
+        assert_eq!(THEME.options, &[("light", "Light"), ("dark", "Dark")]);
     }
 
     #[test]

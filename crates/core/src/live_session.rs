@@ -226,12 +226,7 @@ pub enum Input {
     /// The page's clock, in ms, applied before the input it stamps.
     Clock(f64),
     /// The learner published this message (accepted by the client).
-    Published {
-        topic: String,
-        payload: Vec<u8>,
-        qos: u8,
-        retain: bool,
-    },
+    Published(Publish),
 }
 
 /// What the page must do after an [`Input`].
@@ -348,29 +343,13 @@ impl LiveSession {
                 self.now_ms = now_ms;
                 Vec::new()
             }
-            Input::Published {
-                topic,
-                payload,
-                qos,
-                retain,
-            } => {
+            Input::Published(p) => {
                 self.published += 1;
-                let size = payload.len();
-                let mut payload = payload;
-                payload.truncate(PAYLOAD_SHOWN);
+                let mut row = LogEntry::new(self.published, &p);
+                row.sent = true;
+                row.at_ms = self.now_ms;
                 vec![Effect::Log {
-                    rows: vec![LogEntry {
-                        seq: self.published,
-                        sent: true,
-                        at_ms: self.now_ms,
-                        topic,
-                        qos,
-                        retain,
-                        dup: false,
-                        payload,
-                        size,
-                        props: Vec::new(),
-                    }],
+                    rows: vec![row],
                     dropped: 0,
                 }]
             }
@@ -731,12 +710,13 @@ mod tests {
         let mut s = session();
         s.apply(Input::Events(vec![connected(false, 0)]));
         s.apply(Input::Clock(1_000.0));
-        let sent = s.apply(Input::Published {
+        let sent = s.apply(Input::Published(Publish {
             topic: "farm/a".into(),
             payload: b"on".to_vec(),
-            qos: 1,
+            qos: QoS::AtLeastOnce,
             retain: true,
-        });
+            ..Publish::default()
+        }));
         s.apply(Input::Clock(1_250.0));
         let got = s.apply(Input::Events(vec![message("farm/a", "on")]));
         let [Effect::Log { rows: out, .. }] = &sent[..] else {

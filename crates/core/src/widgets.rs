@@ -6,6 +6,7 @@
 //! checks that every entry has its binary in the app's `src/bin/`, and that
 //! every binary is the same line (its slug is its file name).
 
+use crate::fields::ChoiceSpec;
 use crate::format::{html_escape, json_string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +162,31 @@ pub struct Parts {
     pub link: bool,
 }
 
+/// `theme` (page contract): a light or dark page to match the host's;
+/// without it the page follows the reader's system setting (so there is no
+/// default slug). The shell (`src/app.rs`) and the course tools' file
+/// (`integrations`) both read this one spec.
+pub const THEME: ChoiceSpec = ChoiceSpec {
+    key: "theme",
+    label: "Colour theme",
+    options: &[("light", "Light"), ("dark", "Dark")],
+    default: "",
+};
+
+/// `parts`, what a frame shows besides controls, results and figures
+/// ([`Parts::embed`] reads it; a test in `integrations` checks that it reads
+/// every option): for the course tools, one choice each.
+pub const PARTS: ChoiceSpec = ChoiceSpec {
+    key: "parts",
+    label: "Also in the frame",
+    options: &[
+        ("explain", "The explanation"),
+        ("code", "The code snippets"),
+        ("explain,code", "Both"),
+    ],
+    default: "",
+};
+
 /// One of [`Parts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
@@ -186,13 +212,16 @@ impl Parts {
         link: true,
     };
 
+    /// A frame without optional parts.
+    pub const COMPACT: Parts = Parts {
+        explain: false,
+        code: false,
+        link: false,
+    };
+
     /// A frame's parts from `parts` (`explain,code`; absent or empty: none).
     pub fn embed(parts: Option<&str>) -> Result<Parts, String> {
-        let mut shown = Parts {
-            explain: false,
-            code: false,
-            link: false,
-        };
+        let mut shown = Parts::COMPACT;
         for name in parts.unwrap_or("").split(',').map(str::trim) {
             match name {
                 "" => {}
@@ -356,6 +385,7 @@ mod tests {
             code: false,
             link: false,
         };
+        assert_eq!(Parts::COMPACT, none);
         assert_eq!(Parts::embed(None), Ok(none));
         assert_eq!(Parts::embed(Some("")), Ok(none));
         let both = Parts::embed(Some("explain, code")).unwrap();

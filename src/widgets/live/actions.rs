@@ -11,16 +11,19 @@ use leptos::prelude::*;
 use mqtt_lab_core::live as core_live;
 use mqtt_lab_core::live_session::Input;
 use mqtt_lab_core::mqtt::client::Message;
-use mqtt_lab_core::mqtt::{Properties, Protocol, QoS, Subscription};
+use mqtt_lab_core::mqtt::{Properties, Protocol, Publish, QoS, Subscription};
 
 /// Publishes; a message the learner sent is logged as sent (`log`), the
 /// round trip's are not (their copies coming back are).
 fn publish(page: Page, message: Message, log: bool) {
-    let row = log.then(|| Input::Published {
-        topic: message.topic.clone(),
-        payload: message.payload.clone(),
-        qos: message.qos.as_u8(),
-        retain: message.retain,
+    let row = log.then(|| {
+        Input::Published(Publish {
+            topic: message.topic.clone(),
+            payload: message.payload.clone(),
+            qos: message.qos,
+            retain: message.retain,
+            ..Publish::default()
+        })
     });
     let sent = live::publish(message);
     if let (Ok(_), Some(row)) = (&sent, row) {
