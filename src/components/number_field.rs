@@ -2,11 +2,22 @@
 //! slide to explore. The text the user typed is kept as typed (never
 //! reformatted while they type); a refusal is shown beside the field, also
 //! one that involves another field too (a cap below the first delay).
+//!
+//! Typed text counts once the student has finished typing: on Enter, on
+//! leaving the box, or after a pause of [`TYPING_PAUSE`]. Until then the results
+//! keep the last finished value, so typing 150 never computes with 15 on the
+//! way. The slider counts at once.
 
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::fields::{FieldError, NumberSpec};
 use mqtt_lab_core::format;
+use std::time::Duration;
+
+/// How long the box waits after the last key before the text counts: longer
+/// than the gap between two keys of someone typing a number (about 100-300 ms),
+/// short enough that the result seems to follow.
+const TYPING_PAUSE: Duration = Duration::from_millis(500);
 
 /// A numeric input's state: its spec and the text in the box.
 #[derive(Clone, Copy)]
@@ -33,7 +44,8 @@ impl NumberInput {
         }
     }
 
-    /// The parsed value, or why the text is refused. Tracks the text.
+    /// The parsed value of the finished text, or why it is refused. Tracks
+    /// the text.
     pub fn value(&self) -> Result<f64, FieldError> {
         self.spec.parse(&self.text.get())
     }
@@ -52,7 +64,37 @@ pub fn NumberField(
     let label_for = id.clone();
     let error_id = format!("{id}-error");
     let described_by = error_id.clone();
-    let error = Memo::new(move |_| match input.value() {
+    // What is in the box; `input.text` takes it once it is finished, and
+    // gives it back when something else (the slider, the address) sets it.
+    let draft = RwSignal::new(input.text.get_untracked());
+    Effect::watch(
+        move || input.text.get(),
+        move |text, _, _| draft.set(text.clone()),
+        false,
+    );
+    let typed = StoredValue::new(0u32);
+    let finish = move || {
+        let text = draft.get_untracked();
+        if input.text.with_untracked(|t| *t != text) {
+            input.text.set(text);
+        }
+    };
+    let on_typed = move |ev: leptos::ev::Event| {
+        draft.set(event_target_value(&ev));
+        typed.update_value(|n| *n = n.wrapping_add(1));
+        let this = typed.get_value();
+        set_timeout(
+            move || {
+                if typed.get_value() == this {
+                    finish();
+                }
+            },
+            TYPING_PAUSE,
+        );
+    };
+    // A refusal shows while typing (a letter, 150 in a field up to 100);
+    // the results wait for the finished text.
+    let error = Memo::new(move |_| match spec.parse(&draft.get()) {
         Err(e) => Some(e.message),
         Ok(_) => cross
             .and_then(|c| c.get())
@@ -89,8 +131,9 @@ pub fn NumberField(
                     spellcheck="false"
                     aria-describedby=described_by
                     aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
-                    prop:value=move || input.text.get()
-                    on:input=move |ev| input.text.set(event_target_value(&ev))
+                    prop:value=move || draft.get()
+                    on:input=on_typed
+                    on:change=move |_| finish()
                 />
                 <input
                     type="range"

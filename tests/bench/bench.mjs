@@ -72,8 +72,11 @@ try {
         const obs = new MutationObserver(() => { if (!changed) changed = performance.now(); });
         obs.observe(out, { attributes: true, attributeFilter: ['data-value'] });
         const t0 = performance.now();
+        // Typed and finished (Enter or leaving the box): a typed number counts
+        // once finished (src/components/number_field.rs).
         field.value = String(v);
         field.dispatchEvent(new Event('input', { bubbles: true }));
+        field.dispatchEvent(new Event('change', { bubbles: true }));
         window.__frameWork = [];
         window.__frameWhole = [];
         await frame();
@@ -107,6 +110,7 @@ try {
       const seed = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Random seed').control;
       seed.value = '7';
       seed.dispatchEvent(new Event('input', { bubbles: true }));
+      seed.dispatchEvent(new Event('change', { bubbles: true }));
       await new Promise((r) => setTimeout(r, 0));
       while (!done()) await new Promise((r) => setTimeout(r, 1));
       return performance.now() - t0;
@@ -125,6 +129,7 @@ try {
       const t0 = performance.now();
       seed.value = String(100 + Math.floor(Math.random() * 1000));
       seed.dispatchEvent(new Event('input', { bubbles: true }));
+      seed.dispatchEvent(new Event('change', { bubbles: true }));
       await new Promise((r) => setTimeout(r, 0));
       while (out.dataset.value === '') await new Promise((r) => setTimeout(r, 1));
       return performance.now() - t0;

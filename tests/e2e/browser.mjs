@@ -45,11 +45,16 @@ export async function params(page) {
   return new URLSearchParams(await page.evaluate(() => new Promise((r) => setTimeout(() => r(location.search), 0))));
 }
 
-/** Replaces the text of the field labelled `label` as a user would type it. */
+/**
+ * Replaces the text of the field labelled `label` as a user would type it. A
+ * number box counts its text once it is finished (src/components/number_field.rs):
+ * this one presses Enter, as a student who wants the result now does.
+ */
 export async function typeInto(page, label, text) {
   const field = page.getByLabel(label, { exact: true });
   await field.fill('');
   await field.pressSequentially(text);
+  if (await field.getAttribute('inputmode') === 'decimal') await field.press('Enter');
   return field;
 }
 

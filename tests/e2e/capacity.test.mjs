@@ -37,6 +37,32 @@ test('typing updates the outputs and the URL', async () => {
   await context.close();
 });
 
+test('a number typed key by key counts once finished: no result for 1, 15 or 150 on the way to 1500', async () => {
+  const { page, errors, context } = await open(browser, '?w=capacity', { waitFor: W });
+  // Every value the result takes from here on, as the page shows it.
+  await page.evaluate(() => {
+    window.__seen = [];
+    const out = document.querySelector('output[name="required-connections"]');
+    new MutationObserver(() => window.__seen.push(out.dataset.value)).observe(out, { attributes: true, attributeFilter: ['data-value'] });
+  });
+  const field = page.getByLabel('Devices', { exact: true });
+  await field.fill('');
+  // About the pace of a student typing (150 ms a key), no Enter: the pause counts.
+  await field.pressSequentially('1500', { delay: 150 });
+  // 1500 × 1.2 + 5 × 2 + 2 × 3 = 1816 (5 backend services and 2 monitoring tools by default).
+  await page.waitForFunction(() => document.querySelector('output[name="required-connections"]').dataset.value === '1816');
+  // The empty box and the prefixes 1, 15, 150 (18, 34, 196) were never computed.
+  assert.deepEqual(await page.evaluate(() => window.__seen), ['1816']);
+  assert.equal((await params(page)).get('devices'), '1500');
+  // A refusal shows while typing, before the pause: 150 % in a field up to 100.
+  const alert = page.getByLabel('Alert threshold (%)', { exact: true });
+  await alert.fill('');
+  await alert.pressSequentially('150');
+  assert.equal(await alert.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the slider and the arrow keys move the value', async () => {
   const { page, errors, context } = await open(browser, '?w=capacity&backend=5', { waitFor: W });
   const slider = page.getByLabel('Backend services slider');
@@ -60,6 +86,7 @@ for (const [bad, message] of [
     // Pasted at once: typed key by key, "1e400" passes through the valid "1e4".
     const field = page.getByLabel('Devices', { exact: true });
     await field.fill(bad);
+    await field.press('Enter');
     const error = page.locator('#f-devices-error');
     await page.waitForFunction((m) => document.querySelector('#f-devices-error').textContent.includes(m), message);
     assert.equal(await field.getAttribute('aria-invalid'), 'true');
