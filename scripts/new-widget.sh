@@ -120,6 +120,9 @@ writes[path] = insert_before_close(read(path), path, "pub const ALL: &[WidgetInf
     '        slug: "__SLUG__",\n'
     '        title: "__TITLE__",\n'
     '        blurb: "TODO: what __TITLE__ shows, in one line.",\n'
+    '        // TODO: the compact frame\'s height at 700 px, once it has content\n'
+    '        // (tests/e2e/lesson-layout.test.mjs measures it).\n'
+    '        frame_height: 800,\n'
     '    },\n'))
 
 # The app: `mod` line, VIEWS line, constructor.

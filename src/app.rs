@@ -177,7 +177,7 @@ fn Share(info: &'static WidgetInfo) -> impl IntoView {
         let framed = widgets::with_param(&themed, PARTS.key, &parts.get().param());
         set_value(
             "share-embed",
-            &widgets::embed_snippet(&framed, info.title, &script),
+            &widgets::embed_snippet(&framed, info, &script),
         );
     });
     let on_change = move |ev: web_sys::Event| {

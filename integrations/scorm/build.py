@@ -92,7 +92,7 @@ def main():
     for slug, params in chosen:
         src = base + '?' + urlencode([('w', slug), *params, ('embed', '1')])
         frames.append(f'<iframe src="{html.escape(src)}" title="{html.escape(known[slug]["title"])} (MQTT Lab)" '
-                      f'data-slug="{slug}" style="width:100%;height:800px;border:0"></iframe>')
+                      f'data-slug="{slug}" style="width:100%;height:{known[slug]["frame_height"]}px;border:0"></iframe>')
     config = json.dumps({'widgets': [s for s, _ in chosen], 'tabs': exercises_tabs}).replace('<', '\\u003c')
     page = f'''<!DOCTYPE html>
 <html lang="en">

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, open, BASE } from './browser.mjs';
+import { readFile } from 'node:fs/promises';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -51,6 +52,24 @@ test('a frame shows controls, results and figures; explanation and snippets only
     /Ignored parts=code,help: there is no part called “help” \(the parts are explain and code\)/);
   assert.equal(await bad.page.locator('figure.snippet').count(), 0);
   await bad.context.close();
+});
+
+test('the height an embed code reserves is the compact frame\'s, within 15 %, for every widget', async () => {
+  // widgets.json (generated from the registry's frame_height) is what the Share
+  // panel, the Quarto and pandoc filters and the SCORM package write into the frame.
+  const file = JSON.parse(await readFile(new URL('../../integrations/quarto/_extensions/mqtt-lab/widgets.json', import.meta.url), 'utf8'));
+  const off = [];
+  for (const { slug, frame_height: reserved } of file.widgets) {
+    const { page, errors, context } = await open(browser, `?w=${slug}&embed=1`, { viewport: COLUMN });
+    // Loaded, rendered and settled (the charts draw in a frame after the first render).
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(500);
+    const tall = Math.round(await height(page));
+    if (Math.abs(tall - reserved) > 0.15 * reserved) off.push(`${slug}: ${tall} px tall, ${reserved} px reserved`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  assert.deepEqual(off, [], 'measured heights to write into frame_height (crates/core/src/widgets.rs)');
 });
 
 test('the Share panel chooses the parts, and the code it gives opens a frame with them', async () => {

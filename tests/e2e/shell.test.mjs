@@ -102,7 +102,7 @@ test('share: the permalink and the embed code of the current state, copied with 
   const code = await page.getByLabel('Embed code for a course page').inputValue();
   assert.equal(code,
     `<iframe src="${site}?w=capacity&amp;theme=dark&amp;devices=2000&amp;backend=5&amp;monitoring=2&amp;alert=80&amp;session_kib=10&amp;embed=1" ` +
-    'title="Broker capacity planner (MQTT Lab)" style="width:100%;height:800px;border:0" loading="lazy"></iframe>\n' +
+    'title="Broker capacity planner (MQTT Lab)" style="width:100%;height:980px;border:0" loading="lazy"></iframe>\n' +
     `<script src="${site}public/embed.js" async></script>`);
   // Copy buttons, by keyboard; the result is announced in a status region.
   await page.getByRole('button', { name: 'Copy embed code' }).focus();

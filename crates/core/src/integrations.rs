@@ -156,18 +156,19 @@ fn choice_json(c: &ChoiceSpec) -> String {
 }
 
 /// The file at [`PARAMS_JSON_PATH`]: every widget of the registry, in its
-/// order, with its title and parameters, and the parameters of the shell
-/// that every widget takes (`theme`, `parts`). One widget a line, for
-/// readable diffs.
+/// order, with its title, its compact frame's height and its parameters, and
+/// the parameters of the shell that every widget takes (`theme`, `parts`).
+/// One widget a line, for readable diffs.
 pub fn params_json() -> String {
     let rows: Vec<String> = widgets::ALL
         .iter()
         .map(|w| {
             let params: Vec<String> = parameters(w.slug).iter().map(param_json).collect();
             format!(
-                "    {{\"slug\":{},\"title\":{},\"params\":[{}]}}",
+                "    {{\"slug\":{},\"title\":{},\"frame_height\":{},\"params\":[{}]}}",
                 json_string(w.slug),
                 json_string(w.title),
+                w.frame_height,
                 params.join(",")
             )
         })

@@ -14,6 +14,11 @@ pub struct WidgetInfo {
     pub slug: &'static str,
     pub title: &'static str,
     pub blurb: &'static str,
+    /// A compact frame's height in a 700 px course column, in CSS px, as
+    /// `tests/e2e/lesson-layout.test.mjs` measures it (and checks this against).
+    /// The embed code reserves it, so that a frame loading late, as a lazy
+    /// frame does while the reader scrolls, does not push the page down.
+    pub frame_height: u32,
 }
 
 /// Every widget, in gallery order.
@@ -22,56 +27,67 @@ pub const ALL: &[WidgetInfo] = &[
         slug: "capacity",
         title: "Broker capacity planner",
         blurb: "Connections, broker limit, memory and file descriptors for a fleet.",
+        frame_height: 980,
     },
     WidgetInfo {
         slug: "reason-codes",
         title: "Reason-code explorer",
         blurb: "Every MQTT 3.1.1 and 5.0 reason code, the packets it appears in, and what to do.",
+        frame_height: 3730,
     },
     WidgetInfo {
         slug: "backoff",
         title: "Reconnect backoff",
         blurb: "One device's retry schedule and a whole fleet's reconnection storm.",
+        frame_height: 2740,
     },
     WidgetInfo {
         slug: "tls-timeout",
         title: "TLS connection time",
         blurb: "How long a constrained device takes to connect, and the timeout to set.",
+        frame_height: 1760,
     },
     WidgetInfo {
         slug: "broker-cost",
         title: "Public vs private broker",
         blurb: "What a private broker costs against the expected loss of a public one.",
+        frame_height: 1330,
     },
     WidgetInfo {
         slug: "qos",
         title: "QoS delivery simulator",
         blurb: "Delivery and duplicates when connections drop with messages in flight.",
+        frame_height: 1810,
     },
     WidgetInfo {
         slug: "debug",
         title: "Debugging checklist",
         blurb: "From a symptom to the likely cause, the fix and the command that confirms it.",
+        frame_height: 2110,
     },
     WidgetInfo {
         slug: "battery",
         title: "Network loop and battery",
         blurb: "Which network loop to use, and what really drains a battery.",
+        frame_height: 1590,
     },
     WidgetInfo {
         slug: "live",
         title: "Live broker",
         blurb: "Connect to a real broker over WebSocket and measure it.",
+        frame_height: 2870,
     },
     WidgetInfo {
         slug: "packets",
         title: "Packet inspector",
         blurb: "Paste MQTT bytes in hex, or open a saved session: every packet field by field.",
+        frame_height: 1280,
     },
     WidgetInfo {
         slug: "exercises",
         title: "Knowledge checks",
         blurb: "Order the steps, match the concepts, find the bug, label the flow.",
+        frame_height: 960,
     },
 ];
 
@@ -106,15 +122,17 @@ pub fn inject_registry(page: &str) -> Result<String, String> {
     Ok(page.replacen(REGISTRY_ELEMENT, &filled, 1))
 }
 
-/// The HTML a course author pastes to embed a widget: an iframe for the page
+/// The HTML a course author pastes to embed `widget`: an iframe for the page
 /// `widget_url` (a permalink, to which `embed=1` is added) titled with the
-/// widget's title, and `embed.js` (`script_url`), which sizes the frame.
-pub fn embed_snippet(widget_url: &str, title: &str, script_url: &str) -> String {
+/// widget's title and as tall as its compact frame, and `embed.js`
+/// (`script_url`), which sizes the frame to its content.
+pub fn embed_snippet(widget_url: &str, widget: &WidgetInfo, script_url: &str) -> String {
     let separator = if widget_url.contains('?') { '&' } else { '?' };
     format!(
-        "<iframe src=\"{}\" title=\"{}\" style=\"width:100%;height:800px;border:0\" loading=\"lazy\"></iframe>\n<script src=\"{}\" async></script>",
+        "<iframe src=\"{}\" title=\"{}\" style=\"width:100%;height:{}px;border:0\" loading=\"lazy\"></iframe>\n<script src=\"{}\" async></script>",
         html_escape(&format!("{widget_url}{separator}embed=1")),
-        html_escape(&format!("{title} (MQTT Lab)")),
+        html_escape(&format!("{} (MQTT Lab)", widget.title)),
+        widget.frame_height,
         html_escape(script_url),
     )
 }
@@ -430,14 +448,18 @@ mod tests {
         assert_eq!(
             embed_snippet(
                 "https://example.org/widgets/mqtt/?w=capacity&devices=500",
-                "Broker capacity planner",
+                find("capacity").unwrap(),
                 "https://example.org/widgets/mqtt/public/embed.js"
             ),
             "<iframe src=\"https://example.org/widgets/mqtt/?w=capacity&amp;devices=500&amp;embed=1\" \
-             title=\"Broker capacity planner (MQTT Lab)\" style=\"width:100%;height:800px;border:0\" loading=\"lazy\"></iframe>\n\
+             title=\"Broker capacity planner (MQTT Lab)\" style=\"width:100%;height:980px;border:0\" loading=\"lazy\"></iframe>\n\
              <script src=\"https://example.org/widgets/mqtt/public/embed.js\" async></script>"
         );
-        assert!(embed_snippet("https://e.org/", "A \"quoted\" <title>", "e.js")
+        let quoted = WidgetInfo {
+            title: "A \"quoted\" <title>",
+            ..ALL[0]
+        };
+        assert!(embed_snippet("https://e.org/", &quoted, "e.js")
             .contains("src=\"https://e.org/?embed=1\" title=\"A &quot;quoted&quot; &lt;title&gt; (MQTT Lab)\""));
     }
 }

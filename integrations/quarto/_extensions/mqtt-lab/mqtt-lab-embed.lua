@@ -312,7 +312,9 @@ function M.query(slug, params)
   return widget, table.concat(parts, '&')
 end
 
---- The embed's HTML: a frame titled with the widget's title, a link to the
+--- The embed's HTML: a frame titled with the widget's title and as tall as its
+--- compact frame (widgets.json's frame_height, so that a lazy frame loading
+--- late does not push the page down), a link to the
 --- same state on a page of its own (for readers whose frame does not load, and
 --- for print), and, when `with_script`, embed.js, which sizes the frame.
 --- `options`: slug, params (key -> text), meta, title (optional), with_script.
@@ -329,7 +331,7 @@ function M.parts(options)
   local before = table.concat({
     '<div class="mqtt-lab" data-mqtt-lab="' .. html_escape(widget.slug) .. '">',
     '<iframe src="' .. html_escape(page .. '&embed=1') .. '" title="' .. html_escape(title)
-      .. '" style="width:100%;height:800px;border:0" loading="lazy"></iframe>',
+      .. '" style="width:100%;height:' .. math.floor(widget.frame_height) .. 'px;border:0" loading="lazy"></iframe>',
     '<p class="mqtt-lab-fallback"><a href="' .. html_escape(page) .. '">Open ' .. html_escape(title)
       .. ' on a page of its own</a></p>',
   }, '\n')
