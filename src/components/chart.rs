@@ -68,6 +68,11 @@ pub struct LineChart {
     pub series: Vec<Series>,
     pub hlines: Vec<HLine>,
     pub markers: Vec<Marker>,
+    /// The x values are the base-10 logarithms of what the axis shows: a
+    /// log axis, ticked at the powers of ten (10, 100, 1,000).
+    pub x_log10: bool,
+    /// The same for y; the axis then runs between whole powers of ten.
+    pub y_log10: bool,
 }
 
 /// The data table that is the chart's text alternative.
@@ -239,15 +244,43 @@ fn bounds(spec: &LineChart) -> (f64, f64, f64, f64) {
         .chain(spec.hlines.iter().map(|h| h.y))
         .chain(spec.markers.iter().map(|m| m.y))
         .filter(|v| v.is_finite());
-    let y1 = ys.fold(0.0f64, f64::max);
     if !x0.is_finite() || !x1.is_finite() {
         (x0, x1) = (0.0, 1.0);
     }
     if x1 <= x0 {
         x1 = x0 + 1.0;
     }
+    if spec.y_log10 {
+        let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        if !y0.is_finite() || !y1.is_finite() {
+            return (x0, x1, 0.0, 1.0);
+        }
+        return (x0, x1, y0.floor(), y1.ceil().max(y0.floor() + 1.0));
+    }
+    let y1 = ys.fold(0.0f64, f64::max);
     let y1 = if y1 <= 0.0 { 1.0 } else { y1 * 1.08 };
     (x0, x1, 0.0, y1)
+}
+
+/// How many labels an axis gets, and how a tick is written: on a log axis
+/// (values are base-10 logarithms) at most as many as whole powers of ten fit
+/// in the span, so that plotters steps by 1 (a step of 0.5 would need about
+/// twice as many), each written as its power of ten.
+fn axis_ticks(log10: bool, span: f64, linear: usize) -> (usize, impl Fn(&f64) -> String) {
+    let count = if log10 {
+        span.floor() as usize + 1
+    } else {
+        linear
+    };
+    (count, move |v: &f64| {
+        if log10 {
+            format::number(10f64.powf(*v), 0)
+        } else {
+            tick_label(*v, span)
+        }
+    })
 }
 
 fn tick_label(v: f64, span: f64) -> String {
@@ -409,21 +442,27 @@ impl Drawable for LineChart {
         let px = |v: f64| t.px(v);
         let font = |size: f64| t.font(size);
         let (x0, x1, y0, y1) = bounds(spec);
-        let widest = tick_label(y1, y1 - y0);
+        let widest = if spec.y_log10 {
+            format::number(10f64.powf(y1), 0)
+        } else {
+            tick_label(y1, y1 - y0)
+        };
         let Ok(mut chart) = line_layout(root, t, &widest).build_cartesian_2d(x0..x1, y0..y1) else {
             return;
         };
         let (xspan, yspan) = (x1 - x0, y1 - y0);
+        let (x_labels, x_tick) = axis_ticks(spec.x_log10, xspan, if css_w < 420.0 { 4 } else { 8 });
+        let (y_labels, y_tick) = axis_ticks(spec.y_log10, yspan, 6);
         let _ = chart
             .configure_mesh()
             .x_desc(spec.x_label.as_str())
             .y_desc(spec.y_label.as_str())
-            .x_labels(if css_w < 420.0 { 4 } else { 8 })
-            .y_labels(6)
+            .x_labels(x_labels)
+            .y_labels(y_labels)
             .label_style(font(12.0))
             .axis_desc_style(font(12.0))
-            .x_label_formatter(&|v| tick_label(*v, xspan))
-            .y_label_formatter(&|v| tick_label(*v, yspan))
+            .x_label_formatter(&x_tick)
+            .y_label_formatter(&y_tick)
             .max_light_lines(1)
             .light_line_style(grid.mix(0.4))
             .bold_line_style(grid)

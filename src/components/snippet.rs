@@ -19,8 +19,20 @@ pub fn CodeSnippet(
                     "Copy"
                 </button>
             </figcaption>
-            <pre tabindex="0"><code>{move || code.get()}</code></pre>
+            // One block per line (copy takes the text itself, not the page's).
+            <pre tabindex="0"><code>{move || code.with(|c| c.lines().map(line).collect_view())}</code></pre>
             <p class="copy-status" role="status">{move || status.get()}</p>
         </figure>
     }
+}
+
+/// One line of a snippet as a block, so that a line too long for the card
+/// wraps instead of running off its edge, its continuation indented two
+/// columns past the line's own indentation (`--indent`, main.css). A blank
+/// line holds a space: an empty block would have no height.
+fn line(text: &str) -> impl IntoView {
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let style = (indent > 0).then(|| format!("--indent:{}ch", indent + 2));
+    let text = if text.is_empty() { " " } else { text };
+    view! { <span class="line" style=style>{text.to_string()}</span> }
 }

@@ -170,6 +170,8 @@ pub fn Backoff() -> impl IntoView {
                 });
             }
             LineChart {
+                x_log10: false,
+                y_log10: false,
                 x_label: "Attempt".into(),
                 y_label: "Delay before it (s)".into(),
                 series,
@@ -244,6 +246,8 @@ pub fn Backoff() -> impl IntoView {
         let selected = fleet_inputs.with(|f| f.policy.jitter);
         let end_s = storm_end_s.get();
         LineChart {
+            x_log10: false,
+            y_log10: false,
             x_label: "Seconds after the broker restart".into(),
             y_label: "Attempts per second".into(),
             series: selected_fleet()

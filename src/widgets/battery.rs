@@ -33,40 +33,49 @@ pub fn Battery() -> impl IntoView {
     let curve = Memo::new(move |_| battery::life_curve(&state.get().0));
     let chart = Signal::derive(move || {
         let (i, o) = state.get();
+        // Seconds, as typed, and days, both on log axes: the intervals worth
+        // comparing run from 10 s to a day and the lives from days to years,
+        // so the student's own point is never squeezed into a corner.
         LineChart {
-            x_label: "Wake every (minutes)".into(),
-            y_label: "Battery life (days)".into(),
+            x_label: "Wake every (s, log scale)".into(),
+            y_label: "Battery life (days, log scale)".into(),
+            x_log10: true,
+            y_log10: true,
             series: vec![Series {
                 name: "Sleeping between wake-ups".into(),
-                points: curve.with(|c| c.iter().map(|&(m, h)| (m, h / 24.0)).collect()),
+                points: curve.with(|c| {
+                    c.iter()
+                        .map(|&(s, h)| (s.log10(), (h / 24.0).log10()))
+                        .collect()
+                }),
                 tone: Tone::Primary,
                 faint: false,
             }],
             hlines: vec![HLine {
-                y: o.event_hours / 24.0,
+                y: (o.event_hours / 24.0).log10(),
                 label: format!("Awake all the time at {} mA", plain(i.idle_ma)),
                 tone: Tone::Warning,
             }],
             markers: vec![Marker {
-                x: i.interval_s / 60.0,
-                y: o.duty_cycle_hours / 24.0,
+                x: i.interval_s.log10(),
+                y: (o.duty_cycle_hours / 24.0).log10(),
                 label: format!("{} days", fixed(o.duty_cycle_hours / 24.0, 0)),
             }],
         }
     });
     let table = Signal::derive(move || Table {
-        headers: vec!["Wake every (min)".into(), "Battery life (days)".into()],
+        headers: vec!["Wake every (s)".into(), "Battery life (days)".into()],
         rows: curve.with(|c| {
             c.iter()
-                .map(|&(m, h)| vec![number(m, 1), number(h / 24.0, 1)])
+                .map(|&(s, h)| vec![number(s, 0), number(h / 24.0, 1)])
                 .collect()
         }),
     });
     let summary = Signal::derive(move || {
         let (i, o) = state.get();
         format!(
-            "Waking every {} minutes lasts {} days; staying awake at {} mA lasts {} days.",
-            number(i.interval_s / 60.0, 1),
+            "Waking every {} s lasts {} days; staying awake at {} mA lasts {} days.",
+            number(i.interval_s, 0),
             fixed(o.duty_cycle_hours / 24.0, 1),
             plain(i.idle_ma),
             fixed(o.event_hours / 24.0, 1)
@@ -84,30 +93,45 @@ pub fn Battery() -> impl IntoView {
         <p class="intro">
             "Which network loop to use, and what really decides battery life: not the loop function, but whether the device sleeps between messages."
         </p>
+        // Two rows, each its fields beside what they change (issue 21): the
+        // chapter's comparison of two currents, then the sleeping device with
+        // its chart, the wake interval just above it on a phone.
         <div class="widget-grid">
-            <section class="inputs" aria-label="Inputs">
+            <section class="inputs" aria-label="The chapter's comparison">
                 <Choice spec=&battery::STRATEGY selected=strategy />
                 <p class="note" aria-live="polite">{advice}</p>
                 <h2>"The chapter's comparison"</h2>
-                <NumberField input=capacity cross=cross_error />
-                <NumberField input=busy cross=cross_error />
-                <NumberField input=idle cross=cross_error />
-                <h2>"A device that sleeps"</h2>
-                <NumberField input=active_ma cross=cross_error />
-                <NumberField input=active_s cross=cross_error />
-                <NumberField input=sleep_ma cross=cross_error />
-                <NumberField input=interval cross=cross_error />
-                <NumberField input=derating cross=cross_error />
+                <div class="field-grid">
+                    <NumberField input=capacity cross=cross_error />
+                    <NumberField input=busy cross=cross_error />
+                    <NumberField input=idle cross=cross_error />
+                </div>
             </section>
-            <Results stale=stale>
+            <Results stale=stale label="The comparison's results">
                 <ResultOutput label="At the always-on current" name="busy-hours" value=Signal::derive(move || plain(out().busy_hours)) text=Signal::derive(move || hours(out().busy_hours)) />
                 <ResultOutput label="At the lower current" name="event-hours" value=Signal::derive(move || plain(out().event_hours)) text=Signal::derive(move || hours(out().event_hours)) />
                 <ResultOutput label="Ratio" name="ratio" value=Signal::derive(move || plain(out().ratio)) text=Signal::derive(move || format!("{}×", fixed(out().ratio, 1))) />
-                <ResultOutput label="Sleeping device, average current" name="average-ma" value=Signal::derive(move || plain(out().average_ma)) text=Signal::derive(move || format!("{} mA", fixed(out().average_ma, 3))) />
-                <ResultOutput label="Sleeping device, battery life" name="duty-cycle-hours" value=Signal::derive(move || plain(out().duty_cycle_hours)) text=Signal::derive(move || hours(out().duty_cycle_hours)) />
             </Results>
         </div>
-        <Chart caption="Battery life against how often the device wakes to publish, with the always-awake figure for comparison." summary=summary chart=chart table=table />
+        <div class="widget-grid">
+            <section class="inputs" aria-label="A device that sleeps">
+                <h2>"A device that sleeps"</h2>
+                <div class="field-grid">
+                    <NumberField input=interval cross=cross_error />
+                    <NumberField input=active_ma cross=cross_error />
+                    <NumberField input=active_s cross=cross_error />
+                    <NumberField input=sleep_ma cross=cross_error />
+                    <NumberField input=derating cross=cross_error />
+                </div>
+            </section>
+            <div class="figure-column">
+                <Chart caption="Battery life against how often the device wakes to publish, with the always-awake figure for comparison." summary=summary chart=chart table=table />
+                <Results stale=stale label="The sleeping device's results">
+                    <ResultOutput label="Sleeping device, average current" name="average-ma" value=Signal::derive(move || plain(out().average_ma)) text=Signal::derive(move || format!("{} mA", fixed(out().average_ma, 3))) />
+                    <ResultOutput label="Sleeping device, battery life" name="duty-cycle-hours" value=Signal::derive(move || plain(out().duty_cycle_hours)) text=Signal::derive(move || hours(out().duty_cycle_hours)) />
+                </Results>
+            </div>
+        </div>
         <Optional part=Part::Explain><Prose html=content::battery::EXPLAIN /></Optional>
         <Optional part=Part::Code>
             <div class="snippets">

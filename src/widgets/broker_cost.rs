@@ -31,6 +31,8 @@ pub fn BrokerCost() -> impl IntoView {
                     faint,
                 };
             LineChart {
+                x_log10: false,
+                y_log10: false,
                 x_label: "Months".into(),
                 y_label: "Cumulative USD".into(),
                 series: vec![
@@ -109,9 +111,11 @@ pub fn BrokerCost() -> impl IntoView {
         </p>
         <div class="widget-grid">
             <section class="inputs" aria-label="Inputs">
-                {fields.map(|input| view! { <NumberField input=input /> }).collect_view()}
+                <div class="field-grid">{fields.map(|input| view! { <NumberField input=input /> }).collect_view()}</div>
             </section>
-            <div>
+            // The chart first, so that on a phone it is just under the fields that move it (issue 21).
+            <div class="figure-column">
+                <Chart caption="Cumulative cost: the private broker against the public broker's expected loss, at your probability and at half and double it." summary=summary chart=chart table=table />
                 <Results stale=stale>
                     <ResultOutput label="Private broker, whole horizon" name="private-usd"
                         value=result(|o| plain(o.private_usd)) text=Signal::derive(move || money(out().private_usd)) />
@@ -131,7 +135,6 @@ pub fn BrokerCost() -> impl IntoView {
                 <p class="verdict" aria-live="polite">{move || verdict_text.get()}</p>
             </div>
         </div>
-        <Chart caption="Cumulative cost: the private broker against the public broker's expected loss, at your probability and at half and double it." summary=summary chart=chart table=table />
         <Optional part=Part::Explain><Prose html=content::broker_cost::EXPLAIN /></Optional>
         <Optional part=Part::Code>
             <div class="snippets">

@@ -21,6 +21,8 @@ pub fn Capacity() -> impl IntoView {
     let chart = Signal::derive(move || {
         let (i, o) = state.get();
         LineChart {
+            x_log10: false,
+            y_log10: false,
             x_label: "Devices".into(),
             y_label: "Connections".into(),
             series: vec![Series {

@@ -162,6 +162,8 @@ pub fn Qos() -> impl IntoView {
             }
         }
         LineChart {
+            x_log10: false,
+            y_log10: false,
             x_label: "Messages cut in flight, each hop (%)".into(),
             y_label: "Delivered to the subscriber (%)".into(),
             series: lines

@@ -222,7 +222,8 @@ pub fn compute(i: &Inputs) -> Result<Outputs, FieldError> {
     })
 }
 
-/// Battery life in hours against the wake interval (10 s to a day), for the chart.
+/// Battery life against the wake interval, 10 s to a day: (interval in s,
+/// life in hours), for the chart and its table.
 pub fn life_curve(i: &Inputs) -> Vec<(f64, f64)> {
     if i.validate().is_err() {
         return Vec::new();
@@ -236,7 +237,7 @@ pub fn life_curve(i: &Inputs) -> Vec<(f64, f64)> {
     .filter_map(|interval_s| {
         compute(&Inputs { interval_s, ..*i })
             .ok()
-            .map(|o| (interval_s / 60.0, o.duty_cycle_hours))
+            .map(|o| (interval_s, o.duty_cycle_hours))
     })
     .collect()
 }

@@ -90,9 +90,9 @@ pub fn MessageLogView(log: MessageLog) -> impl IntoView {
                                 <td role="cell" class="left time">{clock(m.at_ms)}</td>
                                 <td role="cell" class="left way">{if m.sent { "sent" } else { "received" }}</td>
                                 <td role="cell" class="left topic">{m.topic.clone()}</td>
-                                <td role="cell">{m.qos}</td>
+                                <td role="cell" class="qos">{m.qos}</td>
                                 <td role="cell" class="retain">{if m.retain { "yes" } else { "" }}</td>
-                                <td role="cell">{if m.dup { "yes" } else { "" }}</td>
+                                <td role="cell" class="dup">{if m.dup { "yes" } else { "" }}</td>
                                 <td role="cell" class="left payload">{
                                     let mut text = render_payload(&m.payload, display.get_untracked());
                                     if m.size > m.payload.len() {
