@@ -179,5 +179,27 @@ for (const [name, viewport, embed] of [['a 700 px column', COLUMN, '&embed=1'], 
       `capacity at ${viewport.width} px`);
     assert.deepEqual(c.errors, []);
     await c.context.close();
+
+    // Battery: the sleeping device's wake interval and its life curve.
+    const bt = await open(browser, `?w=battery${embed}`, { viewport, waitFor: 'output[name="duty-cycle-hours"]' });
+    const life = bt.page.locator('figure.chart canvas').first();
+    const wake = bt.page.getByRole('textbox', { name: 'Wake every' });
+    await changesInView(bt.page, wake, life,
+      () => wake.fill('3600'),
+      label('figure.chart canvas', '^Waking every 3,600 s lasts'),
+      `battery at ${viewport.width} px`);
+    assert.deepEqual(bt.errors, []);
+    await bt.context.close();
+
+    // Broker cost: the chance of a breach and the cost curves.
+    const bc = await open(browser, `?w=broker-cost${embed}`, { viewport, waitFor: 'output[name="private-usd"]' });
+    const cost = bc.page.locator('figure.chart canvas').first();
+    const breach = bc.page.getByRole('textbox', { name: 'Chance of a breach per year' });
+    await changesInView(bc.page, breach, cost,
+      () => breach.fill('20'),
+      notLabel('figure.chart canvas', await cost.getAttribute('aria-label')),
+      `broker-cost at ${viewport.width} px`);
+    assert.deepEqual(bc.errors, []);
+    await bc.context.close();
   });
 }
