@@ -5,12 +5,18 @@
 # from a mosquitto it starts on 127.0.0.1) and the core's native simulation
 # throughput (cargo bench-like release test binary).
 # `scripts/bench.sh --sizes` prints the bundle table only, for the build in dist/.
+# `scripts/bench.sh --phone [--brotli] [--only=gallery,qos,lesson]` loads every page
+# of the build in dist/ on a slow phone profile (tests/bench/phone.mjs, issue 24).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes_only=false
 [ "${1:-}" = "--sizes" ] && sizes_only=true
 scripts/setup.sh >/dev/null
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+if [ "${1:-}" = "--phone" ]; then
+  shift
+  exec node tests/bench/phone.mjs dist "$@"
+fi
 $sizes_only || scripts/build.sh >/dev/null 2>&1
 
 br() { brotli -q 11 -c "$1" | wc -c; }

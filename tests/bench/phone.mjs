@@ -1,0 +1,171 @@
+// A student's phone on a slow network (issue 24): every page of a release build,
+// loaded cold in Chromium under Lighthouse's "Slow 4G" figures (150 ms round trip,
+// 1.6 Mbit/s down, 750 kbit/s up) with the CPU slowed 4x, from a static server of
+// our own that compresses as common hosts do (gzip, or brotli with --brotli).
+//
+// "Interactive" is the time from navigation start until the page's first control
+// is usable with its result shown: a widget's first <output> holds a value (the
+// calculators, debug, reason codes), the gallery's cards are links, the live
+// page's Connect button is enabled, the inspector has drawn its diagram's rows,
+// the knowledge checks show their tabs. Each page is loaded three times in a
+// fresh context (no HTTP cache, service workers blocked); the table gives the
+// median and the bytes transferred (compressed, as on the wire).
+//
+// The lesson row is a course page, 390 px wide, with three frames (backoff, qos,
+// exercises) as the Share panel's embed code makes them, but loaded eagerly (a
+// lazy frame far down the page would not load at all), timed until all three
+// are interactive.
+//
+// Usage: node tests/bench/phone.mjs DIST [--brotli] [--only=gallery,qos,lesson]
+// (scripts/bench.sh --phone runs it on dist/).
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { launch } from '../e2e/browser.mjs';
+
+const [dist, ...flags] = process.argv.slice(2);
+if (!dist) { console.error('usage: node tests/bench/phone.mjs DIST [--brotli] [--only=NAME,...]'); process.exit(2); }
+const BROTLI = flags.includes('--brotli');
+// --only=gallery,qos,lesson: those rows alone.
+const ONLY = flags.find((f) => f.startsWith('--only='))?.slice(7).split(',');
+const wanted = (name) => !ONLY || ONLY.includes(name);
+const RUNS = 3;
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon' };
+// What a static host compresses: text and wasm, at its usual levels (gzip 6,
+// brotli 5 on the fly; a precompressed file would be smaller).
+const compress = (body) => BROTLI
+  ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+  : gzipSync(body, { level: 6 });
+
+const PREFIX = '/widgets/mqtt/';
+const cache = new Map();
+const lesson = (base) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Lesson</title></head>
+<body><main><h1>Reconnecting well</h1><p>A lesson with three widgets.</p>
+${['backoff', 'qos', 'exercises'].map((w) => `<iframe src="${base}?w=${w}&amp;embed=1" title="${w}" style="width:100%;height:1500px;border:0"></iframe>`).join('\n<p>Some text between the widgets.</p>\n')}
+<script src="${base}public/embed.js" async></script></main></body></html>`;
+
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  try {
+    let body;
+    let type;
+    if (url.pathname === '/lesson.html') {
+      body = Buffer.from(lesson(PREFIX));
+      type = TYPES['.html'];
+    } else {
+      if (!url.pathname.startsWith(PREFIX)) throw new Error('outside');
+      let rel = normalize(url.pathname.slice(PREFIX.length));
+      if (rel.startsWith('..')) throw new Error('outside');
+      if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
+      if (!cache.has(rel)) cache.set(rel, await readFile(join(dist, rel)));
+      body = cache.get(rel);
+      type = TYPES[extname(rel)] ?? 'application/octet-stream';
+    }
+    const squeezable = !type.startsWith('image/png');
+    const headers = { 'content-type': type, 'cache-control': 'no-cache' };
+    if (squeezable) {
+      body = compress(body);
+      headers['content-encoding'] = BROTLI ? 'br' : 'gzip';
+    }
+    headers['content-length'] = body.length;
+    res.writeHead(200, headers);
+    res.end(body);
+  } catch {
+    res.writeHead(404);
+    res.end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+// Runs in the page's document from its start (an init script) and in each
+// frame as soon as the harness sees it (Chromium under network emulation did not
+// run init scripts in the frames): notes when the document is interactive.
+function watch() {
+  // A frame's first, empty document hands its window on to the widget's (same
+  // origin): watch each document once.
+  if (window.__watching === document) return;
+  window.__watching = document;
+  const ready = () => {
+    const q = new URLSearchParams(location.search);
+    const w = q.get('w');
+    if (location.pathname.endsWith('/lesson.html')) return false;
+    if (!w) return !!document.querySelector('.gallery .card a');
+    if (w === 'live') return !!document.querySelector('main button:not([disabled])');
+    if (w === 'packets') return !!document.querySelector('main .seq .seq-item');
+    if (w === 'exercises') return !!document.querySelector('main [role="tab"]');
+    const out = document.querySelector('main output[data-value]');
+    return !!out && out.dataset.value !== '';
+  };
+  const mark = () => {
+    if (window.__interactive === undefined && ready()) window.__interactive = performance.timeOrigin + performance.now();
+    return window.__interactive !== undefined;
+  };
+  if (mark()) return;
+  new MutationObserver((_, obs) => { if (mark()) obs.disconnect(); })
+    .observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-value', 'disabled'] });
+}
+
+const browser = await launch();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function load(path, viewport, frames) {
+  const context = await browser.newContext({ viewport, serviceWorkers: 'block', isMobile: viewport.width < 500 });
+  await context.addInitScript(watch);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  await page.goto(origin + path, { waitUntil: 'commit' });
+  const start = await page.evaluate(() => performance.timeOrigin);
+  const docs = async () => (frames ? page.frames().filter((f) => f !== page.mainFrame()) : [page.mainFrame()]);
+  const deadline = Date.now() + 60000;
+  let times;
+  for (;;) {
+    const list = await docs();
+    times = await Promise.all(list.map((f) => f.evaluate(`(${watch})(); window.__interactive`).catch(() => undefined)));
+    if (list.length >= (frames ?? 1) && times.every((t) => t !== undefined)) break;
+    if (Date.now() > deadline) throw new Error(`${path}: not interactive after 60 s (${list.map((f) => f.url()).join(' ')}: ${times})`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  // Whatever is still arriving for the first view (a chart's font, say) counts too.
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await context.close();
+  return { ms: Math.max(...times) - start, bytes };
+}
+
+const registry = JSON.parse((await readFile(join(dist, 'index.html'), 'utf8'))
+  .match(/<script type="application\/json" id="mqtt-lab-widgets">([^<]*)<\/script>/)[1]);
+const pages = [['gallery', PREFIX], ...registry.map((w) => [w, `${PREFIX}?w=${w}`])];
+const PHONE = { width: 390, height: 844 };
+const rows = [];
+for (const [name, path] of pages.filter(([name]) => wanted(name))) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await load(path, PHONE));
+  rows.push([name, runs]);
+}
+if (wanted('lesson')) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await load('/lesson.html', PHONE, 3));
+  rows.push(['lesson page: backoff, qos, exercises', runs]);
+}
+await browser.close();
+server.close();
+
+const enc = BROTLI ? 'brotli' : 'gzip';
+console.log(`| page | interactive, median of ${RUNS} (s) | fastest-slowest (s) | transferred (${enc}, KB) |`);
+console.log('| --- | ---: | ---: | ---: |');
+for (const [name, runs] of rows) {
+  const ms = runs.map((r) => r.ms);
+  console.log(`| ${name} | ${(median(ms) / 1000).toFixed(2)} | ${(Math.min(...ms) / 1000).toFixed(2)}-${(Math.max(...ms) / 1000).toFixed(2)} | ${(median(runs.map((r) => r.bytes)) / 1000).toFixed(1)} |`);
+}
