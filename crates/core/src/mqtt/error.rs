@@ -39,6 +39,9 @@ pub enum ErrorKind {
     TooLarge,
     /// A Topic Alias of 0 or above the declared maximum, or unknown (0x94).
     TopicAliasInvalid,
+    /// More unacknowledged QoS 1 and 2 PUBLISHes than the Receive Maximum
+    /// the receiver declared (0x93).
+    ReceiveMaximumExceeded,
 }
 
 impl ErrorKind {
@@ -49,6 +52,7 @@ impl ErrorKind {
             ErrorKind::ProtocolError => 0x82,
             ErrorKind::TooLarge => 0x95,
             ErrorKind::TopicAliasInvalid => 0x94,
+            ErrorKind::ReceiveMaximumExceeded => 0x93,
         }
     }
 
@@ -58,6 +62,7 @@ impl ErrorKind {
             ErrorKind::ProtocolError => "Protocol error",
             ErrorKind::TooLarge => "Packet too large",
             ErrorKind::TopicAliasInvalid => "Topic Alias invalid",
+            ErrorKind::ReceiveMaximumExceeded => "Receive Maximum exceeded",
         }
     }
 }

@@ -20,6 +20,7 @@ use super::packet::{
 };
 use super::properties::{Properties, Props};
 use super::{topic, Protocol};
+pub use session::Abandoned;
 use session::{Incoming, PendingAck, Session};
 use std::collections::{HashMap, VecDeque};
 use wire::{Dir, WireLog};
@@ -29,6 +30,12 @@ use wire::{Dir, WireLog};
 pub const MAX_PACKET: usize = 256 * 1024;
 /// Topic aliases a MQTT 5 broker may use towards this client.
 pub const TOPIC_ALIAS_MAXIMUM: u16 = 32;
+/// QoS 1 and 2 messages this client takes unacknowledged at once, declared
+/// to MQTT 5 brokers as Receive Maximum (§3.1.2.11.3): libmosquitto's
+/// default (`MOSQ_OPT_RECEIVE_MAXIMUM`, "Defaults to 20", include/mosquitto.h),
+/// which mosquitto_sub and mosquitto_pub send. One more is a protocol error
+/// of the broker: DISCONNECT 0x93 (§3.3.4).
+pub const RECEIVE_MAXIMUM: u16 = 20;
 /// How long to wait for CONNACK after CONNECT (a client "SHOULD close the
 /// Network Connection" after a reasonable time, 5.0 §3.1.4).
 pub const CONNACK_TIMEOUT_MS: u64 = 10_000;
@@ -181,6 +188,24 @@ pub enum Event {
         packet_id: u16,
         code: u8,
     },
+    /// Our QoS 1 or 2 message sent again, DUP 1, on a connection that has
+    /// the session ([MQTT-4.4.0-1]).
+    Resent {
+        packet_id: u16,
+        qos: QoS,
+    },
+    /// A QoS 2 message arrived again before its PUBREL (the broker resent
+    /// it): acknowledged again, not delivered again ([MQTT-4.3.3-9]).
+    Duplicate {
+        packet_id: u16,
+    },
+    /// A message of the session that the new CONNACK forbids sending (its
+    /// Maximum QoS, Retain Available or Maximum Packet Size): given up, not
+    /// sent; why, with the rule.
+    Abandoned {
+        message: Abandoned,
+        why: EncodeError,
+    },
     /// The broker sent DISCONNECT (MQTT 5).
     ServerDisconnect {
         code: u8,
@@ -282,6 +307,12 @@ impl Client {
         self.session.waiting()
     }
 
+    /// Messages in flight from an earlier connection that the new one's
+    /// Receive Maximum does not yet let go again.
+    pub fn held(&self) -> usize {
+        self.session.held()
+    }
+
     /// Bytes held for a packet whose end has not arrived (at most [`MAX_PACKET`]).
     pub fn buffered(&self) -> usize {
         self.decoder.buffered()
@@ -342,6 +373,7 @@ impl Client {
             properties.session_expiry_interval =
                 (o.session_expiry_s > 0).then_some(o.session_expiry_s);
             // Tell the broker what we accept ([MQTT-3.1.2-24]: it must not send more).
+            properties.receive_maximum = Some(RECEIVE_MAXIMUM);
             properties.maximum_packet_size = Some(MAX_PACKET as u32);
             properties.topic_alias_maximum = Some(TOPIC_ALIAS_MAXIMUM);
         }
@@ -371,6 +403,7 @@ impl Client {
         self.aliases.clear();
         self.ping_sent_ms = None;
         self.transmit.clear();
+        self.session.connection_lost();
         self.send_packet(&connect, now_ms)?;
         self.state = State::AwaitingConnack { since_ms: now_ms };
         Ok(())
@@ -412,16 +445,6 @@ impl Client {
         if self.state != State::Connected {
             return Err(EncodeError::new("not connected", "§3.3"));
         }
-        if m.qos > self.limits.maximum_qos {
-            return Err(EncodeError::new(
-                format!(
-                    "the broker's Maximum QoS is {}: it does not accept QoS {}",
-                    self.limits.maximum_qos.as_u8(),
-                    m.qos.as_u8()
-                ),
-                "[MQTT-3.2.2-11]",
-            ));
-        }
         if m.properties.topic_alias.is_some() {
             // Sending aliases is not implemented: never more than the broker
             // allows, which by default is none ([MQTT-3.2.2-18]).
@@ -436,27 +459,13 @@ impl Client {
                 "[MQTT-3.3.4-6]",
             ));
         }
-        if m.retain && !self.limits.retain_available {
-            return Err(EncodeError::new(
-                "the broker does not support retained messages (Retain Available 0)",
-                "[MQTT-3.2.2-14]",
-            ));
-        }
         // Check the encoding now, with a stand-in identifier, so that a
         // queued message cannot fail later.
         let probe =
             self.session
                 .publish_packet(&m, if m.qos == QoS::AtMostOnce { 0 } else { 1 }, false);
-        let size = Packet::Publish(probe).encode(self.options.protocol)?.len();
-        if let Some(max) = self.limits.maximum_packet_size {
-            if size > max as usize {
-                return Err(EncodeError::new(
-                    format!(
-                        "this PUBLISH is {size} bytes; the broker's Maximum Packet Size is {max}"
-                    ),
-                    "[MQTT-3.2.2-15]",
-                ));
-            }
+        if let Some(e) = self.forbidden(&probe) {
+            return Err(e);
         }
         if m.qos == QoS::AtMostOnce {
             let p = self.session.publish_packet(&m, 0, false);
@@ -467,14 +476,59 @@ impl Client {
         Ok(())
     }
 
-    /// Sends queued QoS > 0 messages while the broker's Receive Maximum allows.
+    /// Why the broker's limits forbid sending this PUBLISH, if they do: a
+    /// QoS above its Maximum QoS, retain where it has none, or more bytes
+    /// than its Maximum Packet Size (or an encoding that fails).
+    fn forbidden(&self, p: &Publish) -> Option<EncodeError> {
+        if p.qos > self.limits.maximum_qos {
+            return Some(EncodeError::new(
+                format!(
+                    "the broker's Maximum QoS is {}: it does not accept QoS {}",
+                    self.limits.maximum_qos.as_u8(),
+                    p.qos.as_u8()
+                ),
+                "[MQTT-3.2.2-11]",
+            ));
+        }
+        if p.retain && !self.limits.retain_available {
+            return Some(EncodeError::new(
+                "the broker does not support retained messages (Retain Available 0)",
+                "[MQTT-3.2.2-14]",
+            ));
+        }
+        let size = match Packet::Publish(p.clone()).encode(self.options.protocol) {
+            Ok(bytes) => bytes.len(),
+            Err(e) => return Some(e),
+        };
+        match self.limits.maximum_packet_size {
+            Some(max) if size > max as usize => Some(EncodeError::new(
+                format!("this PUBLISH is {size} bytes; the broker's Maximum Packet Size is {max}"),
+                "[MQTT-3.2.2-15]",
+            )),
+            _ => None,
+        }
+    }
+
+    /// Sends QoS > 0 messages while the broker's Receive Maximum allows:
+    /// first those in flight from an earlier connection, then new ones.
     fn send_waiting(&mut self, now_ms: u64) {
-        while self.state == State::Connected && self.session.may_send(self.limits.receive_maximum) {
-            let Some(p) = self.session.start_next() else {
+        while self.state == State::Connected {
+            let Some(p) = self.session.next_publish(self.limits.receive_maximum) else {
                 break;
             };
-            self.send_own(Packet::Publish(p), now_ms);
+            self.send_publish(p, now_ms);
         }
+    }
+
+    /// Sends a PUBLISH of the session; a resend is also an event.
+    fn send_publish(&mut self, p: Publish, now_ms: u64) {
+        if p.dup {
+            self.events.push_back(Event::Resent {
+                packet_id: p.packet_id,
+                qos: p.qos,
+            });
+        }
+        self.send_own(Packet::Publish(p), now_ms);
     }
 
     pub fn subscribe(
@@ -793,6 +847,15 @@ impl Client {
             // The broker has no session: in-flight messages are gone on its side.
             self.session.discard()
         };
+        // What the session holds was checked against the last CONNACK's
+        // limits; this one may be stricter (a broker restarted with another
+        // configuration). A PUBLISH it forbids may not be sent, not even
+        // again ([MQTT-3.2.2-11], [MQTT-3.2.2-14], [MQTT-3.2.2-15]): give it
+        // up and say so, rather than hold it for a broker that may never
+        // take it.
+        let mut session = std::mem::take(&mut self.session);
+        let abandoned = session.abandon(|p| self.forbidden(p));
+        self.session = session;
         self.events.push_back(Event::Connected {
             session_present: c.session_present,
             elapsed_ms: now_ms.saturating_sub(since_ms),
@@ -800,11 +863,18 @@ impl Client {
             limits: self.limits.clone(),
             lost_in_flight,
         });
+        for (message, why) in abandoned {
+            self.events.push_back(Event::Abandoned { message, why });
+        }
         if c.session_present {
             // PUBLISH again with DUP set and PUBREL again, in the order the
-            // originals were sent ([MQTT-4.4.0-1], [MQTT-4.6.0-1]).
-            for p in self.session.resend() {
-                self.send_own(p, now_ms);
+            // originals were sent ([MQTT-4.4.0-1], [MQTT-4.6.0-1]), as far as
+            // this connection's Receive Maximum allows ([MQTT-3.3.4-7]).
+            for p in self.session.resend(self.limits.receive_maximum) {
+                match p {
+                    Packet::Publish(p) => self.send_publish(p, now_ms),
+                    other => self.send_own(other, now_ms),
+                }
             }
         }
         self.send_waiting(now_ms);
@@ -869,6 +939,30 @@ impl Client {
                 self.aliases.insert(alias, p.topic.clone());
             }
         }
+        let copy = p.qos == QoS::ExactlyOnce && self.session.is_unreleased(p.packet_id);
+        if self.options.protocol == Protocol::V5
+            && p.qos != QoS::AtMostOnce
+            && !copy
+            && self.session.unreleased() >= usize::from(RECEIVE_MAXIMUM)
+        {
+            // Our QoS 1 messages are acknowledged as they arrive; QoS 2 ones
+            // count until PUBCOMP. One more than we declared is the broker's
+            // error: "the Client uses DISCONNECT with Reason Code 0x93"
+            // (§3.3.4).
+            return self.violation(
+                ErrorKind::ReceiveMaximumExceeded,
+                format!(
+                    "a QoS {} PUBLISH while {} QoS 2 messages wait for PUBREL: more than the Receive Maximum of {RECEIVE_MAXIMUM} this client declared",
+                    p.qos.as_u8(),
+                    self.session.unreleased()
+                ),
+                Rule {
+                    v311: "",
+                    v5: "[MQTT-3.3.4-9]",
+                },
+                now_ms,
+            );
+        }
         match p.qos {
             QoS::AtMostOnce => self.events.push_back(Event::Message(Box::new(p))),
             QoS::AtLeastOnce => {
@@ -881,7 +975,9 @@ impl Client {
                 match self.session.receive_qos2(id) {
                     Incoming::New => self.events.push_back(Event::Message(Box::new(p))),
                     // A resend before PUBREL: acknowledged again, not delivered again.
-                    Incoming::Duplicate => {}
+                    Incoming::Duplicate => {
+                        self.events.push_back(Event::Duplicate { packet_id: id })
+                    }
                 }
                 self.send_own(Packet::Pubrec(ack(id, 0)), now_ms);
             }

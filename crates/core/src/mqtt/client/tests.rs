@@ -72,10 +72,11 @@ fn closed_with(c: &mut Client, kind: ErrorKind, rule: &str) {
 fn connect_declares_what_the_client_accepts_on_5_and_nothing_on_311() {
     let mut c = Client::new(options(Protocol::V5, true));
     c.connect(0).unwrap();
-    // Properties: Topic Alias Maximum 32 (0x22), Maximum Packet Size 262,144 (0x27).
+    // Properties: Receive Maximum 20 (0x21), Topic Alias Maximum 32 (0x22),
+    // Maximum Packet Size 262,144 (0x27).
     let expected = [
-        vec![0x10, 22, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 10],
-        vec![8, 0x22, 0, 32, 0x27, 0, 4, 0, 0],
+        vec![0x10, 25, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 10],
+        vec![11, 0x21, 0, 20, 0x22, 0, 32, 0x27, 0, 4, 0, 0],
         vec![0, 1, b't'],
     ]
     .concat();
@@ -905,4 +906,217 @@ fn a_server_disconnect_with_session_expiry_is_a_protocol_error_mqtt_3_14_2_2() {
         &events(&mut c)[..],
         [Event::ServerDisconnect { code: 0x8B, .. }]
     ));
+}
+
+/// Issue 23: the send quota belongs to the connection (§4.9: "not preserved
+/// across Network Connections"). After a reconnect the unacknowledged
+/// PUBLISHes go again only as far as the new CONNACK's Receive Maximum
+/// allows, counting the QoS 2 messages between PUBREC and PUBCOMP (their
+/// PUBREL goes at once: it is not a PUBLISH); the rest keep their place and
+/// go, DUP 1 and in order, as acknowledgements free places, before any new
+/// message.
+#[test]
+fn resends_respect_the_new_connacks_receive_maximum_mqtt_3_3_4_7() {
+    let mut c = connected(Protocol::V5, false);
+    for t in ["a", "b", "c", "d", "e"] {
+        c.publish(message(t, QoS::AtLeastOnce), 2000).unwrap();
+    }
+    c.publish(message("f", QoS::ExactlyOnce), 2000).unwrap();
+    c.receive(&[0x50, 2, 0, 6], 2010); // f reached PUBREC: PUBREL sent
+    assert_eq!(sent(&mut c).len(), 7);
+    events(&mut c);
+    c.connection_lost(2020, "test");
+    c.connect(3000).unwrap();
+    sent(&mut c);
+    // CONNACK, session present, Receive Maximum 3.
+    c.receive(&[0x20, 6, 1, 0, 3, 0x21, 0, 3], 3010);
+    let dup = |t: u8, id: u8| vec![0x3A, 7, 0, 1, t, 0, id, 0, b'x'];
+    // f's PUBREL counts (mosquitto counts the QoS 2 message it holds), so
+    // only a and b go again; c, d and e wait with their identifiers.
+    assert_eq!(
+        sent(&mut c),
+        [dup(b'a', 1), dup(b'b', 2), vec![0x62, 2, 0, 6]]
+    );
+    assert!(matches!(
+        &events(&mut c)[..],
+        [
+            Event::Connected { .. },
+            Event::Resent {
+                packet_id: 1,
+                qos: QoS::AtLeastOnce
+            },
+            Event::Resent { packet_id: 2, .. }
+        ]
+    ));
+    assert_eq!((c.in_flight(), c.held(), c.waiting()), (6, 3, 0));
+    // A new message waits behind the held ones.
+    c.publish(message("g", QoS::AtLeastOnce), 3020).unwrap();
+    assert!(sent(&mut c).is_empty());
+    // Each acknowledgement lets exactly one more go, oldest first.
+    c.receive(&[0x40, 2, 0, 1], 3030);
+    assert_eq!(sent(&mut c), [dup(b'c', 3)]);
+    c.receive(&[0x70, 2, 0, 6], 3040);
+    assert_eq!(sent(&mut c), [dup(b'd', 4)]);
+    c.receive(&[0x40, 2, 0, 2], 3050);
+    assert_eq!(sent(&mut c), [dup(b'e', 5)]);
+    // Then g, for the first time: DUP 0, the next free identifier.
+    c.receive(&[0x40, 2, 0, 3], 3060);
+    assert_eq!(sent(&mut c), [vec![0x32, 7, 0, 1, b'g', 0, 7, 0, b'x']]);
+    assert_eq!((c.in_flight(), c.held(), c.waiting()), (3, 0, 0));
+}
+
+/// Issue 23: what the session holds was allowed by the last CONNACK; a new
+/// one may be stricter (a broker restarted with another configuration). A
+/// PUBLISH it forbids may not be sent, not even again: the message is given
+/// up and reported, its identifier kept out of use; a QoS 2 message past
+/// PUBREC completes (PUBREL is no PUBLISH).
+#[test]
+fn what_the_new_connack_forbids_is_given_up_not_resent_mqtt_3_2_2_11() {
+    let mut c = connected_with(
+        Protocol::V5,
+        false,
+        Properties {
+            receive_maximum: Some(5),
+            ..Properties::default()
+        },
+    );
+    c.publish(message("q2", QoS::ExactlyOnce), 2000).unwrap(); // id 1
+    let retained = Message {
+        retain: true,
+        ..message("r", QoS::AtLeastOnce)
+    };
+    c.publish(retained, 2000).unwrap(); // id 2
+    let big = Message {
+        payload: vec![b'x'; 30],
+        ..message("big", QoS::AtLeastOnce)
+    };
+    c.publish(big, 2000).unwrap(); // id 3
+    c.publish(message("ok", QoS::AtLeastOnce), 2000).unwrap(); // id 4
+    c.publish(message("rel", QoS::ExactlyOnce), 2000).unwrap(); // id 5
+    c.publish(message("w", QoS::ExactlyOnce), 2000).unwrap(); // waits
+    c.receive(&[0x50, 2, 0, 5], 2010);
+    sent(&mut c);
+    events(&mut c);
+    c.connection_lost(2020, "test");
+    c.connect(3000).unwrap();
+    sent(&mut c);
+    // Session present; Maximum QoS 1, Retain Available 0, Maximum Packet Size 20.
+    c.receive(
+        &[0x20, 12, 1, 0, 9, 0x24, 1, 0x25, 0, 0x27, 0, 0, 0, 20],
+        3010,
+    );
+    assert_eq!(
+        sent(&mut c),
+        [
+            vec![0x3A, 8, 0, 2, b'o', b'k', 0, 4, 0, b'x'],
+            vec![0x62, 2, 0, 5]
+        ]
+    );
+    let e = events(&mut c);
+    let given_up: Vec<(Option<u16>, &str, &str)> = e
+        .iter()
+        .filter_map(|e| match e {
+            Event::Abandoned { message, why } => {
+                Some((message.packet_id, message.topic.as_str(), why.rule))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        given_up,
+        [
+            (Some(1), "q2", "[MQTT-3.2.2-11]"),
+            (Some(2), "r", "[MQTT-3.2.2-14]"),
+            (Some(3), "big", "[MQTT-3.2.2-15]"),
+            (None, "w", "[MQTT-3.2.2-11]"),
+        ]
+    );
+    assert!(matches!(e.last(), Some(Event::Resent { packet_id: 4, .. })));
+    assert_eq!((c.in_flight(), c.held(), c.waiting()), (2, 0, 0));
+    // An acknowledgement for a given-up identifier finds nothing in flight.
+    c.receive(&[0x40, 2, 0, 2], 3020);
+    assert!(matches!(&events(&mut c)[..], [Event::Ignored(_)]));
+}
+
+/// Issue 23: this client declares Receive Maximum 20 in CONNECT. It
+/// acknowledges QoS 1 at once, so the unacknowledged ones are QoS 2
+/// messages waiting for PUBREL; a QoS 1 or 2 PUBLISH beyond 20 of them is
+/// the broker's error, DISCONNECT 0x93 (§3.3.4), shown in the inspector. A
+/// copy of a message already counted is not a new one.
+#[test]
+fn more_publishes_than_our_receive_maximum_is_disconnect_0x93_mqtt_3_3_4_9() {
+    let qos2 = |id: u8| [0x34, 7, 0, 1, b't', 0, id, 0, b'x'];
+    let mut c = connected(Protocol::V5, true);
+    for id in 1..=20 {
+        c.receive(&qos2(id), 2000);
+    }
+    // A copy of 20 (DUP 1): acknowledged again, not delivered, not counted.
+    let mut copy = qos2(20);
+    copy[0] |= 0x08;
+    c.receive(&copy, 2001);
+    // PUBREL 1, PUBCOMP 1: a place is free for one more.
+    c.receive(&[0x62, 2, 0, 1], 2002);
+    c.receive(&qos2(21), 2003);
+    let out = sent(&mut c);
+    assert_eq!(out.len(), 23);
+    assert_eq!(out[20], [0x50, 2, 0, 20]);
+    assert_eq!(out[21], [0x70, 2, 0, 1]);
+    let e = events(&mut c);
+    assert_eq!(
+        e.iter().filter(|e| matches!(e, Event::Message(_))).count(),
+        21
+    );
+    assert!(e.contains(&Event::Duplicate { packet_id: 20 }));
+    // 20 wait for PUBREL: a QoS 1 PUBLISH is one too many.
+    c.receive(&[0x32, 7, 0, 1, b't', 0, 22, 0, b'x'], 2004);
+    closed_with(&mut c, ErrorKind::ReceiveMaximumExceeded, "[MQTT-3.3.4-9]");
+    assert_eq!(sent(&mut c), [vec![0xE0, 1, 0x93]]);
+    let last: Vec<String> = c
+        .wire()
+        .entries()
+        .iter()
+        .rev()
+        .take(2)
+        .map(|w| w.summary(Protocol::V5))
+        .collect();
+    assert_eq!(last[0], "DISCONNECT 0x93");
+    // 3.1.1 declares no Receive Maximum: 25 unreleased are no error.
+    let mut c = connected(Protocol::V311, true);
+    for id in 1..=25 {
+        c.receive(&[0x34, 6, 0, 1, b't', 0, id, b'x'], 2000);
+    }
+    assert_eq!(sent(&mut c).len(), 25);
+    assert!(!c.should_close());
+}
+
+/// Issue 23: this client declares Maximum Packet Size 262,144 in CONNECT; a
+/// broker must not send more ([MQTT-3.1.2-24]), and a packet that does is
+/// refused by its header, before its body arrives: DISCONNECT 0x95
+/// (§3.1.2.11.4), the refused bytes in the inspector with the rule. One of
+/// exactly 262,144 bytes is taken.
+#[test]
+fn a_packet_over_our_maximum_packet_size_is_disconnect_0x95_mqtt_3_1_2_24() {
+    assert_eq!(MAX_PACKET, 262_144);
+    // PUBLISH QoS 0, Remaining Length 262,140 (FC FF 0F): 1 + 3 + 262,140
+    // bytes; topic "t", no properties, 262,136 bytes of payload.
+    let mut fits = vec![0x30, 0xFC, 0xFF, 0x0F, 0, 1, b't', 0];
+    fits.resize(262_144, b'x');
+    let mut c = connected(Protocol::V5, true);
+    c.receive(&fits, 2000);
+    assert!(matches!(&events(&mut c)[..], [Event::Message(m)] if m.payload.len() == 262_136));
+    // Remaining Length 262,141 (FD FF 0F): one byte too many, refused at once.
+    c.receive(&[0x30, 0xFD, 0xFF, 0x0F], 2010);
+    closed_with(&mut c, ErrorKind::TooLarge, "[MQTT-3.1.2-24]");
+    assert_eq!(sent(&mut c), [vec![0xE0, 1, 0x95]]);
+    let log = c.wire().entries();
+    let refused = &log[log.len() - 2];
+    assert_eq!(
+        (refused.dir, refused.raw.as_slice()),
+        (Dir::Received, &[0x30, 0xFD, 0xFF, 0x0F][..])
+    );
+    assert_eq!(
+        refused.error.as_deref(),
+        Some("Packet too large at byte 1: a 262145-byte packet; this client accepts at most 262144 bytes ([MQTT-3.1.2-24])")
+    );
+    assert_eq!(log[log.len() - 1].summary(Protocol::V5), "DISCONNECT 0x95");
 }
