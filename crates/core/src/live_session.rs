@@ -10,6 +10,7 @@ use crate::live::{limits_text, round_trip_index};
 use crate::mqtt::packet::{describe_code, PacketType};
 use crate::mqtt::{Event, Protocol, Publish, Subscription};
 use crate::topic_tree::TopicTree;
+use std::collections::HashMap;
 
 /// The log keeps this many messages; older ones are dropped and counted.
 pub const LOG_MAX: usize = 200;
@@ -259,6 +260,25 @@ pub struct LiveSession {
     pub sys_clients: Option<(u64, bool)>,
     pub round_trip: RoundTrip,
     pub tree: TopicTree,
+    /// QoS 1 and 2 messages of ours the client sent again, DUP 1, on a
+    /// connection that had the session (QoS at work: each is one the broker
+    /// had not acknowledged when a connection ended).
+    pub resent: u64,
+    /// Copies of a message that had already arrived: QoS 2 copies the
+    /// client recognised by their identifier before PUBREL and did not
+    /// deliver again, and QoS 1 copies this page recognises (DUP 1, with
+    /// the identifier, topic and payload of the last QoS 1 message that had
+    /// that identifier), which are delivered again: QoS 1 is at least once.
+    pub arrived_twice: u64,
+    /// Of `arrived_twice`, the QoS 1 copies (delivered again).
+    pub arrived_twice_qos1: u64,
+    /// Messages of the session given up unsent because a new CONNACK's
+    /// limits forbid them (its Maximum QoS, Retain Available or Maximum
+    /// Packet Size).
+    pub abandoned: u64,
+    /// The last QoS 1 message received with each identifier: a digest of
+    /// its topic and payload.
+    qos1_by_id: HashMap<u16, u64>,
     round_trip_topic: String,
     watch_sys: bool,
     now_ms: f64,
@@ -389,6 +409,7 @@ impl LiveSession {
     fn events(&mut self, batch: Vec<Event>) -> Vec<Effect> {
         let mut effects = Vec::new();
         let mut messages = Vec::new();
+        let mut abandoned = Vec::new();
         let p = self.protocol();
         for e in batch {
             match e {
@@ -450,7 +471,19 @@ impl LiveSession {
                         x.granted = codes.first().copied();
                     }
                 }
-                Event::Message(m) => messages.push(m),
+                Event::Message(m) => {
+                    if self.is_qos1_copy(&m) {
+                        self.arrived_twice += 1;
+                        self.arrived_twice_qos1 += 1;
+                    }
+                    messages.push(m)
+                }
+                Event::Resent { .. } => self.resent += 1,
+                Event::Duplicate { .. } => self.arrived_twice += 1,
+                Event::Abandoned { message, why } => {
+                    self.abandoned += 1;
+                    abandoned.push((message, why));
+                }
                 Event::Ignored(why) => self.status_text = format!("Set aside: {why}."),
                 Event::Unsubscribed { .. }
                 | Event::Delivered { .. }
@@ -458,10 +491,38 @@ impl LiveSession {
                 | Event::ProtocolError(_) => {}
             }
         }
+        if let Some((first, why)) = abandoned.first() {
+            let n = abandoned.len();
+            let qos = first.qos.as_u8();
+            self.status_text.push_str(&format!(
+                " Given up, not sent: {} {} of your session that the broker's new limits forbid; the first, QoS {qos} to “{}”: {why}.",
+                crate::format::number(n as f64, 0),
+                if n == 1 { "message" } else { "messages" },
+                first.topic,
+            ));
+        }
         if !messages.is_empty() {
             effects.push(self.messages(&messages));
         }
         effects
+    }
+
+    /// Whether `m` is a QoS 1 copy of a message that already arrived: DUP
+    /// 1, and the identifier, topic and payload of the last QoS 1 message
+    /// with that identifier. A broker reuses an identifier only after our
+    /// PUBACK, and resends with the original one ([MQTT-4.4.0-1]), so a
+    /// copy that matches is the same message again (or one published twice
+    /// with the same content, which the learner also sees twice).
+    fn is_qos1_copy(&mut self, m: &Publish) -> bool {
+        if m.qos != crate::mqtt::QoS::AtLeastOnce {
+            return false;
+        }
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&m.topic, &m.payload).hash(&mut h);
+        let digest = h.finish();
+        let before = self.qos1_by_id.insert(m.packet_id, digest);
+        m.dup && before == Some(digest)
     }
 
     /// Counts, the topic tree, `$SYS` and the round trip take every message;
@@ -510,7 +571,8 @@ impl LiveSession {
 mod tests {
     use super::*;
     use crate::live::round_trip_payload;
-    use crate::mqtt::client::Limits;
+    use crate::mqtt::client::{Abandoned, Limits};
+    use crate::mqtt::error::EncodeError;
     use crate::mqtt::QoS;
 
     fn message(topic: &str, payload: &str) -> Event {
@@ -880,5 +942,77 @@ mod tests {
         }]));
         s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
         assert_eq!(s.status_text, "Lost.");
+    }
+
+    /// Issue 23: the page counts what QoS did across a reconnect: its own
+    /// messages the client resent (DUP 1), and copies that arrived again:
+    /// QoS 2 ones the client recognised and did not deliver, QoS 1 ones
+    /// the page recognises by DUP, identifier, topic and payload.
+    #[test]
+    fn the_page_counts_its_resends_and_what_arrived_twice() {
+        let mut s = session();
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        let q1 = |id: u16, dup: bool, payload: &str| {
+            Event::Message(Box::new(Publish {
+                topic: "farm/a".into(),
+                payload: payload.as_bytes().to_vec(),
+                qos: QoS::AtLeastOnce,
+                packet_id: id,
+                dup,
+                ..Publish::default()
+            }))
+        };
+        s.apply(Input::Events(vec![q1(1, false, "m1"), q1(2, false, "m2")]));
+        s.apply(Input::Events(vec![
+            connected(true, 0),
+            Event::Resent {
+                packet_id: 7,
+                qos: QoS::AtLeastOnce,
+            },
+            Event::Resent {
+                packet_id: 8,
+                qos: QoS::ExactlyOnce,
+            },
+            // The broker resends 2, which had arrived, and 3, whose first
+            // copy was lost with the connection: one copy.
+            q1(2, true, "m2"),
+            q1(3, true, "m3"),
+            // Identifier 1 again with other content: a new message.
+            q1(1, true, "m4"),
+            // The same content without DUP: published twice, not resent.
+            q1(5, false, "m2"),
+            q1(5, false, "m2"),
+            Event::Duplicate { packet_id: 9 },
+        ]));
+        assert_eq!(
+            (s.resent, s.arrived_twice, s.arrived_twice_qos1, s.received),
+            (2, 2, 1, 7)
+        );
+    }
+
+    #[test]
+    fn messages_the_new_connack_forbids_are_reported_given_up() {
+        let mut s = session();
+        let gone = |id, topic: &str| Event::Abandoned {
+            message: Abandoned {
+                packet_id: id,
+                topic: topic.into(),
+                qos: QoS::ExactlyOnce,
+            },
+            why: EncodeError::new(
+                "the broker's Maximum QoS is 1: it does not accept QoS 2",
+                "[MQTT-3.2.2-11]",
+            ),
+        };
+        s.apply(Input::Events(vec![
+            connected(true, 0),
+            gone(Some(1), "q2"),
+            gone(None, "w"),
+        ]));
+        assert_eq!(s.abandoned, 2);
+        assert_eq!(
+            s.status_text,
+            "Connected; the broker kept your session. Given up, not sent: 2 messages of your session that the broker's new limits forbid; the first, QoS 2 to “q2”: the broker's Maximum QoS is 1: it does not accept QoS 2 ([MQTT-3.2.2-11])."
+        );
     }
 }

@@ -165,6 +165,10 @@ pub fn ConnectionResults(settings: Settings, page: Page) -> impl IntoView {
     let reason = move || session.with(|s| s.reason);
     let connect_ms = move || session.with(|s| s.connect_ms);
     let received = move || session.with(|s| s.received);
+    // QoS at work across reconnects (issue 23): what this page sent again,
+    // and copies that arrived again.
+    let resent = move || session.with(|s| s.resent);
+    let twice = move || session.with(|s| (s.arrived_twice, s.arrived_twice_qos1));
     let reason_link = move || {
         reason().map(|(code, table, packet)| {
             let v = if table == Protocol::V311 { "3" } else { "5" };
@@ -182,6 +186,13 @@ pub fn ConnectionResults(settings: Settings, page: Page) -> impl IntoView {
                     value=Signal::derive(move || connect_ms().map(|m| m.to_string()).unwrap_or_default())
                     text=Signal::derive(move || connect_ms().map(|m| format!("{m} ms")).unwrap_or_else(|| "—".into())) />
                 <ResultOutput label="Messages received" name="messages-received" value=Signal::derive(move || received().to_string()) text=Signal::derive(move || number(received() as f64, 0)) />
+                <ResultOutput label="Resent by this page (DUP 1, after a reconnect)" name="resent" value=Signal::derive(move || resent().to_string()) text=Signal::derive(move || number(resent() as f64, 0)) />
+                <ResultOutput label="Arrived twice (QoS 1: shown again; QoS 2: recognised, shown once)" name="arrived-twice"
+                    value=Signal::derive(move || twice().0.to_string())
+                    text=Signal::derive(move || {
+                        let (all, qos1) = twice();
+                        if all == 0 { "0".to_string() } else { format!("{} ({} at QoS 1, {} at QoS 2)", number(all as f64, 0), number(qos1 as f64, 0), number((all - qos1) as f64, 0)) }
+                    }) />
             </Results>
             <p class="status-text" class:failed=failed role="status">{move || session.with(|s| s.status_text.clone())}</p>
             // A connection that failed (first attempts are not retried): what to
