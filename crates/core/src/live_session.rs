@@ -272,6 +272,9 @@ pub struct LiveSession {
     pub arrived_twice: u64,
     /// Of `arrived_twice`, the QoS 1 copies (delivered again).
     pub arrived_twice_qos1: u64,
+    /// QoS 1/2 messages the broker sent beyond this page's Receive Maximum
+    /// ([MQTT-3.3.4-9]), taken all the same.
+    pub over_receive_maximum: u64,
     /// Messages of the session given up unsent because a new CONNACK's
     /// limits forbid them (its Maximum QoS, Retain Available or Maximum
     /// Packet Size).
@@ -279,6 +282,8 @@ pub struct LiveSession {
     /// The last QoS 1 message received with each identifier: a digest of
     /// its topic and payload.
     qos1_by_id: HashMap<u16, u64>,
+    /// `over_receive_maximum` on this connection (said once in the status).
+    over_receive_maximum_here: u64,
     round_trip_topic: String,
     watch_sys: bool,
     now_ms: f64,
@@ -420,6 +425,7 @@ impl LiveSession {
                     lost_in_flight,
                     limits,
                 } => {
+                    self.over_receive_maximum_here = 0;
                     self.connect_ms = Some(elapsed_ms);
                     self.broker_limits = Some(limits_text(p, &limits));
                     self.reason = Some((0, p, PacketType::Connack));
@@ -479,6 +485,16 @@ impl LiveSession {
                     messages.push(m)
                 }
                 Event::Resent { .. } => self.resent += 1,
+                Event::OverReceiveMaximum { unacknowledged } => {
+                    if self.over_receive_maximum_here == 0 {
+                        self.status_text.push_str(&format!(
+                            " The broker sent more QoS 1/2 messages unacknowledged ({unacknowledged}) than this page's Receive Maximum of {} allows ([MQTT-3.3.4-9]; a broker may, after a reconnect that finds messages queued). The specification's answer is DISCONNECT 0x93; this page takes them instead, so that nothing is lost.",
+                            crate::mqtt::client::RECEIVE_MAXIMUM
+                        ));
+                    }
+                    self.over_receive_maximum += 1;
+                    self.over_receive_maximum_here += 1;
+                }
                 Event::Duplicate { .. } => self.arrived_twice += 1,
                 Event::Abandoned { message, why } => {
                     self.abandoned += 1;
@@ -988,6 +1004,21 @@ mod tests {
             (s.resent, s.arrived_twice, s.arrived_twice_qos1, s.received),
             (2, 2, 1, 7)
         );
+    }
+
+    #[test]
+    fn a_broker_over_our_receive_maximum_is_said_once_a_connection() {
+        let mut s = session();
+        let over = |n| Event::OverReceiveMaximum { unacknowledged: n };
+        s.apply(Input::Events(vec![connected(true, 0), over(21), over(22)]));
+        s.apply(Input::Events(vec![over(23)]));
+        assert_eq!(s.over_receive_maximum, 3);
+        assert_eq!(
+            s.status_text,
+            "Connected; the broker kept your session. The broker sent more QoS 1/2 messages unacknowledged (21) than this page's Receive Maximum of 20 allows ([MQTT-3.3.4-9]; a broker may, after a reconnect that finds messages queued). The specification's answer is DISCONNECT 0x93; this page takes them instead, so that nothing is lost."
+        );
+        s.apply(Input::Events(vec![connected(true, 0)]));
+        assert_eq!(s.status_text, "Connected; the broker kept your session.");
     }
 
     #[test]

@@ -39,9 +39,6 @@ pub enum ErrorKind {
     TooLarge,
     /// A Topic Alias of 0 or above the declared maximum, or unknown (0x94).
     TopicAliasInvalid,
-    /// More unacknowledged QoS 1 and 2 PUBLISHes than the Receive Maximum
-    /// the receiver declared (0x93).
-    ReceiveMaximumExceeded,
 }
 
 impl ErrorKind {
@@ -52,7 +49,6 @@ impl ErrorKind {
             ErrorKind::ProtocolError => 0x82,
             ErrorKind::TooLarge => 0x95,
             ErrorKind::TopicAliasInvalid => 0x94,
-            ErrorKind::ReceiveMaximumExceeded => 0x93,
         }
     }
 
@@ -62,7 +58,6 @@ impl ErrorKind {
             ErrorKind::ProtocolError => "Protocol error",
             ErrorKind::TooLarge => "Packet too large",
             ErrorKind::TopicAliasInvalid => "Topic Alias invalid",
-            ErrorKind::ReceiveMaximumExceeded => "Receive Maximum exceeded",
         }
     }
 }
