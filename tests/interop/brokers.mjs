@@ -68,22 +68,40 @@ export const BROKERS = {
     versions: ['3', '5'],
     // `mosquitto -h` prints its version and exits with 3.
     version: () => first(spawnSync(MOSQUITTO, ['-h'], { encoding: 'utf8' }).stdout).replace('mosquitto version ', ''),
-    async start(dir) {
-      const tcp = await freePort();
-      const ws = await freePort();
-      // mosquitto started as root drops to its own user, which must read these files.
-      chmodSync(dir, 0o755);
+    /**
+     * `extra`: more lines for mosquitto.conf (e.g. `persistence true`); `tcp` and `ws`:
+     * the ports, to start it again where it was (the fault tests' restart).
+     */
+    async start(dir, { extra = '', tcp: tcpPort, ws: wsPort } = {}) {
+      const tcp = tcpPort ?? await freePort();
+      const ws = wsPort ?? await freePort();
+      // mosquitto started as root drops to its own user, which must read these files
+      // (and write its persistence file there).
+      chmodSync(dir, extra.includes('persistence true') ? 0o777 : 0o755);
       const passwd = join(dir, 'passwd');
       writeFileSync(passwd, '');
       execFileSync('mosquitto_passwd', ['-b', passwd, USER, PASSWORD]);
       chmodSync(passwd, 0o644);
       const conf = join(dir, 'mosquitto.conf');
-      writeFileSync(conf, `per_listener_settings false\npersistence false\nallow_anonymous false\npassword_file ${passwd}\n`
-        + `listener ${tcp} 127.0.0.1\nlistener ${ws} 127.0.0.1\nprotocol websockets\n`);
+      writeFileSync(conf, `per_listener_settings false\n${extra.includes('persistence') ? '' : 'persistence false\n'}allow_anonymous false\npassword_file ${passwd}\n`
+        + `${extra}listener ${tcp} 127.0.0.1\nlistener ${ws} 127.0.0.1\nprotocol websockets\n`);
       const b = launch(MOSQUITTO, ['-c', conf], join(dir, 'mosquitto.log'));
       await accepting(tcp, 5000, 'mosquitto');
       await accepting(ws, 5000, 'mosquitto (websockets)');
-      return { tcp, ws: `ws://127.0.0.1:${ws}`, stop: b.stop };
+      return {
+        tcp,
+        ws: `ws://127.0.0.1:${ws}`,
+        wsPort: ws,
+        stop: b.stop,
+        /** What mosquitto wrote (its log goes to stderr). */
+        output: b.output,
+        /** SIGTERM, as a service stop does (mosquitto saves its persistence file), resolving on exit. */
+        terminate: () => new Promise((resolve) => {
+          if (b.proc.exitCode !== null) return resolve();
+          b.proc.once('exit', () => resolve());
+          process.kill(-b.proc.pid, 'SIGTERM');
+        }),
+      };
     },
   },
   aedes: {

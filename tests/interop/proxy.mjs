@@ -4,11 +4,20 @@
 // client has passed, usually in the middle of a packet.
 import { createServer, connect } from 'node:net';
 
-/** Starts a proxy to 127.0.0.1:`target`; resolves with { port, connections, cuts (offsets on their connections), cutAfter(n), close() }. */
+/**
+ * Starts a proxy to 127.0.0.1:`target`; resolves with { port, connections, cuts (offsets on
+ * their connections), refused, cutAfter(n), pause(), resume(), close() }.
+ */
 export function startProxy(target) {
-  const state = { connections: 0, cuts: [], pending: null, current: null };
+  const state = { connections: 0, cuts: [], pending: null, current: null, paused: false, refused: 0 };
   const open = new Set();
   const server = createServer((client) => {
+    if (state.paused) {
+      // The network is down: the connection is closed as soon as it is made.
+      state.refused++;
+      client.destroy();
+      return;
+    }
     state.connections++;
     const upstream = connect(target, '127.0.0.1');
     open.add(client);
@@ -41,6 +50,13 @@ export function startProxy(target) {
     get cuts() { return state.cuts; },
     /** Cuts the newest connection once `n` more bytes from the client have passed on it (at byte n of them). */
     cutAfter(n) { state.pending = n; },
+    /** Cuts every connection and closes new ones at once, until resume(): the network is down. */
+    pause() {
+      state.paused = true;
+      for (const s of open) s.destroy();
+    },
+    resume() { state.paused = false; },
+    get refused() { return state.refused; },
     close() {
       for (const s of open) s.destroy();
       return new Promise((r) => server.close(r));
