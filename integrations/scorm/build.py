@@ -72,6 +72,10 @@ def main():
                 dirnames[:] = []
                 continue
             for name in filenames:
+                # An LMS serves the package's files as they are: the precompressed
+                # copies (NAME.br, NAME.gz) would only make it larger.
+                if name.endswith(('.br', '.gz')):
+                    continue
                 path = os.path.join(dirpath, name)
                 arc = 'widgets/' + os.path.relpath(path, args.dist).replace(os.sep, '/')
                 with open(path, 'rb') as f:

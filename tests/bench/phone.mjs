@@ -16,7 +16,7 @@
 // lazy frame far down the page would not load at all), timed until all three
 // are interactive.
 //
-// Usage: node tests/bench/phone.mjs DIST [--brotli] [--only=gallery,qos,lesson]
+// Usage: node tests/bench/phone.mjs DIST [--brotli | --precompressed] [--only=gallery,qos,lesson]
 // (scripts/bench.sh --phone runs it on dist/).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -25,8 +25,10 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { launch } from '../e2e/browser.mjs';
 
 const [dist, ...flags] = process.argv.slice(2);
-if (!dist) { console.error('usage: node tests/bench/phone.mjs DIST [--brotli] [--only=NAME,...]'); process.exit(2); }
-const BROTLI = flags.includes('--brotli');
+if (!dist) { console.error('usage: node tests/bench/phone.mjs DIST [--brotli | --precompressed] [--only=NAME,...]'); process.exit(2); }
+// --precompressed: the build's own NAME.br files, as a host that serves them would.
+const PRECOMPRESSED = flags.includes('--precompressed');
+const BROTLI = flags.includes('--brotli') || PRECOMPRESSED;
 // --only=gallery,qos,lesson: those rows alone.
 const ONLY = flags.find((f) => f.startsWith('--only='))?.slice(7).split(',');
 const wanted = (name) => !ONLY || ONLY.includes(name);
@@ -48,36 +50,43 @@ const lesson = (base) => `<!doctype html><html lang="en"><head><meta charset="ut
 ${['backoff', 'qos', 'exercises'].map((w) => `<iframe src="${base}?w=${w}&amp;embed=1" title="${w}" style="width:100%;height:1500px;border:0"></iframe>`).join('\n<p>Some text between the widgets.</p>\n')}
 <script src="${base}public/embed.js" async></script></main></body></html>`;
 
+const read = async (rel) => {
+  if (!cache.has(rel)) cache.set(rel, await readFile(join(dist, rel)).catch(() => null));
+  return cache.get(rel);
+};
+
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
-  try {
-    let body;
-    let type;
-    if (url.pathname === '/lesson.html') {
-      body = Buffer.from(lesson(PREFIX));
-      type = TYPES['.html'];
-    } else {
-      if (!url.pathname.startsWith(PREFIX)) throw new Error('outside');
-      let rel = normalize(url.pathname.slice(PREFIX.length));
-      if (rel.startsWith('..')) throw new Error('outside');
-      if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
-      if (!cache.has(rel)) cache.set(rel, await readFile(join(dist, rel)));
-      body = cache.get(rel);
+  let body;
+  let type;
+  let squeezed = false;
+  if (url.pathname === '/lesson.html') {
+    body = Buffer.from(lesson(PREFIX));
+    type = TYPES['.html'];
+  } else if (url.pathname.startsWith(PREFIX)) {
+    let rel = normalize(url.pathname.slice(PREFIX.length));
+    if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
+    if (!rel.startsWith('..')) {
       type = TYPES[extname(rel)] ?? 'application/octet-stream';
+      body = PRECOMPRESSED ? await read(`${rel}.br`) : null;
+      squeezed = !!body;
+      body ??= await read(rel);
     }
-    const squeezable = !type.startsWith('image/png');
-    const headers = { 'content-type': type, 'cache-control': 'no-cache' };
-    if (squeezable) {
-      body = compress(body);
-      headers['content-encoding'] = BROTLI ? 'br' : 'gzip';
-    }
-    headers['content-length'] = body.length;
-    res.writeHead(200, headers);
-    res.end(body);
-  } catch {
+  }
+  if (!body) {
     res.writeHead(404);
     res.end();
+    return;
   }
+  const headers = { 'content-type': type, 'cache-control': 'no-cache' };
+  if (!squeezed && !type.startsWith('image/png')) {
+    body = compress(body);
+    squeezed = true;
+  }
+  if (squeezed) headers['content-encoding'] = BROTLI ? 'br' : 'gzip';
+  headers['content-length'] = body.length;
+  res.writeHead(200, headers);
+  res.end(body);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
