@@ -84,6 +84,9 @@ fi
 if wants core; then
   step "core unit and property tests"
   cargo test -p mqtt-lab-core -p mqtt-lab-fleet --locked
+  # The app's own pure functions (chart bounds and ticks, ...), natively.
+  step "app unit tests"
+  cargo test -p mqtt-lab --lib --locked
 fi
 
 # One native release build of the core's test tools (crates/core/examples: codec_json,

@@ -787,3 +787,66 @@ fn legend(area: &Area, t: &Theme, entries: &[(&str, Swatch)], ink: &Ink) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(points: Vec<(f64, f64)>, y_log10: bool) -> LineChart {
+        LineChart {
+            series: vec![Series {
+                name: "s".into(),
+                points,
+                tone: Tone::Primary,
+                faint: false,
+            }],
+            y_log10,
+            ..LineChart::default()
+        }
+    }
+
+    #[test]
+    fn a_linear_y_axis_starts_at_zero_with_room_above_the_highest_value() {
+        let (x0, x1, y0, y1) = bounds(&line(vec![(10.0, 5.0), (60.0, 250.0)], false));
+        assert_eq!((x0, x1, y0), (10.0, 60.0, 0.0));
+        assert!((y1 - 270.0).abs() < 1e-9, "250 × 1.08 = 270, got {y1}");
+    }
+
+    #[test]
+    fn a_log_y_axis_runs_between_whole_powers_of_ten() {
+        // Battery lives of 2.7 and 7,000 days (log10 0.43 and 3.85): 1 to 10,000 days.
+        let (_, _, y0, y1) = bounds(&line(
+            vec![(1.0, 2.7f64.log10()), (4.9, 7000f64.log10())],
+            true,
+        ));
+        assert_eq!((y0, y1), (0.0, 4.0));
+        // One value: still a decade to show.
+        let (_, _, y0, y1) = bounds(&line(vec![(1.0, 2.0)], true));
+        assert_eq!((y0, y1), (2.0, 3.0));
+    }
+
+    #[test]
+    fn nothing_drawable_gives_unit_bounds() {
+        assert_eq!(bounds(&line(vec![], false)), (0.0, 1.0, 0.0, 1.0));
+        assert_eq!(
+            bounds(&line(vec![(f64::NAN, f64::NAN)], true)),
+            (0.0, 1.0, 0.0, 1.0)
+        );
+    }
+
+    #[test]
+    fn a_log_axis_is_labelled_once_per_power_of_ten() {
+        // 10 s to a day (log10 1 to 4.94): at most 4 labels, so plotters steps by 1.
+        let (count, label) = axis_ticks(true, 4.94 - 1.0, 8);
+        assert_eq!(count, 4);
+        assert_eq!(
+            [1.0, 2.0, 3.0, 4.0].map(|v| label(&v)),
+            ["10", "100", "1,000", "10,000"]
+        );
+        let (count, label) = axis_ticks(false, 100.0, 6);
+        assert_eq!((count, label(&20.0)), (6, "20".to_string()));
+        // A span under 10 gets up to two decimals (format::number drops trailing zeros).
+        let (_, label) = axis_ticks(false, 2.0, 6);
+        assert_eq!([label(&1.25), label(&1.5)], ["1.25", "1.5"]);
+    }
+}
