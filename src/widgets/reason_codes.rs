@@ -4,8 +4,8 @@ use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::claims::content as text;
-use mqtt_lab_core::protocol::Protocol;
-use mqtt_lab_core::reason_codes::{self as rc, Code, Packet};
+use mqtt_lab_core::protocol::{PacketType, Protocol};
+use mqtt_lab_core::reason_codes::{self as rc, Code};
 use mqtt_lab_core::target::Target;
 
 fn check_code(text: &str) -> Result<(), String> {
@@ -21,7 +21,7 @@ pub fn ReasonCodes() -> impl IntoView {
     let query = url.text("q", "", |_| Ok(()));
 
     let v = move || Protocol::from_slug(version.get());
-    let packet_filter = move || Packet::from_slug(packet.get());
+    let packet_filter = move || rc::packet_from_slug(packet.get());
     let parsed = move || rc::parse_code(&code_text.get());
     let code_error = Signal::derive(move || parsed().err());
     let selected = move || parsed().ok().and_then(|n| rc::find(v(), n));
@@ -77,9 +77,9 @@ pub fn ReasonCodes() -> impl IntoView {
             } else {
                 c.name()
             };
-            let paho = (v() == Protocol::V311 && c.appears_in(Packet::Connack)).then(|| {
+            let paho = (v() == Protocol::V311 && c.appears_in(PacketType::Connack)).then(|| {
                 let v5 = rc::paho_v5_equivalent(c.value);
-                let name = rc::paho_name(v5, Packet::Connack).unwrap_or_default();
+                let name = rc::paho_name(v5, PacketType::Connack).unwrap_or_default();
                 format!(
                     "paho-mqtt 2.x turns return code {} into MQTT 5 reason code {} before it calls a VERSION2 on_connect [[paho-v311-connack]]: compare with {}, not with {}. A comparison with a string only matches paho's own spelling, \"{}\", exactly [[paho-reasoncode-names]].",
                     c.value, v5, v5, c.value, name

@@ -21,7 +21,7 @@ use mqtt_lab_core::mqtt::coding::hex;
 use mqtt_lab_core::mqtt::decoder::Decoder;
 use mqtt_lab_core::mqtt::{
     decode, Ack, Connack, Connect, DecodeError, Disconnect, LastWill, Packet, Properties, Protocol,
-    Publish, QoS, Suback, Subscribe, Subscription, Unsuback, Unsubscribe,
+    Publish, QoS, ReasonCode, Suback, Subscribe, Subscription, Unsuback, Unsubscribe,
 };
 use serde_json::{json, Map, Value};
 use std::io::{BufRead, Write};
@@ -142,11 +142,11 @@ fn qos(v: &Value) -> Result<QoS, String> {
     QoS::from_u8(num(v, "qos")?).ok_or_else(|| format!("qos {v}"))
 }
 
-fn codes(v: &Value) -> Result<Vec<u8>, String> {
+fn codes(v: &Value) -> Result<Vec<ReasonCode>, String> {
     v.as_array()
         .ok_or("expected a list of codes")?
         .iter()
-        .map(|c| num(c, "code"))
+        .map(|c| num(c, "code").map(ReasonCode))
         .collect()
 }
 
@@ -349,7 +349,7 @@ fn to_json(packet: &Packet) -> Value {
 fn from_json(v: &Value, p: Protocol) -> Result<Packet, String> {
     let props = || props_from(&v["properties"]);
     let id = || num::<u16>(&v["messageId"], "messageId");
-    let code = || num::<u8>(&v["reasonCode"], "reasonCode");
+    let code = || num::<u8>(&v["reasonCode"], "reasonCode").map(ReasonCode);
     let ack = || -> Result<Ack, String> {
         Ok(Ack {
             packet_id: id()?,

@@ -39,7 +39,7 @@ use mqtt_lab_core::mqtt::coding::put_varint;
 use mqtt_lab_core::mqtt::decoder::Decoder;
 use mqtt_lab_core::mqtt::{
     decode, Ack, Connack, Connect, Disconnect, LastWill, Packet, PacketType, Properties, Protocol,
-    Publish, QoS, Suback, Subscribe, Subscription, Unsuback, Unsubscribe,
+    Publish, QoS, ReasonCode, Suback, Subscribe, Subscription, Unsuback, Unsubscribe,
 };
 use mqtt_lab_core::rng::Rng;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -413,11 +413,11 @@ fn id(r: &mut R) -> u16 {
     *r.pick(&[1, 2, 65_535, any])
 }
 
-fn code(r: &mut R, p: Protocol, codes: &[u8]) -> u8 {
+fn code(r: &mut R, p: Protocol, codes: &[u8]) -> ReasonCode {
     if p == Protocol::V5 && r.chance(0.5) {
-        *r.pick(codes)
+        ReasonCode(*r.pick(codes))
     } else {
-        0
+        ReasonCode::SUCCESS
     }
 }
 
@@ -462,10 +462,10 @@ fn packet(r: &mut R, p: Protocol, t: PacketType) -> Packet {
             let code = if p == Protocol::V5 {
                 code(r, p, CONNACK_CODES)
             } else {
-                r.below(6) as u8
+                ReasonCode(r.below(6) as u8)
             };
             Packet::Connack(Connack {
-                session_present: code == 0 && r.chance(0.5),
+                session_present: code == ReasonCode::SUCCESS && r.chance(0.5),
                 code,
                 properties: props(r, p, Ctx::Connack).into(),
                 protocol: p,
@@ -502,11 +502,11 @@ fn packet(r: &mut R, p: Protocol, t: PacketType) -> Packet {
             properties: props(r, p, Ctx::Ack).into(),
             codes: (0..r.range(1, 4))
                 .map(|_| {
-                    if p == Protocol::V5 {
+                    ReasonCode(if p == Protocol::V5 {
                         *r.pick(SUBACK_CODES)
                     } else {
                         *r.pick(&[0, 1, 2, 0x80])
-                    }
+                    })
                 })
                 .collect(),
         }),
@@ -520,7 +520,7 @@ fn packet(r: &mut R, p: Protocol, t: PacketType) -> Packet {
             properties: props(r, p, Ctx::Ack).into(),
             codes: if p == Protocol::V5 {
                 (0..r.range(1, 4))
-                    .map(|_| *r.pick(UNSUBACK_CODES))
+                    .map(|_| ReasonCode(*r.pick(UNSUBACK_CODES)))
                     .collect()
             } else {
                 Vec::new()
@@ -812,7 +812,7 @@ impl Broker {
         let refused = r.chance(0.05);
         Packet::Connack(Connack {
             session_present: !refused && !clean && r.chance(0.7),
-            code: if refused {
+            code: ReasonCode(if refused {
                 if p == Protocol::V5 {
                     *r.pick(&CONNACK_CODES[1..])
                 } else {
@@ -820,7 +820,7 @@ impl Broker {
                 }
             } else {
                 0
-            },
+            }),
             properties: properties.into(),
             protocol: p,
         })
@@ -882,7 +882,7 @@ impl Broker {
                 {
                     s.packet_id = i;
                     if r.chance(0.9) {
-                        s.codes.resize(n, 0);
+                        s.codes.resize(n, ReasonCode::SUCCESS);
                     }
                 }
                 Packet::Suback(s)
@@ -896,7 +896,7 @@ impl Broker {
                 {
                     u.packet_id = i;
                     if p == Protocol::V5 && r.chance(0.9) {
-                        u.codes.resize(n, 0);
+                        u.codes.resize(n, ReasonCode::SUCCESS);
                     }
                 }
                 Packet::Unsuback(u)

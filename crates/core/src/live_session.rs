@@ -7,8 +7,8 @@
 
 use crate::inspect::message_properties;
 use crate::live::{limits_text, round_trip_index};
-use crate::mqtt::packet::{describe_code, PacketType};
-use crate::mqtt::{Event, Protocol, Publish, Subscription};
+use crate::mqtt::packet::PacketType;
+use crate::mqtt::{Event, Protocol, Publish, ReasonCode, Subscription};
 use crate::topic_tree::TopicTree;
 use std::collections::HashMap;
 
@@ -51,21 +51,19 @@ pub struct SubscriptionRow {
     /// None: not sent (no connection).
     pub packet_id: Option<u16>,
     /// SUBACK's code for it: the granted QoS, or a failure from 0x80.
-    pub granted: Option<u8>,
+    pub granted: Option<ReasonCode>,
 }
 
 impl SubscriptionRow {
     /// "QoS 1: downgraded from 2", "waiting for SUBACK", "refused (0x87 …)".
     pub fn granted_text(&self, p: Protocol) -> String {
         let asked = self.sub.qos.as_u8();
-        match self.granted {
-            None if self.packet_id.is_none() => "not sent".to_string(),
-            None => "waiting for SUBACK".to_string(),
-            Some(c) if c >= 0x80 => {
-                format!("refused ({})", describe_code(p, PacketType::Suback, c))
-            }
-            Some(g) if g < asked => format!("QoS {g}: downgraded from {asked}"),
-            Some(g) => format!("QoS {g}"),
+        match (self.granted, self.granted.and_then(ReasonCode::granted_qos)) {
+            (None, _) if self.packet_id.is_none() => "not sent".to_string(),
+            (None, _) => "waiting for SUBACK".to_string(),
+            (Some(_), Some(g)) if g < asked => format!("QoS {g}: downgraded from {asked}"),
+            (Some(_), Some(g)) => format!("QoS {g}"),
+            (Some(c), None) => format!("refused ({})", c.describe(p, PacketType::Suback)),
         }
     }
 
@@ -246,7 +244,7 @@ pub struct LiveSession {
     pub status: Status,
     pub status_text: String,
     /// The last CONNACK or DISCONNECT code, with the table it belongs to.
-    pub reason: Option<(u8, Protocol, PacketType)>,
+    pub reason: Option<(ReasonCode, Protocol, PacketType)>,
     /// WebSocket open to CONNACK, of the last connection.
     pub connect_ms: Option<u64>,
     /// What the broker announced in its CONNACK.
@@ -327,7 +325,10 @@ impl LiveSession {
                 // limits shown while reconnecting); a refusal or the broker's
                 // DISCONNECT stays, it says why.
                 if matches!(status, Status::Connecting | Status::Reconnecting) {
-                    if matches!(self.reason, Some((0, _, PacketType::Connack))) {
+                    if matches!(
+                        self.reason,
+                        Some((ReasonCode::SUCCESS, _, PacketType::Connack))
+                    ) {
                         self.reason = None;
                     }
                     self.broker_limits = None;
@@ -428,7 +429,7 @@ impl LiveSession {
                     self.over_receive_maximum_here = 0;
                     self.connect_ms = Some(elapsed_ms);
                     self.broker_limits = Some(limits_text(p, &limits));
-                    self.reason = Some((0, p, PacketType::Connack));
+                    self.reason = Some((ReasonCode::SUCCESS, p, PacketType::Connack));
                     let mut text = if session_present {
                         "Connected; the broker kept your session.".to_string()
                     } else {
@@ -647,7 +648,10 @@ mod tests {
         );
         assert_eq!(s.status_text, "Connected.");
         assert_eq!(s.connect_ms, Some(42));
-        assert_eq!(s.reason, Some((0, Protocol::V5, PacketType::Connack)));
+        assert_eq!(
+            s.reason,
+            Some((ReasonCode::SUCCESS, Protocol::V5, PacketType::Connack))
+        );
         s.apply(Input::Subscribing(
             sub("sensors/#", QoS::ExactlyOnce),
             Ok(3),
@@ -659,7 +663,7 @@ mod tests {
         s.apply(Input::Events(vec![Event::Subscribed {
             packet_id: 3,
             filters: vec!["sensors/#".into()],
-            codes: vec![1],
+            codes: vec![ReasonCode::GRANTED_QOS_1],
         }]));
         assert_eq!(
             s.subscriptions[0].granted_text(Protocol::V5),
@@ -670,7 +674,7 @@ mod tests {
         s.apply(Input::Events(vec![Event::Subscribed {
             packet_id: 4,
             filters: vec!["secret/#".into()],
-            codes: vec![0x87],
+            codes: vec![ReasonCode::NOT_AUTHORIZED],
         }]));
         assert_eq!(
             s.subscriptions[1].granted_text(Protocol::V5),
@@ -734,11 +738,18 @@ mod tests {
         let mut s = session();
         // A 3.1.1 broker answers a 5.0 CONNECT in 3.1.1: its table.
         s.apply(Input::Events(vec![Event::Refused {
-            code: 5,
+            code: ReasonCode::V311_NOT_AUTHORIZED,
             protocol: Protocol::V311,
             reason_string: None,
         }]));
-        assert_eq!(s.reason, Some((5, Protocol::V311, PacketType::Connack)));
+        assert_eq!(
+            s.reason,
+            Some((
+                ReasonCode::V311_NOT_AUTHORIZED,
+                Protocol::V311,
+                PacketType::Connack
+            ))
+        );
         s.apply(Input::Status(
             Status::Failed,
             "Refused: not authorised.".into(),
@@ -747,11 +758,18 @@ mod tests {
         let mut s = session();
         s.apply(Input::Events(vec![connected(false, 0)]));
         s.apply(Input::Events(vec![Event::ServerDisconnect {
-            code: 0x8E,
+            code: ReasonCode::SESSION_TAKEN_OVER,
             reason_string: None,
             server_reference: None,
         }]));
-        assert_eq!(s.reason, Some((0x8E, Protocol::V5, PacketType::Disconnect)));
+        assert_eq!(
+            s.reason,
+            Some((
+                ReasonCode::SESSION_TAKEN_OVER,
+                Protocol::V5,
+                PacketType::Disconnect
+            ))
+        );
     }
 
     #[test]
@@ -845,12 +863,19 @@ mod tests {
         // A server DISCONNECT says why the connection went: it stays.
         s.apply(Input::Events(vec![connected(false, 0)]));
         s.apply(Input::Events(vec![Event::ServerDisconnect {
-            code: 0x8B,
+            code: ReasonCode::SERVER_SHUTTING_DOWN,
             reason_string: None,
             server_reference: None,
         }]));
         s.apply(Input::Status(Status::Reconnecting, "Retrying".into()));
-        assert_eq!(s.reason, Some((0x8B, Protocol::V5, PacketType::Disconnect)));
+        assert_eq!(
+            s.reason,
+            Some((
+                ReasonCode::SERVER_SHUTTING_DOWN,
+                Protocol::V5,
+                PacketType::Disconnect
+            ))
+        );
     }
 
     #[test]
@@ -918,7 +943,7 @@ mod tests {
                 ..Subscription::default()
             },
             packet_id: Some(1),
-            granted: Some(0),
+            granted: Some(ReasonCode::GRANTED_QOS_0),
         };
         assert_eq!(row.options_text(), " (No Local, Retain Handling 2)");
         assert_eq!(row.granted_text(Protocol::V5), "QoS 0");
@@ -954,7 +979,7 @@ mod tests {
         s.apply(Input::Events(vec![Event::Subscribed {
             packet_id: 1,
             filters: vec![SYS_CLIENTS.into()],
-            codes: vec![0],
+            codes: vec![ReasonCode::GRANTED_QOS_0],
         }]));
         s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
         assert_eq!(s.status_text, "Lost.");

@@ -1,85 +1,47 @@
 //! MQTT reason codes: the complete MQTT 5.0 table (OASIS MQTT Protocol 5.0,
 //! §2.4 Reason Code, Table 2-6) and MQTT 3.1.1's CONNACK return codes (§3.2.2.3,
 //! Table 3.1) and SUBACK failure (§3.9.3), with what each means for a client.
+//!
+//! Each table is written once, in a `codes!` invocation, which expands into the
+//! rows the explorer lists and into the named constants of [`ReasonCode`] that
+//! the codec, the client and the pages use (quinn-proto's `transport_error.rs`
+//! does the same with its `errors!`): no code outside this file says a reason
+//! code by its number.
 
-use crate::protocol::Protocol;
+use crate::protocol::{PacketType, Protocol};
 use serde::Serialize;
 
 /// The packets a reason code can appear in, in the order the page lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Packet {
-    Connack,
-    Puback,
-    Pubrec,
-    Pubrel,
-    Pubcomp,
-    Suback,
-    Unsuback,
-    Disconnect,
-    Auth,
+pub const PACKETS: [PacketType; 9] = [
+    PacketType::Connack,
+    PacketType::Puback,
+    PacketType::Pubrec,
+    PacketType::Pubrel,
+    PacketType::Pubcomp,
+    PacketType::Suback,
+    PacketType::Unsuback,
+    PacketType::Disconnect,
+    PacketType::Auth,
+];
+
+/// The packet a `?packet=` value names ("connack", any case), if it is one
+/// with reason codes; `None` for "all".
+pub fn packet_from_slug(s: &str) -> Option<PacketType> {
+    PACKETS
+        .into_iter()
+        .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
 }
 
-impl Packet {
-    pub const ALL: [Packet; 9] = [
-        Packet::Connack,
-        Packet::Puback,
-        Packet::Pubrec,
-        Packet::Pubrel,
-        Packet::Pubcomp,
-        Packet::Suback,
-        Packet::Unsuback,
-        Packet::Disconnect,
-        Packet::Auth,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Packet::Connack => "CONNACK",
-            Packet::Puback => "PUBACK",
-            Packet::Pubrec => "PUBREC",
-            Packet::Pubrel => "PUBREL",
-            Packet::Pubcomp => "PUBCOMP",
-            Packet::Suback => "SUBACK",
-            Packet::Unsuback => "UNSUBACK",
-            Packet::Disconnect => "DISCONNECT",
-            Packet::Auth => "AUTH",
-        }
-    }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Packet::Connack => "connack",
-            Packet::Puback => "puback",
-            Packet::Pubrec => "pubrec",
-            Packet::Pubrel => "pubrel",
-            Packet::Pubcomp => "pubcomp",
-            Packet::Suback => "suback",
-            Packet::Unsuback => "unsuback",
-            Packet::Disconnect => "disconnect",
-            Packet::Auth => "auth",
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<Packet> {
-        Packet::ALL
-            .into_iter()
-            .find(|p| p.slug().eq_ignore_ascii_case(s.trim()))
-    }
-
-    const fn bit(self) -> u16 {
-        1 << self as u16
-    }
-}
-
-const CONNACK: u16 = Packet::Connack.bit();
-const PUBACK: u16 = Packet::Puback.bit();
-const PUBREC: u16 = Packet::Pubrec.bit();
-const PUBREL: u16 = Packet::Pubrel.bit();
-const PUBCOMP: u16 = Packet::Pubcomp.bit();
-const SUBACK: u16 = Packet::Suback.bit();
-const UNSUBACK: u16 = Packet::Unsuback.bit();
-const DISCONNECT: u16 = Packet::Disconnect.bit();
-const AUTH: u16 = Packet::Auth.bit();
+const CONNACK: u16 = PacketType::Connack.bit();
+const PUBACK: u16 = PacketType::Puback.bit();
+const PUBREC: u16 = PacketType::Pubrec.bit();
+const PUBREL: u16 = PacketType::Pubrel.bit();
+const PUBCOMP: u16 = PacketType::Pubcomp.bit();
+const SUBACK: u16 = PacketType::Suback.bit();
+const UNSUBACK: u16 = PacketType::Unsuback.bit();
+const DISCONNECT: u16 = PacketType::Disconnect.bit();
+const AUTH: u16 = PacketType::Auth.bit();
+const ALL_ACKS: u16 = CONNACK | PUBACK | PUBREC | SUBACK | UNSUBACK | DISCONNECT;
 
 /// Whether an automatic reconnect (or resend) should try again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -99,6 +61,76 @@ impl Retry {
             Retry::Yes => "yes",
             Retry::WithBackoff => "with-backoff",
         }
+    }
+}
+
+/// A reason code (MQTT 5.0 §2.4) or an MQTT 3.1.1 return code, the byte as it
+/// is on the wire. Every code of the tables below has a name here:
+/// `ReasonCode::NOT_AUTHORIZED` (0x87), `ReasonCode::V311_FAILURE` (3.1.1's
+/// SUBACK 0x80); a 3.1.1 code's name starts with `V311_`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct ReasonCode(pub u8);
+
+impl ReasonCode {
+    /// MQTT 5.0: a refusal or an error, from 0x80 on (§2.4). An MQTT 3.1.1
+    /// CONNACK refuses with 1 to 5 (Table 3.1): compare it with
+    /// [`ReasonCode::V311_CONNECTION_ACCEPTED`] instead.
+    pub fn is_failure(self) -> bool {
+        self.0 >= 0x80
+    }
+
+    /// The QoS a SUBACK grants with this code (Granted QoS 0 to 2; 3.1.1's
+    /// "Success - Maximum QoS" 0 to 2 are the same bytes), or None for a refusal.
+    pub fn granted_qos(self) -> Option<u8> {
+        match self {
+            ReasonCode::GRANTED_QOS_0 => Some(0),
+            ReasonCode::GRANTED_QOS_1 => Some(1),
+            ReasonCode::GRANTED_QOS_2 => Some(2),
+            _ => None,
+        }
+    }
+
+    /// Whether the table of `p` allows this code in packet `t` (5.0 Table
+    /// 2-6; 3.1.1: the return codes of CONNACK, SUBACK's failure).
+    pub fn appears_in(self, p: Protocol, t: PacketType) -> bool {
+        find_short(p, self).is_some_and(|c| c.appears_in(t))
+    }
+
+    /// The name the table of `p` gives this code in packet `t` (its first
+    /// name where `t` has no such code), if the table has it.
+    pub fn name_in(self, p: Protocol, t: PacketType) -> Option<&'static str> {
+        find_short(p, self).and_then(|c| c.name_in(t))
+    }
+
+    /// The table's advice on trying again after this code, if the table of
+    /// `p` has it.
+    pub fn retry(self, p: Protocol) -> Option<Retry> {
+        find_short(p, self).map(|c| c.retry)
+    }
+
+    /// "0x87 Not authorized", with the name it has in packet `t`; a 3.1.1
+    /// SUBACK's granted QoS as that version says it.
+    pub fn describe(self, p: Protocol, t: PacketType) -> String {
+        let name = match (p, t, self.granted_qos()) {
+            (Protocol::V311, PacketType::Suback, Some(qos)) => {
+                return format!("0x{:02X} Success, maximum QoS {qos}", self.0);
+            }
+            _ => self.name_in(p, t),
+        };
+        let mut s = format!("0x{:02X}", self.0);
+        if let Some(n) = name {
+            s.push(' ');
+            s.push_str(n);
+        }
+        s
+    }
+}
+
+/// "ReasonCode(0x87)": the hex the specification's tables use.
+impl std::fmt::Debug for ReasonCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ReasonCode(0x{:02X})", self.0)
     }
 }
 
@@ -124,13 +156,11 @@ pub struct Code {
 }
 
 impl Code {
-    pub fn packets(&self) -> impl Iterator<Item = Packet> + '_ {
-        Packet::ALL
-            .into_iter()
-            .filter(|p| self.packets & p.bit() != 0)
+    pub fn packets(&self) -> impl Iterator<Item = PacketType> + '_ {
+        PACKETS.into_iter().filter(|p| self.packets & p.bit() != 0)
     }
 
-    pub fn appears_in(&self, p: Packet) -> bool {
+    pub fn appears_in(&self, p: PacketType) -> bool {
         self.packets & p.bit() != 0
     }
 
@@ -144,7 +174,7 @@ impl Code {
     }
 
     /// The name it has in packet `p`, if it appears there.
-    pub fn name_in(&self, p: Packet) -> Option<&'static str> {
+    pub fn name_in(&self, p: PacketType) -> Option<&'static str> {
         self.names
             .iter()
             .find(|(mask, _)| mask & p.bit() != 0)
@@ -159,7 +189,7 @@ impl Code {
     /// "CONNACK, DISCONNECT"
     pub fn packet_list(&self) -> String {
         self.packets()
-            .map(Packet::name)
+            .map(PacketType::name)
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -180,141 +210,372 @@ impl Code {
     }
 }
 
-const ALL_ACKS: u16 = CONNACK | PUBACK | PUBREC | SUBACK | UNSUBACK | DISCONNECT;
-
-macro_rules! code {
-    ($v:expr, $packets:expr, $name:expr, $meaning:expr, $cause:expr, $action:expr, $retry:ident) => {
-        Code {
-            value: $v,
-            names: &[($packets, $name)],
-            packets: $packets,
-            meaning: $meaning,
-            cause: $cause,
-            action: $action,
-            retry: Retry::$retry,
-            failure: $v >= 0x80,
-            spec_note: None,
-            erratum: None,
+/// Writes one table of codes once: each row (value, then each name it has as
+/// a constant, its spelling and the packets it has that name in, then the
+/// explorer's texts) becomes a row of the table and a constant of
+/// [`ReasonCode`]. `failure from` is the first failing value of the version.
+macro_rules! codes {
+    (
+        $(#[$meta:meta])*
+        pub const $table:ident, failure from $failure_from:literal;
+        $(
+            $value:literal $( $konst:ident $name:literal ($packets:expr) ),+ {
+                meaning: $meaning:literal,
+                cause: $cause:literal,
+                action: $action:literal,
+                retry: $retry:ident,
+                $( spec_note: $note:literal, )?
+                $( erratum: $erratum:literal, )?
+            }
+        )*
+    ) => {
+        impl ReasonCode {
+            $($(
+                #[doc = concat!(stringify!($value), " ", $name)]
+                pub const $konst: ReasonCode = ReasonCode($value);
+            )+)*
         }
+
+        $(#[$meta])*
+        pub const $table: &[Code] = &[
+            $(
+                Code {
+                    value: $value,
+                    names: &[$(($packets, $name)),+],
+                    packets: 0 $(| $packets)+,
+                    meaning: $meaning,
+                    cause: $cause,
+                    action: $action,
+                    retry: Retry::$retry,
+                    failure: $value >= $failure_from,
+                    spec_note: codes!(@optional $($note)?),
+                    erratum: codes!(@optional $($erratum)?),
+                },
+            )*
+        ];
     };
+    (@optional) => { None };
+    (@optional $text:literal) => { Some($text) };
 }
 
-/// An MQTT 3.1.1 return code: anything but 0 is a refusal or a failure.
-macro_rules! v3 {
-    ($v:expr, $packets:expr, $name:expr, $meaning:expr, $cause:expr, $action:expr, $retry:ident) => {
-        Code {
-            failure: $v != 0,
-            ..code!($v, $packets, $name, $meaning, $cause, $action, $retry)
-        }
-    };
-}
-
-/// MQTT 5.0, Table 2-6, every code from 0x00 to 0xA2.
-pub const V5: &[Code] = &[
-    Code {
-        value: 0x00,
-        names: &[
-            (CONNACK | PUBACK | PUBREC | PUBREL | PUBCOMP | UNSUBACK | AUTH, "Success"),
-            (DISCONNECT, "Normal disconnection"),
-            (SUBACK, "Granted QoS 0"),
-        ],
-        packets: CONNACK | PUBACK | PUBREC | PUBREL | PUBCOMP | SUBACK | UNSUBACK | DISCONNECT | AUTH,
+codes! {
+    /// MQTT 5.0, Table 2-6, every code from 0x00 to 0xA2: a failure from 0x80 (§2.4).
+    pub const V5, failure from 0x80;
+    0x00
+        SUCCESS "Success" (CONNACK | PUBACK | PUBREC | PUBREL | PUBCOMP | UNSUBACK | AUTH),
+        NORMAL_DISCONNECTION "Normal disconnection" (DISCONNECT),
+        GRANTED_QOS_0 "Granted QoS 0" (SUBACK)
+    {
         meaning: "It worked. In DISCONNECT: the connection is closed on purpose and the Will is not sent. In SUBACK: the subscription is granted at QoS 0.",
         cause: "Nothing went wrong.",
         action: "Carry on. After a CONNACK, subscribe here (in on_connect) so subscriptions come back after every reconnect. A SUBACK of 0 when you asked for QoS 1 or 2 is a downgrade: messages to you may be lost.",
-        retry: Retry::No,
-        failure: false,
-        spec_note: None,
-        erratum: None,
-    },
-    code!(0x01, SUBACK, "Granted QoS 1", "The subscription is granted at QoS 1.", "You asked for QoS 1, or for 2 and the broker allows at most 1.", "If you asked for QoS 2, the broker downgraded it: expect possible duplicates.", No),
-    code!(0x02, SUBACK, "Granted QoS 2", "The subscription is granted at QoS 2.", "You asked for QoS 2.", "Nothing to do.", No),
-    code!(0x04, DISCONNECT, "Disconnect with Will Message", "A client closes the connection and asks the broker to publish its Will anyway.", "Sent by a client, never by a broker.", "Use it when a device shuts down on purpose but its watchers should hear the Will.", No),
-    code!(0x10, PUBACK | PUBREC, "No matching subscribers", "The message was accepted, but nobody is subscribed to its topic.", "No subscriber yet, or a topic typo on one side.", "A success: the broker has the message. If you expected subscribers, compare the topic with their filters (mosquitto_sub -t '#' -v).", No),
-    code!(0x11, UNSUBACK, "No subscription existed", "There was no such subscription to remove.", "Unsubscribing from a filter you never subscribed to, or a different spelling.", "Nothing to do, or check the filter text.", No),
-    code!(0x18, AUTH, "Continue authentication", "The enhanced authentication exchange goes on.", "Part of an AUTH challenge-response (for example SCRAM).", "Answer with the next AUTH step.", No),
-    code!(0x19, AUTH, "Re-authenticate", "The client starts authenticating again on a live connection.", "Sent by a client, for example before its token expires.", "Nothing for a broker's client to handle.", No),
-    code!(0x80, ALL_ACKS, "Unspecified error", "It failed and the broker does not say why.", "Anything: look at the broker's log.", "Log it and check the broker's log; retry later.", WithBackoff),
-    code!(0x81, CONNACK | DISCONNECT, "Malformed Packet", "The broker could not parse what the client sent.", "A client library bug, or a non-MQTT client on the MQTT port.", "Update the client library; check that you talk MQTT to an MQTT port (TLS on 8883, WebSocket on its own port).", No),
-    code!(0x82, CONNACK | DISCONNECT, "Protocol Error", "The packet parsed but broke the protocol's rules.", "A library bug, or mixing protocol versions.", "Update the client; check the protocol version the client asks for.", No),
-    code!(0x83, ALL_ACKS, "Implementation specific error", "The broker refused for a reason of its own.", "A broker-specific rule or plugin (an authentication plugin, a rule engine).", "Read the broker's documentation and log; retry later if it is transient.", WithBackoff),
-    code!(0x84, CONNACK, "Unsupported Protocol Version", "The broker does not speak the MQTT version the client asked for.", "An MQTT 5 client against an old broker, or the reverse.", "Connect with the version the broker supports: protocol=mqtt.MQTTv311 or mqtt.MQTTv5 when the Client is created.", No),
-    code!(0x85, CONNACK, "Client Identifier not valid", "The broker rejects the client id.", "Empty, too long, or with characters the broker refuses. MQTT 3.1.1 only guarantees 1–23 characters of 0-9, a-z, A-Z.", "Use a short, unique id built from letters and digits.", No),
-    code!(0x86, CONNACK, "Bad User Name or Password", "The credentials are wrong.", "A typo, a rotated password, or a user missing from the password file. Brokers differ: mosquitto 2.0 answers a wrong password with 135 Not authorized instead, so handle both [[mosquitto-wrong-password]].", "Fix the credentials; retrying with the same ones cannot succeed and may get you banned.", No),
-    code!(0x87, ALL_ACKS, "Not authorized", "Not allowed to do this: in CONNACK, not allowed to connect.", "An ACL forbids the topic or the subscription. mosquitto 2.0.11 answers a QoS 1 PUBLISH its ACL forbids with PUBACK 135 [[mosquitto-acl-publish]], but grants a SUBSCRIBE its ACL forbids and then delivers nothing [[mosquitto-acl-subscribe]]. In CONNACK it can also mean wrong credentials: mosquitto 2.0 sends 135, not 134, for a wrong password [[mosquitto-wrong-password]].", "Check the credentials and the ACL; retrying unchanged cannot succeed.", No),
-    code!(0x88, CONNACK, "Server unavailable", "The broker cannot serve the client now.", "Overload, maintenance, or a cluster node that is not ready.", "Retry later with backoff and jitter.", WithBackoff),
-    code!(0x89, CONNACK | DISCONNECT, "Server busy", "The broker is busy.", "Overload.", "Retry later with backoff and jitter.", WithBackoff),
-    code!(0x8A, CONNACK, "Banned", "This client is banned.", "An administrator or an automatic rule banned it (too many failed logins, abuse).", "Contact the broker's administrator; do not retry.", No),
-    code!(0x8B, DISCONNECT, "Server shutting down", "The broker is going down.", "A restart or maintenance.", "Reconnect with backoff and jitter: the whole fleet got this at once.", WithBackoff),
-    code!(0x8C, CONNACK | DISCONNECT, "Bad authentication method", "The broker does not support this authentication method, or it changed.", "Enhanced authentication set up differently on both sides.", "Use a method the broker supports.", No),
-    code!(0x8D, DISCONNECT, "Keep Alive timeout", "Nothing arrived from the client within 1.5 times its keepalive.", "The network loop stopped running, a long blocking call in a callback, or a lossy link.", "Keep the network loop running (loop_start or loop_forever); reconnect.", Yes),
-    code!(0x8E, DISCONNECT, "Session taken over", "Another connection with the same client id took this session. mosquitto sends it from 2.0.15 on; 2.0.11 just closes the old connection [[mosquitto-takeover]], and paho-mqtt then reports 128 Unspecified error, made up locally [[paho-takeover-local-128]].", "Two devices (or two processes) with the same client id: they keep kicking each other out.", "Give every device a unique client id. Reconnecting at once only restarts the fight.", No),
-    code!(0x8F, SUBACK | UNSUBACK | DISCONNECT, "Topic Filter invalid", "The topic filter is not valid here.", "A misplaced wildcard (sensors/#/temp, sensor+), or a filter the broker refuses.", "Fix the filter: # only at the end, + for a whole level.", No),
-    code!(0x90, CONNACK | PUBACK | PUBREC | DISCONNECT, "Topic Name invalid", "The topic name is well formed, but the server will not accept it. In CONNACK: the Will topic.", "A topic the broker's rules refuse. A wildcard in a topic name is not this: it makes the PUBLISH malformed. paho-mqtt refuses to send one (ValueError) [[paho-publish-wildcard]], and mosquitto 2.0.11 answers one with DISCONNECT 0x82 Protocol Error [[mosquitto-wildcard-publish]].", "Publish to a topic the broker accepts.", No),
-    code!(0x91, PUBACK | PUBREC | SUBACK | UNSUBACK, "Packet Identifier in use", "The packet identifier is already in use.", "Client and broker disagree on session state, for example after a reconnect.", "Let the library pick identifiers; reconnect with a clean session if it persists.", Yes),
-    code!(0x92, PUBREL | PUBCOMP, "Packet Identifier not found", "The packet identifier is unknown.", "Session state lost on one side during a QoS 2 exchange.", "Usually harmless at the end of a QoS 2 flow after a reconnect; check session persistence.", No),
-    code!(0x93, DISCONNECT, "Receive Maximum exceeded", "The client sent more unacknowledged QoS 1/2 messages than the broker allows.", "Ignoring the Receive Maximum in CONNACK.", "Respect the Receive Maximum the broker sends in CONNACK (limit the messages in flight: max_inflight_messages_set).", No),
-    code!(0x94, DISCONNECT, "Topic Alias invalid", "A topic alias was out of range or unknown.", "A library bug with topic aliases.", "Update the client or stop using topic aliases.", No),
-    code!(0x95, CONNACK | DISCONNECT, "Packet too large", "A packet exceeded the maximum packet size.", "A packet over the broker's maximum packet size: mosquitto's max_packet_size ends the connection with DISCONNECT 0x95 [[mosquitto-max-packet-size]]. Its message_size_limit is different: mosquitto 2.0.11 drops the message and answers a QoS 1 or 2 PUBLISH with PUBACK or PUBREC 0x95, a code Table 2-6 does not allow there [[mosquitto-message-size-limit]], which paho-mqtt cannot decode [[paho-oversize-puback]].", "Send smaller messages or raise the broker's limit.", No),
-    code!(0x96, DISCONNECT, "Message rate too high", "The client publishes faster than allowed.", "A rate limit on the broker.", "Publish less often; reconnect with backoff.", WithBackoff),
-    code!(0x97, CONNACK | PUBACK | PUBREC | SUBACK | DISCONNECT, "Quota exceeded", "An implementation or administrative limit was exceeded.", "A quota: connections, messages, subscriptions or bytes, depending on the broker.", "Find which quota in the broker's documentation; retry later or raise it.", WithBackoff),
-    code!(0x98, DISCONNECT, "Administrative action", "An administrator disconnected the client.", "A kick from the admin console or API.", "Ask why before reconnecting.", No),
-    Code {
-        value: 0x99,
-        names: &[(PUBACK | PUBREC | DISCONNECT, "Payload format invalid")],
-        packets: PUBACK | PUBREC | DISCONNECT,
+        retry: No,
+    }
+    0x01 GRANTED_QOS_1 "Granted QoS 1" (SUBACK) {
+        meaning: "The subscription is granted at QoS 1.",
+        cause: "You asked for QoS 1, or for 2 and the broker allows at most 1.",
+        action: "If you asked for QoS 2, the broker downgraded it: expect possible duplicates.",
+        retry: No,
+    }
+    0x02 GRANTED_QOS_2 "Granted QoS 2" (SUBACK) {
+        meaning: "The subscription is granted at QoS 2.",
+        cause: "You asked for QoS 2.",
+        action: "Nothing to do.",
+        retry: No,
+    }
+    0x04 DISCONNECT_WITH_WILL_MESSAGE "Disconnect with Will Message" (DISCONNECT) {
+        meaning: "A client closes the connection and asks the broker to publish its Will anyway.",
+        cause: "Sent by a client, never by a broker.",
+        action: "Use it when a device shuts down on purpose but its watchers should hear the Will.",
+        retry: No,
+    }
+    0x10 NO_MATCHING_SUBSCRIBERS "No matching subscribers" (PUBACK | PUBREC) {
+        meaning: "The message was accepted, but nobody is subscribed to its topic.",
+        cause: "No subscriber yet, or a topic typo on one side.",
+        action: "A success: the broker has the message. If you expected subscribers, compare the topic with their filters (mosquitto_sub -t '#' -v).",
+        retry: No,
+    }
+    0x11 NO_SUBSCRIPTION_EXISTED "No subscription existed" (UNSUBACK) {
+        meaning: "There was no such subscription to remove.",
+        cause: "Unsubscribing from a filter you never subscribed to, or a different spelling.",
+        action: "Nothing to do, or check the filter text.",
+        retry: No,
+    }
+    0x18 CONTINUE_AUTHENTICATION "Continue authentication" (AUTH) {
+        meaning: "The enhanced authentication exchange goes on.",
+        cause: "Part of an AUTH challenge-response (for example SCRAM).",
+        action: "Answer with the next AUTH step.",
+        retry: No,
+    }
+    0x19 RE_AUTHENTICATE "Re-authenticate" (AUTH) {
+        meaning: "The client starts authenticating again on a live connection.",
+        cause: "Sent by a client, for example before its token expires.",
+        action: "Nothing for a broker's client to handle.",
+        retry: No,
+    }
+    0x80 UNSPECIFIED_ERROR "Unspecified error" (ALL_ACKS) {
+        meaning: "It failed and the broker does not say why.",
+        cause: "Anything: look at the broker's log.",
+        action: "Log it and check the broker's log; retry later.",
+        retry: WithBackoff,
+    }
+    0x81 MALFORMED_PACKET "Malformed Packet" (CONNACK | DISCONNECT) {
+        meaning: "The broker could not parse what the client sent.",
+        cause: "A client library bug, or a non-MQTT client on the MQTT port.",
+        action: "Update the client library; check that you talk MQTT to an MQTT port (TLS on 8883, WebSocket on its own port).",
+        retry: No,
+    }
+    0x82 PROTOCOL_ERROR "Protocol Error" (CONNACK | DISCONNECT) {
+        meaning: "The packet parsed but broke the protocol's rules.",
+        cause: "A library bug, or mixing protocol versions.",
+        action: "Update the client; check the protocol version the client asks for.",
+        retry: No,
+    }
+    0x83 IMPLEMENTATION_SPECIFIC_ERROR "Implementation specific error" (ALL_ACKS) {
+        meaning: "The broker refused for a reason of its own.",
+        cause: "A broker-specific rule or plugin (an authentication plugin, a rule engine).",
+        action: "Read the broker's documentation and log; retry later if it is transient.",
+        retry: WithBackoff,
+    }
+    0x84 UNSUPPORTED_PROTOCOL_VERSION "Unsupported Protocol Version" (CONNACK) {
+        meaning: "The broker does not speak the MQTT version the client asked for.",
+        cause: "An MQTT 5 client against an old broker, or the reverse.",
+        action: "Connect with the version the broker supports: protocol=mqtt.MQTTv311 or mqtt.MQTTv5 when the Client is created.",
+        retry: No,
+    }
+    0x85 CLIENT_IDENTIFIER_NOT_VALID "Client Identifier not valid" (CONNACK) {
+        meaning: "The broker rejects the client id.",
+        cause: "Empty, too long, or with characters the broker refuses. MQTT 3.1.1 only guarantees 1–23 characters of 0-9, a-z, A-Z.",
+        action: "Use a short, unique id built from letters and digits.",
+        retry: No,
+    }
+    0x86 BAD_USER_NAME_OR_PASSWORD "Bad User Name or Password" (CONNACK) {
+        meaning: "The credentials are wrong.",
+        cause: "A typo, a rotated password, or a user missing from the password file. Brokers differ: mosquitto 2.0 answers a wrong password with 135 Not authorized instead, so handle both [[mosquitto-wrong-password]].",
+        action: "Fix the credentials; retrying with the same ones cannot succeed and may get you banned.",
+        retry: No,
+    }
+    0x87 NOT_AUTHORIZED "Not authorized" (ALL_ACKS) {
+        meaning: "Not allowed to do this: in CONNACK, not allowed to connect.",
+        cause: "An ACL forbids the topic or the subscription. mosquitto 2.0.11 answers a QoS 1 PUBLISH its ACL forbids with PUBACK 135 [[mosquitto-acl-publish]], but grants a SUBSCRIBE its ACL forbids and then delivers nothing [[mosquitto-acl-subscribe]]. In CONNACK it can also mean wrong credentials: mosquitto 2.0 sends 135, not 134, for a wrong password [[mosquitto-wrong-password]].",
+        action: "Check the credentials and the ACL; retrying unchanged cannot succeed.",
+        retry: No,
+    }
+    0x88 SERVER_UNAVAILABLE "Server unavailable" (CONNACK) {
+        meaning: "The broker cannot serve the client now.",
+        cause: "Overload, maintenance, or a cluster node that is not ready.",
+        action: "Retry later with backoff and jitter.",
+        retry: WithBackoff,
+    }
+    0x89 SERVER_BUSY "Server busy" (CONNACK | DISCONNECT) {
+        meaning: "The broker is busy.",
+        cause: "Overload.",
+        action: "Retry later with backoff and jitter.",
+        retry: WithBackoff,
+    }
+    0x8A BANNED "Banned" (CONNACK) {
+        meaning: "This client is banned.",
+        cause: "An administrator or an automatic rule banned it (too many failed logins, abuse).",
+        action: "Contact the broker's administrator; do not retry.",
+        retry: No,
+    }
+    0x8B SERVER_SHUTTING_DOWN "Server shutting down" (DISCONNECT) {
+        meaning: "The broker is going down.",
+        cause: "A restart or maintenance.",
+        action: "Reconnect with backoff and jitter: the whole fleet got this at once.",
+        retry: WithBackoff,
+    }
+    0x8C BAD_AUTHENTICATION_METHOD "Bad authentication method" (CONNACK | DISCONNECT) {
+        meaning: "The broker does not support this authentication method, or it changed.",
+        cause: "Enhanced authentication set up differently on both sides.",
+        action: "Use a method the broker supports.",
+        retry: No,
+    }
+    0x8D KEEP_ALIVE_TIMEOUT "Keep Alive timeout" (DISCONNECT) {
+        meaning: "Nothing arrived from the client within 1.5 times its keepalive.",
+        cause: "The network loop stopped running, a long blocking call in a callback, or a lossy link.",
+        action: "Keep the network loop running (loop_start or loop_forever); reconnect.",
+        retry: Yes,
+    }
+    0x8E SESSION_TAKEN_OVER "Session taken over" (DISCONNECT) {
+        meaning: "Another connection with the same client id took this session. mosquitto sends it from 2.0.15 on; 2.0.11 just closes the old connection [[mosquitto-takeover]], and paho-mqtt then reports 128 Unspecified error, made up locally [[paho-takeover-local-128]].",
+        cause: "Two devices (or two processes) with the same client id: they keep kicking each other out.",
+        action: "Give every device a unique client id. Reconnecting at once only restarts the fight.",
+        retry: No,
+    }
+    0x8F TOPIC_FILTER_INVALID "Topic Filter invalid" (SUBACK | UNSUBACK | DISCONNECT) {
+        meaning: "The topic filter is not valid here.",
+        cause: "A misplaced wildcard (sensors/#/temp, sensor+), or a filter the broker refuses.",
+        action: "Fix the filter: # only at the end, + for a whole level.",
+        retry: No,
+    }
+    0x90 TOPIC_NAME_INVALID "Topic Name invalid" (CONNACK | PUBACK | PUBREC | DISCONNECT) {
+        meaning: "The topic name is well formed, but the server will not accept it. In CONNACK: the Will topic.",
+        cause: "A topic the broker's rules refuse. A wildcard in a topic name is not this: it makes the PUBLISH malformed. paho-mqtt refuses to send one (ValueError) [[paho-publish-wildcard]], and mosquitto 2.0.11 answers one with DISCONNECT 0x82 Protocol Error [[mosquitto-wildcard-publish]].",
+        action: "Publish to a topic the broker accepts.",
+        retry: No,
+    }
+    0x91 PACKET_IDENTIFIER_IN_USE "Packet Identifier in use" (PUBACK | PUBREC | SUBACK | UNSUBACK) {
+        meaning: "The packet identifier is already in use.",
+        cause: "Client and broker disagree on session state, for example after a reconnect.",
+        action: "Let the library pick identifiers; reconnect with a clean session if it persists.",
+        retry: Yes,
+    }
+    0x92 PACKET_IDENTIFIER_NOT_FOUND "Packet Identifier not found" (PUBREL | PUBCOMP) {
+        meaning: "The packet identifier is unknown.",
+        cause: "Session state lost on one side during a QoS 2 exchange.",
+        action: "Usually harmless at the end of a QoS 2 flow after a reconnect; check session persistence.",
+        retry: No,
+    }
+    0x93 RECEIVE_MAXIMUM_EXCEEDED "Receive Maximum exceeded" (DISCONNECT) {
+        meaning: "The client sent more unacknowledged QoS 1/2 messages than the broker allows.",
+        cause: "Ignoring the Receive Maximum in CONNACK.",
+        action: "Respect the Receive Maximum the broker sends in CONNACK (limit the messages in flight: max_inflight_messages_set).",
+        retry: No,
+    }
+    0x94 TOPIC_ALIAS_INVALID "Topic Alias invalid" (DISCONNECT) {
+        meaning: "A topic alias was out of range or unknown.",
+        cause: "A library bug with topic aliases.",
+        action: "Update the client or stop using topic aliases.",
+        retry: No,
+    }
+    0x95 PACKET_TOO_LARGE "Packet too large" (CONNACK | DISCONNECT) {
+        meaning: "A packet exceeded the maximum packet size.",
+        cause: "A packet over the broker's maximum packet size: mosquitto's max_packet_size ends the connection with DISCONNECT 0x95 [[mosquitto-max-packet-size]]. Its message_size_limit is different: mosquitto 2.0.11 drops the message and answers a QoS 1 or 2 PUBLISH with PUBACK or PUBREC 0x95, a code Table 2-6 does not allow there [[mosquitto-message-size-limit]], which paho-mqtt cannot decode [[paho-oversize-puback]].",
+        action: "Send smaller messages or raise the broker's limit.",
+        retry: No,
+    }
+    0x96 MESSAGE_RATE_TOO_HIGH "Message rate too high" (DISCONNECT) {
+        meaning: "The client publishes faster than allowed.",
+        cause: "A rate limit on the broker.",
+        action: "Publish less often; reconnect with backoff.",
+        retry: WithBackoff,
+    }
+    0x97 QUOTA_EXCEEDED "Quota exceeded" (CONNACK | PUBACK | PUBREC | SUBACK | DISCONNECT) {
+        meaning: "An implementation or administrative limit was exceeded.",
+        cause: "A quota: connections, messages, subscriptions or bytes, depending on the broker.",
+        action: "Find which quota in the broker's documentation; retry later or raise it.",
+        retry: WithBackoff,
+    }
+    0x98 ADMINISTRATIVE_ACTION "Administrative action" (DISCONNECT) {
+        meaning: "An administrator disconnected the client.",
+        cause: "A kick from the admin console or API.",
+        action: "Ask why before reconnecting.",
+        retry: No,
+    }
+    0x99 PAYLOAD_FORMAT_INVALID "Payload format invalid" (PUBACK | PUBREC | DISCONNECT) {
         meaning: "The payload does not match its Payload Format Indicator (it says UTF-8 but is not).",
         cause: "Binary data sent with the payload format set to UTF-8 text.",
         action: "Send valid UTF-8, or do not mark the payload as text.",
-        retry: Retry::No,
-        failure: true,
-        spec_note: Some("The specification contradicts itself: Table 2-6 lists 0x99 for PUBACK, PUBREC and DISCONNECT only, but §3.2.2.2 lists it as a CONNACK reason code too (the Will payload does not match its format indicator). A broker may send it in CONNACK."),
-        erratum: None,
-    },
-    code!(0x9A, CONNACK | DISCONNECT, "Retain not supported", "The broker does not support retained messages.", "A retained publish, or a retained Will, on a broker with retain disabled.", "Publish without retain.", No),
-    code!(0x9B, CONNACK | DISCONNECT, "QoS not supported", "The broker does not support this QoS.", "A QoS above the Maximum QoS in CONNACK (some cloud brokers have no QoS 2).", "Use the highest QoS the broker supports.", No),
-    code!(0x9C, CONNACK | DISCONNECT, "Use another server", "Connect to another server for now.", "Load balancing or maintenance; the Server Reference property names the server.", "Connect to the server named in the Server Reference.", Yes),
-    code!(0x9D, CONNACK | DISCONNECT, "Server moved", "The server moved for good.", "A migration; the Server Reference property names the new server.", "Update the configured address.", Yes),
-    code!(0x9E, SUBACK | DISCONNECT, "Shared Subscriptions not supported", "The broker does not support $share/ subscriptions.", "A shared subscription on a broker without them.", "Subscribe without $share/ or change broker.", No),
-    Code {
-        value: 0x9F,
-        names: &[(CONNACK | DISCONNECT, "Connection rate exceeded")],
-        packets: CONNACK | DISCONNECT,
+        retry: No,
+        spec_note: "The specification contradicts itself: Table 2-6 lists 0x99 for PUBACK, PUBREC and DISCONNECT only, but §3.2.2.2 lists it as a CONNACK reason code too (the Will payload does not match its format indicator). A broker may send it in CONNACK.",
+    }
+    0x9A RETAIN_NOT_SUPPORTED "Retain not supported" (CONNACK | DISCONNECT) {
+        meaning: "The broker does not support retained messages.",
+        cause: "A retained publish, or a retained Will, on a broker with retain disabled.",
+        action: "Publish without retain.",
+        retry: No,
+    }
+    0x9B QOS_NOT_SUPPORTED "QoS not supported" (CONNACK | DISCONNECT) {
+        meaning: "The broker does not support this QoS.",
+        cause: "A QoS above the Maximum QoS in CONNACK (some cloud brokers have no QoS 2).",
+        action: "Use the highest QoS the broker supports.",
+        retry: No,
+    }
+    0x9C USE_ANOTHER_SERVER "Use another server" (CONNACK | DISCONNECT) {
+        meaning: "Connect to another server for now.",
+        cause: "Load balancing or maintenance; the Server Reference property names the server.",
+        action: "Connect to the server named in the Server Reference.",
+        retry: Yes,
+    }
+    0x9D SERVER_MOVED "Server moved" (CONNACK | DISCONNECT) {
+        meaning: "The server moved for good.",
+        cause: "A migration; the Server Reference property names the new server.",
+        action: "Update the configured address.",
+        retry: Yes,
+    }
+    0x9E SHARED_SUBSCRIPTIONS_NOT_SUPPORTED "Shared Subscriptions not supported" (SUBACK | DISCONNECT) {
+        meaning: "The broker does not support $share/ subscriptions.",
+        cause: "A shared subscription on a broker without them.",
+        action: "Subscribe without $share/ or change broker.",
+        retry: No,
+    }
+    0x9F CONNECTION_RATE_EXCEEDED "Connection rate exceeded" (CONNACK | DISCONNECT) {
         meaning: "Too many connection attempts: the broker is rate-limiting new connections.",
         cause: "A reconnection storm: many devices retrying in step, or one client reconnecting in a tight loop.",
         action: "Back off with jitter before the next attempt (see the backoff widget).",
-        retry: Retry::WithBackoff,
-        failure: true,
-        spec_note: None,
-        erratum: Some("The chapter gives “Connection Rate Exceeded” both to 149 and to 159 and tests reason_code == 149 for it: the rate limit is 159 (0x9F) only."),
-    },
-    code!(0xA0, DISCONNECT, "Maximum connect time", "The connection lasted as long as it is allowed to.", "A broker policy that limits session length.", "Reconnect.", Yes),
-    code!(0xA1, SUBACK | DISCONNECT, "Subscription Identifiers not supported", "The broker does not support subscription identifiers.", "A SUBSCRIBE with a Subscription Identifier property.", "Subscribe without it.", No),
-    Code {
-        value: 0xA2,
-        names: &[(SUBACK | DISCONNECT, "Wildcard Subscriptions not supported")],
-        packets: SUBACK | DISCONNECT,
+        retry: WithBackoff,
+        erratum: "The chapter gives “Connection Rate Exceeded” both to 149 and to 159 and tests reason_code == 149 for it: the rate limit is 159 (0x9F) only.",
+    }
+    0xA0 MAXIMUM_CONNECT_TIME "Maximum connect time" (DISCONNECT) {
+        meaning: "The connection lasted as long as it is allowed to.",
+        cause: "A broker policy that limits session length.",
+        action: "Reconnect.",
+        retry: Yes,
+    }
+    0xA1 SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED "Subscription Identifiers not supported" (SUBACK | DISCONNECT) {
+        meaning: "The broker does not support subscription identifiers.",
+        cause: "A SUBSCRIBE with a Subscription Identifier property.",
+        action: "Subscribe without it.",
+        retry: No,
+    }
+    0xA2 WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED "Wildcard Subscriptions not supported" (SUBACK | DISCONNECT) {
         meaning: "The broker does not support wildcard subscriptions.",
         cause: "A filter with + or # on a broker that forbids them.",
         action: "Subscribe to explicit topics.",
-        retry: Retry::No,
-        failure: true,
-        spec_note: None,
-        erratum: Some("The chapter lists 162 among the CONNACK codes of on_connect: it is not a CONNACK code. It appears only in SUBACK (a refused subscription) and DISCONNECT."),
-    },
-];
+        retry: No,
+        erratum: "The chapter lists 162 among the CONNACK codes of on_connect: it is not a CONNACK code. It appears only in SUBACK (a refused subscription) and DISCONNECT.",
+    }
+}
 
-/// MQTT 3.1.1 CONNACK return codes (§3.2.2.3, Table 3.1; 6–255 reserved) and
-/// the SUBACK failure return code 0x80 (§3.9.3).
-pub const V311: &[Code] = &[
-    v3!(0x00, CONNACK, "Connection Accepted", "The broker accepted the connection.", "Nothing went wrong.", "Subscribe in on_connect, so subscriptions come back after every reconnect.", No),
-    v3!(0x01, CONNACK, "Connection Refused, unacceptable protocol version", "The broker does not support the protocol level the client asked for.", "An MQTT 3.1.1 client against an MQTT 3.1-only broker, or the reverse.", "Use a protocol version the broker supports. paho-mqtt never reports this code as such: it retries at once with MQTT 3.1 and calls on_connect with 132 only if that is refused too [[paho-v311-rc1-downgrade]].", No),
-    v3!(0x02, CONNACK, "Connection Refused, identifier rejected", "The client id is not allowed.", "Empty with clean session off, too long, or unusual characters: only 1–23 characters of 0-9, a-z, A-Z are guaranteed.", "Use a short, unique id of letters and digits.", No),
-    v3!(0x03, CONNACK, "Connection Refused, Server unavailable", "The network connection works but the MQTT service is unavailable.", "Overload or maintenance.", "Retry later with backoff and jitter.", WithBackoff),
-    v3!(0x04, CONNACK, "Connection Refused, bad user name or password", "The credentials are wrong or malformed.", "A typo, a rotated password, or a missing user.", "Fix the credentials; retrying with the same ones cannot succeed.", No),
-    v3!(0x05, CONNACK, "Connection Refused, not authorized", "The client is not authorised to connect.", "An ACL, anonymous access turned off, or wrong credentials: mosquitto 2.0 answers a wrong password with 5, not 4 [[mosquitto-wrong-password]].", "Get the permission or the credentials you need.", No),
-    v3!(0x80, SUBACK, "Failure", "The broker refused the subscription.", "The ACL forbids the filter, or the filter is invalid.", "Check the filter and your ACL; paho-mqtt reports it as reason code 128 (Unspecified error) in on_subscribe [[paho-v311-suback]].", No),
-];
+codes! {
+    /// MQTT 3.1.1 CONNACK return codes (§3.2.2.3, Table 3.1; 6–255 reserved) and
+    /// the SUBACK failure return code 0x80 (§3.9.3): every code but 0 is a
+    /// refusal or a failure ("Connection Refused", Table 3.1).
+    pub const V311, failure from 0x01;
+    0x00 V311_CONNECTION_ACCEPTED "Connection Accepted" (CONNACK) {
+        meaning: "The broker accepted the connection.",
+        cause: "Nothing went wrong.",
+        action: "Subscribe in on_connect, so subscriptions come back after every reconnect.",
+        retry: No,
+    }
+    0x01 V311_UNACCEPTABLE_PROTOCOL_VERSION "Connection Refused, unacceptable protocol version" (CONNACK) {
+        meaning: "The broker does not support the protocol level the client asked for.",
+        cause: "An MQTT 3.1.1 client against an MQTT 3.1-only broker, or the reverse.",
+        action: "Use a protocol version the broker supports. paho-mqtt never reports this code as such: it retries at once with MQTT 3.1 and calls on_connect with 132 only if that is refused too [[paho-v311-rc1-downgrade]].",
+        retry: No,
+    }
+    0x02 V311_IDENTIFIER_REJECTED "Connection Refused, identifier rejected" (CONNACK) {
+        meaning: "The client id is not allowed.",
+        cause: "Empty with clean session off, too long, or unusual characters: only 1–23 characters of 0-9, a-z, A-Z are guaranteed.",
+        action: "Use a short, unique id of letters and digits.",
+        retry: No,
+    }
+    0x03 V311_SERVER_UNAVAILABLE "Connection Refused, Server unavailable" (CONNACK) {
+        meaning: "The network connection works but the MQTT service is unavailable.",
+        cause: "Overload or maintenance.",
+        action: "Retry later with backoff and jitter.",
+        retry: WithBackoff,
+    }
+    0x04 V311_BAD_USER_NAME_OR_PASSWORD "Connection Refused, bad user name or password" (CONNACK) {
+        meaning: "The credentials are wrong or malformed.",
+        cause: "A typo, a rotated password, or a missing user.",
+        action: "Fix the credentials; retrying with the same ones cannot succeed.",
+        retry: No,
+    }
+    0x05 V311_NOT_AUTHORIZED "Connection Refused, not authorized" (CONNACK) {
+        meaning: "The client is not authorised to connect.",
+        cause: "An ACL, anonymous access turned off, or wrong credentials: mosquitto 2.0 answers a wrong password with 5, not 4 [[mosquitto-wrong-password]].",
+        action: "Get the permission or the credentials you need.",
+        retry: No,
+    }
+    0x80 V311_FAILURE "Failure" (SUBACK) {
+        meaning: "The broker refused the subscription.",
+        cause: "The ACL forbids the filter, or the filter is invalid.",
+        action: "Check the filter and your ACL; paho-mqtt reports it as reason code 128 (Unspecified error) in on_subscribe [[paho-v311-suback]].",
+        retry: No,
+    }
+}
 
 pub const VERSION: crate::fields::ChoiceSpec = crate::fields::ChoiceSpec {
     key: "v",
@@ -357,20 +618,20 @@ pub fn find(v: Protocol, value: u8) -> Option<&'static Code> {
 /// that only name codes (the live broker, the packet inspector) carry none
 /// of the explorer's explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Short {
-    pub value: u8,
-    pub names: &'static [(u16, &'static str)],
+struct Short {
+    value: u8,
+    names: &'static [(u16, &'static str)],
     packets: u16,
-    pub retry: Retry,
+    retry: Retry,
 }
 
 impl Short {
-    pub fn appears_in(&self, p: Packet) -> bool {
+    fn appears_in(&self, p: PacketType) -> bool {
         self.packets & p.bit() != 0
     }
 
     /// The name it has in packet `p`, or its first name.
-    pub fn name_in(&self, p: Packet) -> Option<&'static str> {
+    fn name_in(&self, p: PacketType) -> Option<&'static str> {
         self.names
             .iter()
             .find(|(mask, _)| mask & p.bit() != 0)
@@ -403,12 +664,12 @@ const V5_SHORT: [Short; V5.len()] = shorten(V5);
 const V311_SHORT: [Short; V311.len()] = shorten(V311);
 
 /// A code's names, packets and retry advice (see [`Short`]).
-pub fn find_short(v: Protocol, value: u8) -> Option<&'static Short> {
+fn find_short(v: Protocol, code: ReasonCode) -> Option<&'static Short> {
     let t: &'static [Short] = match v {
         Protocol::V311 => &V311_SHORT,
         Protocol::V5 => &V5_SHORT,
     };
-    t.iter().find(|c| c.value == value)
+    t.iter().find(|c| c.value == code.0)
 }
 
 /// The MQTT 5 reason code that paho-mqtt 2.x hands a VERSION2 on_connect for
@@ -448,7 +709,7 @@ pub fn parse_code(text: &str) -> Result<u8, String> {
 
 /// Codes of `v` that appear in `packet` (all when None) and match the search
 /// text: a number (decimal or 0x hex) or words of the name or meaning.
-pub fn search(v: Protocol, packet: Option<Packet>, query: &str) -> Vec<&'static Code> {
+pub fn search(v: Protocol, packet: Option<PacketType>, query: &str) -> Vec<&'static Code> {
     let q = query.trim().to_ascii_lowercase();
     let number = parse_code(&q).ok();
     table(v)
@@ -465,7 +726,7 @@ pub fn search(v: Protocol, packet: Option<Packet>, query: &str) -> Vec<&'static 
 }
 
 /// Why `value` is or is not a code of `packet`, in one sentence, when it is not.
-pub fn packet_mismatch(v: Protocol, value: u8, packet: Packet) -> Option<String> {
+pub fn packet_mismatch(v: Protocol, value: u8, packet: PacketType) -> Option<String> {
     let code = find(v, value)?;
     if code.appears_in(packet) {
         return None;
@@ -477,7 +738,7 @@ pub fn packet_mismatch(v: Protocol, value: u8, packet: Packet) -> Option<String>
         packet.name(),
         code.packet_list()
     );
-    if let (Protocol::V5, Packet::Connack, Some(note)) = (v, packet, code.spec_note) {
+    if let (Protocol::V5, PacketType::Connack, Some(note)) = (v, packet, code.spec_note) {
         s.push(' ');
         s.push_str(note);
     }
@@ -499,11 +760,11 @@ pub fn unknown_code(v: Protocol, value: u8) -> String {
 /// The name paho-mqtt 2.x gives reason code `value` in `packet`
 /// (reasoncodes.py, `ReasonCode.names`, identical in 2.1 and 2.2). A
 /// `ReasonCode` compares equal to a str only with exactly this spelling.
-pub fn paho_name(value: u8, packet: Packet) -> Option<&'static str> {
+pub fn paho_name(value: u8, packet: PacketType) -> Option<&'static str> {
     let name = match value {
         0x00 => match packet {
-            Packet::Disconnect => "Normal disconnection",
-            Packet::Suback => "Granted QoS 0",
+            PacketType::Disconnect => "Normal disconnection",
+            PacketType::Suback => "Granted QoS 0",
             _ => "Success",
         },
         0x01 => "Granted QoS 1",
@@ -555,31 +816,31 @@ pub fn paho_name(value: u8, packet: Packet) -> Option<&'static str> {
 
 /// Generated paho-mqtt 2.x programs that handle one reason code.
 pub mod snippets {
-    use super::{find, paho_name, paho_v5_equivalent, Code, Packet, Protocol, Retry};
+    use super::{find, paho_name, paho_v5_equivalent, Code, PacketType, Protocol, Retry};
     use crate::target::Target;
 
     /// The packet a snippet is about: the one asked for if the code appears
     /// in it, otherwise the first the code appears in.
-    pub fn packet_of(code: &Code, packet: Option<Packet>) -> Packet {
+    pub fn packet_of(code: &Code, packet: Option<PacketType>) -> PacketType {
         packet
             .filter(|p| code.appears_in(*p))
             .or_else(|| code.packets().next())
-            .unwrap_or(Packet::Connack)
+            .unwrap_or(PacketType::Connack)
     }
 
     /// The value a VERSION2 callback compares with: on MQTT 3.1.1 paho
     /// converts CONNACK return codes to their MQTT 5 equivalents first
     /// (SUBACK's 0x80 stays 128).
-    pub fn paho_value(v: Protocol, code: &Code, packet: Packet) -> u8 {
+    pub fn paho_value(v: Protocol, code: &Code, packet: PacketType) -> u8 {
         match (v, packet) {
-            (Protocol::V311, Packet::Connack) => paho_v5_equivalent(code.value),
+            (Protocol::V311, PacketType::Connack) => paho_v5_equivalent(code.value),
             _ => code.value,
         }
     }
 
     /// A complete paho-mqtt 2.x program whose callback handles `code` as
     /// `packet` (or the first packet the code appears in).
-    pub fn paho(v: Protocol, code: &Code, packet: Option<Packet>, t: &Target) -> String {
+    pub fn paho(v: Protocol, code: &Code, packet: Option<PacketType>, t: &Target) -> String {
         let packet = packet_of(code, packet);
         let value = paho_value(v, code, packet);
         let name = paho_name(value, packet)
@@ -637,7 +898,79 @@ pub mod snippets {
         };
         let stop_connection = "\nclient.disconnect()  # also stops the automatic reconnect";
         match packet {
-            Packet::Connack => {
+            PacketType::Disconnect => format!(
+                "{head}def on_disconnect(client, userdata, flags, reason_code, properties):\n{}\n{client}client.on_disconnect = on_disconnect\n{run}",
+                handle("    ", stop_connection)
+            ),
+            PacketType::Puback | PacketType::Pubcomp => {
+                let qos = if packet == PacketType::Puback { 1 } else { 2 };
+                format!(
+                    "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
+                     \x20   client.publish(\"sensors/0042/moisture\", \"45\", qos={qos})\n\
+                     \n\
+                     # The {p} reason code of the QoS {qos} message reaches on_publish.\n\
+                     def on_publish(client, userdata, mid, reason_code, properties):\n{}\
+                     \x20   client.disconnect()  # one message, then done\n\
+                     \n{client}client.on_connect = on_connect\nclient.on_publish = on_publish\n{run}",
+                    handle("    ", "\n# fix the message before publishing it again"),
+                    p = packet.name()
+                )
+            }
+            PacketType::Pubrec => format!(
+                "{head}# paho-mqtt ignores a PUBREC's reason code: it answers PUBREL anyway, and\n\
+                 # on_publish gets the reason code of the PUBCOMP that follows. A PUBREC\n\
+                 # refusal such as {value} (0x{value:02X}) never reaches a callback: read the broker's log,\n\
+                 # or publish at QoS 1, whose PUBACK reason code does reach on_publish.\n\
+                 def on_connect(client, userdata, flags, reason_code, properties):\n\
+                 \x20   client.publish(\"sensors/0042/moisture\", \"45\", qos=2)\n\
+                 \n\
+                 def on_publish(client, userdata, mid, reason_code, properties):\n\
+                 \x20   print(f\"on_publish: {{reason_code}}\")  # PUBCOMP's code, not PUBREC's\n\
+                 \x20   client.disconnect()\n\
+                 \n{client}client.on_connect = on_connect\nclient.on_publish = on_publish\n{run}"
+            ),
+            PacketType::Pubrel => format!(
+                "{head}# paho-mqtt handles PUBREL itself: it delivers the QoS 2 message to\n\
+                 # on_message and answers PUBCOMP. No callback sees PUBREL's reason code.\n\
+                 def on_connect(client, userdata, flags, reason_code, properties):\n\
+                 \x20   client.subscribe(\"sensors/#\", qos=2)\n\
+                 \n\
+                 def on_message(client, userdata, msg):\n\
+                 \x20   print(f\"received {{msg.topic}}\")\n\
+                 \n{client}client.on_connect = on_connect\nclient.on_message = on_message\n{run}"
+            ),
+            PacketType::Suback => format!(
+                "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
+                 \x20   client.subscribe(\"sensors/#\", qos=2)\n\
+                 \n\
+                 def on_subscribe(client, userdata, mid, reason_code_list, properties):\n\
+                 \x20   for reason_code in reason_code_list:\n{}\
+                 \n{client}client.on_connect = on_connect\nclient.on_subscribe = on_subscribe\n{run}",
+                handle("        ", "\n# fix the filter before subscribing again")
+            ),
+            PacketType::Unsuback => format!(
+                "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
+                 \x20   client.subscribe(\"sensors/#\", qos=1)\n\
+                 \x20   client.unsubscribe(\"sensors/#\")\n\
+                 \n\
+                 def on_unsubscribe(client, userdata, mid, reason_code_list, properties):\n\
+                 \x20   for reason_code in reason_code_list:\n{}\
+                 \n{client}client.on_connect = on_connect\nclient.on_unsubscribe = on_unsubscribe\n{run}",
+                handle("        ", "\n# check the filter text")
+            ),
+            PacketType::Auth => format!(
+                "{head}# paho-mqtt 2.x has no enhanced authentication: to paho an AUTH packet is\n\
+                 # an unrecognised command, and it closes the connection. on_disconnect then\n\
+                 # gets 128 Unspecified error (paho-mqtt 2.0, 2.1) or 130 Protocol error (2.2),\n\
+                 # never the AUTH reason code {value} (0x{value:02X}).\n\
+                 def on_disconnect(client, userdata, flags, reason_code, properties):\n\
+                 \x20   print(f\"disconnected: {{reason_code}}\")\n\
+                 \x20   client.disconnect()  # the broker would send AUTH again: stop\n\
+                 \n{client}client.on_disconnect = on_disconnect\n{run}"
+            ),
+            // CONNACK: `packet_of` returns only packets with reason codes,
+            // so no other type reaches this arm.
+            _ => {
                 let note = match (v, code.value) {
                     (Protocol::V311, 1) => "# MQTT 3.1.1 return code 1 never reaches on_connect as such: paho-mqtt\n\
                          # retries at once with MQTT 3.1 and calls on_connect with 132 only if\n\
@@ -654,76 +987,6 @@ pub mod snippets {
                     handle("    ", stop_connection)
                 )
             }
-            Packet::Disconnect => format!(
-                "{head}def on_disconnect(client, userdata, flags, reason_code, properties):\n{}\n{client}client.on_disconnect = on_disconnect\n{run}",
-                handle("    ", stop_connection)
-            ),
-            Packet::Puback | Packet::Pubcomp => {
-                let qos = if packet == Packet::Puback { 1 } else { 2 };
-                format!(
-                    "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
-                     \x20   client.publish(\"sensors/0042/moisture\", \"45\", qos={qos})\n\
-                     \n\
-                     # The {p} reason code of the QoS {qos} message reaches on_publish.\n\
-                     def on_publish(client, userdata, mid, reason_code, properties):\n{}\
-                     \x20   client.disconnect()  # one message, then done\n\
-                     \n{client}client.on_connect = on_connect\nclient.on_publish = on_publish\n{run}",
-                    handle("    ", "\n# fix the message before publishing it again"),
-                    p = packet.name()
-                )
-            }
-            Packet::Pubrec => format!(
-                "{head}# paho-mqtt ignores a PUBREC's reason code: it answers PUBREL anyway, and\n\
-                 # on_publish gets the reason code of the PUBCOMP that follows. A PUBREC\n\
-                 # refusal such as {value} (0x{value:02X}) never reaches a callback: read the broker's log,\n\
-                 # or publish at QoS 1, whose PUBACK reason code does reach on_publish.\n\
-                 def on_connect(client, userdata, flags, reason_code, properties):\n\
-                 \x20   client.publish(\"sensors/0042/moisture\", \"45\", qos=2)\n\
-                 \n\
-                 def on_publish(client, userdata, mid, reason_code, properties):\n\
-                 \x20   print(f\"on_publish: {{reason_code}}\")  # PUBCOMP's code, not PUBREC's\n\
-                 \x20   client.disconnect()\n\
-                 \n{client}client.on_connect = on_connect\nclient.on_publish = on_publish\n{run}"
-            ),
-            Packet::Pubrel => format!(
-                "{head}# paho-mqtt handles PUBREL itself: it delivers the QoS 2 message to\n\
-                 # on_message and answers PUBCOMP. No callback sees PUBREL's reason code.\n\
-                 def on_connect(client, userdata, flags, reason_code, properties):\n\
-                 \x20   client.subscribe(\"sensors/#\", qos=2)\n\
-                 \n\
-                 def on_message(client, userdata, msg):\n\
-                 \x20   print(f\"received {{msg.topic}}\")\n\
-                 \n{client}client.on_connect = on_connect\nclient.on_message = on_message\n{run}"
-            ),
-            Packet::Suback => format!(
-                "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
-                 \x20   client.subscribe(\"sensors/#\", qos=2)\n\
-                 \n\
-                 def on_subscribe(client, userdata, mid, reason_code_list, properties):\n\
-                 \x20   for reason_code in reason_code_list:\n{}\
-                 \n{client}client.on_connect = on_connect\nclient.on_subscribe = on_subscribe\n{run}",
-                handle("        ", "\n# fix the filter before subscribing again")
-            ),
-            Packet::Unsuback => format!(
-                "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
-                 \x20   client.subscribe(\"sensors/#\", qos=1)\n\
-                 \x20   client.unsubscribe(\"sensors/#\")\n\
-                 \n\
-                 def on_unsubscribe(client, userdata, mid, reason_code_list, properties):\n\
-                 \x20   for reason_code in reason_code_list:\n{}\
-                 \n{client}client.on_connect = on_connect\nclient.on_unsubscribe = on_unsubscribe\n{run}",
-                handle("        ", "\n# check the filter text")
-            ),
-            Packet::Auth => format!(
-                "{head}# paho-mqtt 2.x has no enhanced authentication: to paho an AUTH packet is\n\
-                 # an unrecognised command, and it closes the connection. on_disconnect then\n\
-                 # gets 128 Unspecified error (paho-mqtt 2.0, 2.1) or 130 Protocol error (2.2),\n\
-                 # never the AUTH reason code {value} (0x{value:02X}).\n\
-                 def on_disconnect(client, userdata, flags, reason_code, properties):\n\
-                 \x20   print(f\"disconnected: {{reason_code}}\")\n\
-                 \x20   client.disconnect()  # the broker would send AUTH again: stop\n\
-                 \n{client}client.on_disconnect = on_disconnect\n{run}"
-            ),
         }
     }
 }
@@ -847,11 +1110,11 @@ mod tests {
         assert_eq!(n(0x97), "Quota exceeded");
         let zero = find(Protocol::V5, 0).unwrap();
         assert_eq!(
-            zero.name_in(Packet::Disconnect),
+            zero.name_in(PacketType::Disconnect),
             Some("Normal disconnection")
         );
-        assert_eq!(zero.name_in(Packet::Suback), Some("Granted QoS 0"));
-        assert_eq!(zero.name_in(Packet::Connack), Some("Success"));
+        assert_eq!(zero.name_in(PacketType::Suback), Some("Granted QoS 0"));
+        assert_eq!(zero.name_in(PacketType::Connack), Some("Success"));
         assert_eq!(
             zero.name(),
             "Success / Normal disconnection / Granted QoS 0"
@@ -866,7 +1129,7 @@ mod tests {
         assert_eq!(find(Protocol::V5, 159).unwrap().retry, Retry::WithBackoff);
         // 162 is not a CONNACK code.
         assert_eq!(
-            packet_mismatch(Protocol::V5, 162, Packet::Connack).unwrap(),
+            packet_mismatch(Protocol::V5, 162, PacketType::Connack).unwrap(),
             "162 (0xA2) is not a CONNACK code; it appears in SUBACK, DISCONNECT."
         );
         assert!(find(Protocol::V5, 162).unwrap().erratum.is_some());
@@ -881,7 +1144,7 @@ mod tests {
     fn the_spec_contradiction_on_0x99_is_stated() {
         let c = find(Protocol::V5, 0x99).unwrap();
         assert!(c.spec_note.unwrap().contains("§3.2.2.2"));
-        let s = packet_mismatch(Protocol::V5, 0x99, Packet::Connack).unwrap();
+        let s = packet_mismatch(Protocol::V5, 0x99, PacketType::Connack).unwrap();
         assert!(s.contains("contradicts itself"), "{s}");
     }
 
@@ -925,12 +1188,12 @@ mod tests {
             .map(|c| c.value)
             .collect();
         assert_eq!(by_word, [0x96, 0x9F]);
-        let connack = search(Protocol::V5, Some(Packet::Connack), "");
+        let connack = search(Protocol::V5, Some(PacketType::Connack), "");
         assert_eq!(connack.len(), 21);
-        assert!(connack.iter().all(|c| c.appears_in(Packet::Connack)));
+        assert!(connack.iter().all(|c| c.appears_in(PacketType::Connack)));
     }
 
-    fn snippet(v: Protocol, value: u8, packet: Option<Packet>) -> String {
+    fn snippet(v: Protocol, value: u8, packet: Option<PacketType>) -> String {
         snippets::paho(
             v,
             find(v, value).unwrap(),
@@ -954,7 +1217,7 @@ mod tests {
         let s = snippet(Protocol::V5, 0x8E, None);
         assert!(s.contains("def on_disconnect("));
         assert!(s.contains("client.disconnect()"));
-        let s = snippet(Protocol::V5, 0xA2, Some(Packet::Connack));
+        let s = snippet(Protocol::V5, 0xA2, Some(PacketType::Connack));
         assert!(s.contains("def on_subscribe("), "{s}");
         assert!(s.contains("        if reason_code == 162:"), "{s}");
     }
@@ -996,7 +1259,7 @@ mod tests {
             }
         }
         assert_eq!(
-            paho_name(0x86, Packet::Connack),
+            paho_name(0x86, PacketType::Connack),
             Some("Bad user name or password")
         );
         assert_ne!(
@@ -1009,19 +1272,19 @@ mod tests {
     /// and the 3.1.1 return code 1, said exactly.
     #[test]
     fn snippets_say_what_paho_does_with_pubrec_pubcomp_auth_and_rc1() {
-        let pubrec = snippet(Protocol::V5, 0x87, Some(Packet::Pubrec));
+        let pubrec = snippet(Protocol::V5, 0x87, Some(PacketType::Pubrec));
         assert!(
             pubrec.contains("ignores a PUBREC's reason code: it answers PUBREL anyway"),
             "{pubrec}"
         );
         assert!(!pubrec.contains("if reason_code == 135"));
-        let pubcomp = snippet(Protocol::V5, 0x92, Some(Packet::Pubcomp));
+        let pubcomp = snippet(Protocol::V5, 0x92, Some(PacketType::Pubcomp));
         assert!(
             pubcomp.contains("def on_publish(") && pubcomp.contains("if reason_code == 146:"),
             "{pubcomp}"
         );
         assert!(pubcomp.contains("qos=2"));
-        let auth = snippet(Protocol::V5, 0x18, Some(Packet::Auth));
+        let auth = snippet(Protocol::V5, 0x18, Some(PacketType::Auth));
         assert!(
             auth.contains("unrecognised command") && auth.contains("130 Protocol error (2.2)"),
             "{auth}"

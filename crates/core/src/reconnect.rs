@@ -3,9 +3,9 @@
 //! decision follows the reason-code explorer's advice for each code.
 
 use crate::mqtt::client::{Ended, Event, Timeout};
-use crate::mqtt::packet::{describe_code, PacketType};
-use crate::mqtt::Protocol;
-use crate::reason_codes::{self as rc, Retry};
+use crate::mqtt::packet::PacketType;
+use crate::mqtt::{Protocol, ReasonCode};
+use crate::reason_codes::Retry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {
@@ -32,7 +32,7 @@ pub fn after_on(protocol: Protocol, first_connect: bool, event: &Event) -> Next 
             protocol: table,
             reason_string,
         } => {
-            let what = describe_code(*table, PacketType::Connack, *code);
+            let what = code.describe(*table, PacketType::Connack);
             let because = reason(reason_string);
             if *table != protocol {
                 return Next::Stop(format!(
@@ -53,7 +53,7 @@ pub fn after_on(protocol: Protocol, first_connect: bool, event: &Event) -> Next 
             reason_string,
             server_reference,
         } => {
-            let what = describe_code(protocol, PacketType::Disconnect, *code);
+            let what = code.describe(protocol, PacketType::Disconnect);
             let because = reason(reason_string);
             if let Some(server) = server_reference {
                 return Next::Stop(format!(
@@ -169,8 +169,9 @@ pub fn after_close(
     }
 }
 
-fn retry_of(p: Protocol, code: u8) -> Retry {
-    rc::find_short(p, code).map_or(Retry::WithBackoff, |c| c.retry)
+/// The table's advice; a code it does not have is retried with backoff.
+fn retry_of(p: Protocol, code: ReasonCode) -> Retry {
+    code.retry(p).unwrap_or(Retry::WithBackoff)
 }
 
 fn reason(s: &Option<String>) -> String {
@@ -184,7 +185,7 @@ mod tests {
     use super::*;
     use crate::mqtt::DecodeError;
 
-    fn disconnect(code: u8) -> Event {
+    fn disconnect(code: ReasonCode) -> Event {
         Event::ServerDisconnect {
             code,
             reason_string: None,
@@ -195,7 +196,8 @@ mod tests {
     #[test]
     fn session_taken_over_stops_the_reconnect_loop() {
         // Two clients with one id would take the session from each other forever.
-        let Next::Stop(text) = after(Protocol::V5, &disconnect(0x8E)) else {
+        let Next::Stop(text) = after(Protocol::V5, &disconnect(ReasonCode::SESSION_TAKEN_OVER))
+        else {
             panic!()
         };
         assert!(text.contains("0x8E Session taken over"), "{text}");
@@ -204,13 +206,17 @@ mod tests {
     #[test]
     fn server_shutting_down_retries_and_refusals_follow_the_explorer() {
         assert!(matches!(
-            after(Protocol::V5, &disconnect(0x8B)),
+            after(Protocol::V5, &disconnect(ReasonCode::SERVER_SHUTTING_DOWN)),
             Next::Retry(_)
         ));
-        for code in [0x81, 0x82, 0x87] {
+        for code in [
+            ReasonCode::MALFORMED_PACKET,
+            ReasonCode::PROTOCOL_ERROR,
+            ReasonCode::NOT_AUTHORIZED,
+        ] {
             assert!(
                 matches!(after(Protocol::V5, &disconnect(code)), Next::Stop(_)),
-                "{code}"
+                "{code:?}"
             );
         }
         let refused = |code, table| Event::Refused {
@@ -218,7 +224,10 @@ mod tests {
             protocol: table,
             reason_string: Some("go away".into()),
         };
-        let Next::Stop(t) = after(Protocol::V5, &refused(0x86, Protocol::V5)) else {
+        let Next::Stop(t) = after(
+            Protocol::V5,
+            &refused(ReasonCode::BAD_USER_NAME_OR_PASSWORD, Protocol::V5),
+        ) else {
             panic!()
         };
         assert!(
@@ -226,12 +235,18 @@ mod tests {
             "{t}"
         );
         assert!(matches!(
-            after(Protocol::V5, &refused(0x89, Protocol::V5)),
+            after(
+                Protocol::V5,
+                &refused(ReasonCode::SERVER_BUSY, Protocol::V5)
+            ),
             Next::Retry(_)
         ));
         // 3.1.1 return code 3 (server unavailable): retry.
         assert!(matches!(
-            after(Protocol::V311, &refused(3, Protocol::V311)),
+            after(
+                Protocol::V311,
+                &refused(ReasonCode::V311_SERVER_UNAVAILABLE, Protocol::V311)
+            ),
             Next::Retry(_)
         ));
     }
@@ -239,7 +254,7 @@ mod tests {
     #[test]
     fn a_311_answer_to_a_5_connect_says_which_version_to_use() {
         let e = Event::Refused {
-            code: 1,
+            code: ReasonCode::V311_UNACCEPTABLE_PROTOCOL_VERSION,
             protocol: Protocol::V311,
             reason_string: None,
         };
@@ -256,7 +271,7 @@ mod tests {
     #[test]
     fn a_server_reference_is_shown_not_retried() {
         let e = Event::ServerDisconnect {
-            code: 0x9C,
+            code: ReasonCode::USE_ANOTHER_SERVER,
             reason_string: None,
             server_reference: Some("b2.example.com".into()),
         };

@@ -554,7 +554,7 @@ mod grids {
                         )
                         .with("version", v.slug())
                         .with("code", c.value)
-                        .with("packet", p.slug())
+                        .with("packet", p.name().to_ascii_lowercase())
                         .with("paho_code", reason_codes::snippets::paho_value(v, c, p)),
                     );
                 }

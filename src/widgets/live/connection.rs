@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use mqtt_lab_core::format::number;
 use mqtt_lab_core::live as core_live;
 use mqtt_lab_core::live_session::{Input, Status};
-use mqtt_lab_core::mqtt::packet::describe_code;
 use mqtt_lab_core::mqtt::{LastWill, Options, Protocol};
 
 fn protocol(settings: Settings) -> Protocol {
@@ -172,7 +171,7 @@ pub fn ConnectionResults(settings: Settings, page: Page) -> impl IntoView {
     let reason_link = move || {
         reason().map(|(code, table, packet)| {
             let v = if table == Protocol::V311 { "3" } else { "5" };
-            view! { <a href=format!("?w=reason-codes&v={v}&code={code}")>{describe_code(table, packet, code)}</a> }
+            view! { <a href=format!("?w=reason-codes&v={v}&code={}", code.0)>{code.describe(table, packet)}</a> }
         })
     };
     view! {
@@ -180,8 +179,8 @@ pub fn ConnectionResults(settings: Settings, page: Page) -> impl IntoView {
             <Results stale=Signal::derive(|| false)>
                 <ResultOutput label="Status" name="status" value=Signal::derive(status) text=Signal::derive(status) />
                 <ResultOutput label="Reason code" name="reason-code"
-                    value=Signal::derive(move || reason().map(|(c, _, _)| c.to_string()).unwrap_or_default())
-                    text=Signal::derive(move || reason().map(|(c, _, _)| format!("{c} (0x{c:02X})")).unwrap_or_else(|| "—".into())) />
+                    value=Signal::derive(move || reason().map(|(c, _, _)| c.0.to_string()).unwrap_or_default())
+                    text=Signal::derive(move || reason().map(|(c, _, _)| format!("{0} (0x{0:02X})", c.0)).unwrap_or_else(|| "—".into())) />
                 <ResultOutput label="Connect time (WebSocket open to CONNACK)" name="connect-ms"
                     value=Signal::derive(move || connect_ms().map(|m| m.to_string()).unwrap_or_default())
                     text=Signal::derive(move || connect_ms().map(|m| format!("{m} ms")).unwrap_or_else(|| "—".into())) />

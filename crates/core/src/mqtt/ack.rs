@@ -5,14 +5,15 @@
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, Rule};
 use super::properties::{Context, Properties, Props};
-use super::types::{self, PacketType};
-use super::Protocol;
+use super::types;
+use super::{Protocol, ReasonCode};
+use crate::protocol::PacketType;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Ack {
     pub packet_id: u16,
-    /// 0 on 3.1.1, which has no reason codes here.
-    pub code: u8,
+    /// Success on 3.1.1, which has no reason codes here.
+    pub code: ReasonCode,
     pub properties: Props,
 }
 
@@ -69,8 +70,8 @@ impl Ack {
         coding::put_u16(&mut b, self.packet_id);
         if p == Protocol::V5 {
             self.properties.check(context(t))?;
-            if self.code != 0 || !self.properties.is_empty() {
-                b.push(self.code);
+            if self.code != ReasonCode::SUCCESS || !self.properties.is_empty() {
+                b.push(self.code.0);
             }
             if !self.properties.is_empty() {
                 self.properties.write(&mut b);
@@ -110,7 +111,7 @@ mod tests {
         );
         let no_subscribers = Ack {
             packet_id: 5,
-            code: 0x10,
+            code: ReasonCode::NO_MATCHING_SUBSCRIBERS,
             ..Ack::default()
         };
         assert_eq!(
@@ -130,7 +131,7 @@ mod tests {
         };
         assert_eq!(
             (a.code, a.properties.reason_string.as_deref()),
-            (0x87, Some("x"))
+            (ReasonCode::NOT_AUTHORIZED, Some("x"))
         );
         assert_eq!(Packet::Pubrec(a).encode(Protocol::V5).unwrap(), with_reason);
     }

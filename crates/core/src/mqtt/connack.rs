@@ -3,14 +3,15 @@
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::properties::{Context, Properties, Props};
-use super::types::{self, PacketType};
-use super::Protocol;
+use super::types;
+use super::{Protocol, ReasonCode};
+use crate::protocol::PacketType;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connack {
     pub session_present: bool,
     /// MQTT 5 reason code, or 3.1.1 return code (see `protocol`).
-    pub code: u8,
+    pub code: ReasonCode,
     pub properties: Props,
     /// The version the answer is in. A 3.1.1-only broker answers a 5.0
     /// CONNECT with a two-byte 3.1.1 CONNACK, usually return code 1
@@ -22,7 +23,7 @@ impl Default for Connack {
     fn default() -> Self {
         Self {
             session_present: false,
-            code: 0,
+            code: ReasonCode::SUCCESS,
             properties: Props::default(),
             protocol: Protocol::V5,
         }
@@ -65,7 +66,8 @@ impl Connack {
         let session_present = flags & 1 == 1;
         r.mark(at, "Session Present", FLAGS, &|| (flags & 1).to_string());
         let code = types::reason_code(r, PacketType::Connack, CODE)?;
-        if code != 0 && session_present {
+        // 0 accepts in both versions (3.1.1: Connection Accepted).
+        if code != ReasonCode::SUCCESS && session_present {
             return Err(r.error_at(
                 at,
                 ErrorKind::ProtocolError,
@@ -90,7 +92,7 @@ impl Connack {
     }
 
     pub(crate) fn body(&self, p: Protocol) -> Result<Vec<u8>, EncodeError> {
-        let mut b = vec![u8::from(self.session_present), self.code];
+        let mut b = vec![u8::from(self.session_present), self.code.0];
         if p == Protocol::V5 && self.protocol == Protocol::V5 {
             self.properties.check(Context::Connack)?;
             self.properties.write(&mut b);
@@ -123,16 +125,25 @@ mod tests {
         );
         // MQTT 5 0x86 with Receive Maximum 10.
         let c = connack(Protocol::V5, &[0x20, 6, 0, 0x86, 3, 0x21, 0, 10]).unwrap();
-        assert_eq!((c.code, c.properties.receive_maximum), (0x86, Some(10)));
+        assert_eq!(
+            (c.code, c.properties.receive_maximum),
+            (ReasonCode::BAD_USER_NAME_OR_PASSWORD, Some(10))
+        );
     }
 
     #[test]
     fn a_311_answer_to_a_5_connect_is_read_as_311() {
         // mosquitto configured for 3.1.1 only, or any 3.1.1 broker: return code 1.
         let c = connack(Protocol::V5, &[0x20, 2, 0, 1]).unwrap();
-        assert_eq!((c.protocol, c.code), (Protocol::V311, 1));
         assert_eq!(
-            types::describe_code(c.protocol, PacketType::Connack, c.code),
+            (c.protocol, c.code),
+            (
+                Protocol::V311,
+                ReasonCode::V311_UNACCEPTABLE_PROTOCOL_VERSION
+            )
+        );
+        assert_eq!(
+            c.code.describe(c.protocol, PacketType::Connack),
             "0x01 Connection Refused, unacceptable protocol version"
         );
     }

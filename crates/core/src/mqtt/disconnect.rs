@@ -7,12 +7,13 @@
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError};
 use super::properties::{Context, Properties, Props};
-use super::types::{self, PacketType};
-use super::Protocol;
+use super::types;
+use super::{Protocol, ReasonCode};
+use crate::protocol::PacketType;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Disconnect {
-    pub code: u8,
+    pub code: ReasonCode,
     pub properties: Props,
 }
 
@@ -45,8 +46,9 @@ impl Disconnect {
         if p == Protocol::V5 {
             let (ctx, _) = parts(t);
             self.properties.check(ctx)?;
-            if self.code != 0 || !self.properties.is_empty() {
-                b.push(self.code);
+            // 0x00: Normal disconnection, or AUTH's Success.
+            if self.code != ReasonCode::SUCCESS || !self.properties.is_empty() {
+                b.push(self.code.0);
                 if !self.properties.is_empty() || t == PacketType::Auth {
                     self.properties.write(&mut b);
                 }
@@ -71,7 +73,7 @@ mod tests {
             [0xE0, 0]
         );
         let will = Disconnect {
-            code: 0x04,
+            code: ReasonCode::DISCONNECT_WITH_WILL_MESSAGE,
             ..Disconnect::default()
         };
         assert_eq!(
@@ -81,7 +83,7 @@ mod tests {
         assert_eq!(
             decode(Protocol::V5, &[0xE0, 2, 0x8E, 0], None),
             Ok(Packet::Disconnect(Disconnect {
-                code: 0x8E,
+                code: ReasonCode::SESSION_TAKEN_OVER,
                 ..Disconnect::default()
             }))
         );
@@ -102,7 +104,7 @@ mod tests {
         // which mosquitto's handle__auth reads as malformed (it reads the
         // Property Length after the code) and mqtt-packet writes as F0 02 18 00.
         let cont = Disconnect {
-            code: 0x18,
+            code: ReasonCode::CONTINUE_AUTHENTICATION,
             ..Disconnect::default()
         };
         assert_eq!(
@@ -124,7 +126,7 @@ mod tests {
         );
         // DISCONNECT may end after its code (§3.14.2.2.1).
         let taken_over = Disconnect {
-            code: 0x8E,
+            code: ReasonCode::SESSION_TAKEN_OVER,
             ..Disconnect::default()
         };
         assert_eq!(

@@ -3,7 +3,7 @@
 //! Every error names the rule it applies, by normative tag where the
 //! specification has one, otherwise by section.
 
-use super::Protocol;
+use super::{Protocol, ReasonCode};
 use std::fmt;
 
 /// A rule's citation in each version: a normative tag such as
@@ -43,12 +43,12 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The MQTT 5 reason code for a DISCONNECT that reports this error.
-    pub fn reason_code(self) -> u8 {
+    pub fn reason_code(self) -> ReasonCode {
         match self {
-            ErrorKind::Malformed => 0x81,
-            ErrorKind::ProtocolError => 0x82,
-            ErrorKind::TooLarge => 0x95,
-            ErrorKind::TopicAliasInvalid => 0x94,
+            ErrorKind::Malformed => ReasonCode::MALFORMED_PACKET,
+            ErrorKind::ProtocolError => ReasonCode::PROTOCOL_ERROR,
+            ErrorKind::TooLarge => ReasonCode::PACKET_TOO_LARGE,
+            ErrorKind::TopicAliasInvalid => ReasonCode::TOPIC_ALIAS_INVALID,
         }
     }
 

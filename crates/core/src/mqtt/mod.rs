@@ -35,3 +35,4 @@ pub use packet::{
 pub use properties::{Properties, Props};
 
 pub use crate::protocol::Protocol;
+pub use crate::reason_codes::ReasonCode;

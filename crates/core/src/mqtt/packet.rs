@@ -3,9 +3,12 @@
 
 use super::coding::{self, Field, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::{ack, connack, connect, disconnect, publish, subscribe, unsubscribe, Protocol};
+use super::{
+    ack, connack, connect, disconnect, publish, subscribe, unsubscribe, Protocol, ReasonCode,
+};
 
-pub use super::types::{describe_code, PacketType, QoS, Sender};
+pub use super::types::{QoS, Sender};
+pub use crate::protocol::PacketType;
 
 pub use ack::Ack;
 pub use connack::Connack;
@@ -92,11 +95,11 @@ impl Packet {
     /// One line for a sequence diagram: the type and its key fields, e.g.
     /// `PUBLISH qos=1 id=7 "sensors/t"`, `PUBACK id=7 0x10`.
     pub fn summary(&self) -> String {
-        let code = |c: u8| {
-            if c == 0 {
+        let code = |c: ReasonCode| {
+            if c == ReasonCode::SUCCESS {
                 String::new()
             } else {
-                format!(" 0x{c:02X}")
+                format!(" 0x{:02X}", c.0)
             }
         };
         match self {
@@ -113,7 +116,7 @@ impl Packet {
             Packet::Connack(c) => format!(
                 "CONNACK session_present={} 0x{:02X}",
                 u8::from(c.session_present),
-                c.code
+                c.code.0
             ),
             Packet::Publish(x) => {
                 let mut s = format!("PUBLISH qos={}", x.qos.as_u8());
@@ -156,7 +159,7 @@ impl Packet {
                 s.packet_id,
                 s.codes
                     .iter()
-                    .map(|c| format!("0x{c:02X}"))
+                    .map(|c| format!("0x{:02X}", c.0))
                     .collect::<Vec<_>>()
                     .join(" ")
             ),
@@ -421,7 +424,7 @@ mod tests {
         assert_eq!(p.summary(), "PUBLISH qos=1 id=7 \"sensors/t\"");
         let a = Packet::Puback(Ack {
             packet_id: 7,
-            code: 0x10,
+            code: ReasonCode::NO_MATCHING_SUBSCRIBERS,
             ..Ack::default()
         });
         assert_eq!(a.summary(), "PUBACK id=7 0x10");

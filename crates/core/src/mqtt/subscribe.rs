@@ -4,8 +4,9 @@ use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::properties::{Context, Properties, Props};
 use super::topic;
-use super::types::{self, PacketType, QoS};
-use super::Protocol;
+use super::types::{self, QoS};
+use super::{Protocol, ReasonCode};
+use crate::protocol::PacketType;
 
 /// One topic filter with its options (5.0 §3.8.3.1; 3.1.1 has the QoS only).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -33,7 +34,7 @@ pub struct Suback {
     pub packet_id: u16,
     pub properties: Props,
     /// One per filter: granted QoS (0-2) or a failure (0x80 and above).
-    pub codes: Vec<u8>,
+    pub codes: Vec<ReasonCode>,
 }
 
 const FILTER: Sec = Sec("3.8.3", "3.8.3");
@@ -231,7 +232,9 @@ impl Suback {
             self.properties.check(Context::Suback)?;
             self.properties.write(&mut b);
         }
-        b.extend_from_slice(&self.codes);
+        for c in &self.codes {
+            b.push(c.0);
+        }
         Ok(b)
     }
 }
@@ -329,7 +332,7 @@ mod tests {
             ok,
             Ok(Packet::Suback(Suback {
                 packet_id: 1,
-                codes: vec![1, 0x80],
+                codes: vec![ReasonCode::GRANTED_QOS_1, ReasonCode::UNSPECIFIED_ERROR],
                 ..Suback::default()
             }))
         );

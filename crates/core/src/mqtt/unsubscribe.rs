@@ -4,8 +4,9 @@ use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::properties::{Context, Properties, Props};
 use super::topic;
-use super::types::{self, PacketType};
-use super::Protocol;
+use super::types;
+use super::{Protocol, ReasonCode};
+use crate::protocol::PacketType;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unsubscribe {
@@ -19,7 +20,7 @@ pub struct Unsuback {
     pub packet_id: u16,
     pub properties: Props,
     /// 5.0: one per filter; 3.1.1 has none.
-    pub codes: Vec<u8>,
+    pub codes: Vec<ReasonCode>,
 }
 
 const FILTER: Sec = Sec("3.10.3", "3.10.3");
@@ -115,7 +116,9 @@ impl Unsuback {
         if p == Protocol::V5 {
             self.properties.check(Context::Unsuback)?;
             self.properties.write(&mut b);
-            b.extend_from_slice(&self.codes);
+            for c in &self.codes {
+                b.push(c.0);
+            }
         }
         Ok(b)
     }
@@ -150,7 +153,7 @@ mod tests {
             decode(Protocol::V5, &[0xB0, 5, 0, 2, 0, 0x11, 0], None),
             Ok(Packet::Unsuback(Unsuback {
                 packet_id: 2,
-                codes: vec![0x11, 0],
+                codes: vec![ReasonCode::NO_SUBSCRIPTION_EXISTED, ReasonCode::SUCCESS],
                 ..Unsuback::default()
             }))
         );

@@ -19,7 +19,7 @@ use super::packet::{
     Subscribe, Subscription, Unsubscribe,
 };
 use super::properties::{Properties, Props};
-use super::{topic, Protocol};
+use super::{topic, Protocol, ReasonCode};
 pub use session::Abandoned;
 use session::{Incoming, PendingAck, Session};
 use std::collections::{HashMap, VecDeque};
@@ -177,7 +177,7 @@ pub enum Event {
     /// CONNACK refused the connection; `protocol` is the table its code
     /// belongs to (a 3.1.1 broker answers a 5.0 CONNECT in 3.1.1).
     Refused {
-        code: u8,
+        code: ReasonCode,
         protocol: Protocol,
         reason_string: Option<String>,
     },
@@ -193,18 +193,18 @@ pub enum Event {
     Subscribed {
         packet_id: u16,
         filters: Vec<String>,
-        codes: Vec<u8>,
+        codes: Vec<ReasonCode>,
     },
     Unsubscribed {
         packet_id: u16,
         filters: Vec<String>,
-        codes: Vec<u8>,
+        codes: Vec<ReasonCode>,
     },
     /// Our QoS 1 or 2 message is done: PUBACK or PUBCOMP, or a PUBREC
     /// with a failure code.
     Delivered {
         packet_id: u16,
-        code: u8,
+        code: ReasonCode,
     },
     /// Our QoS 1 or 2 message sent again, DUP 1, on a connection that has
     /// the session ([MQTT-4.4.0-1]).
@@ -226,7 +226,7 @@ pub enum Event {
     },
     /// The broker sent DISCONNECT (MQTT 5).
     ServerDisconnect {
-        code: u8,
+        code: ReasonCode,
         reason_string: Option<String>,
         server_reference: Option<String>,
     },
@@ -813,7 +813,8 @@ impl Client {
     }
 
     fn on_connack(&mut self, c: Connack, since_ms: u64, now_ms: u64) {
-        if c.code != 0 {
+        // 0 accepts in both versions (3.1.1: Connection Accepted).
+        if c.code != ReasonCode::SUCCESS {
             self.state = State::Closing;
             self.events.push_back(Event::Refused {
                 code: c.code,
@@ -991,7 +992,7 @@ impl Client {
             QoS::AtLeastOnce => {
                 let id = p.packet_id;
                 self.events.push_back(Event::Message(Box::new(p)));
-                self.send_own(Packet::Puback(ack(id, 0)), now_ms);
+                self.send_own(Packet::Puback(ack(id, ReasonCode::SUCCESS)), now_ms);
             }
             QoS::ExactlyOnce => {
                 let id = p.packet_id;
@@ -1002,7 +1003,7 @@ impl Client {
                         self.events.push_back(Event::Duplicate { packet_id: id })
                     }
                 }
-                self.send_own(Packet::Pubrec(ack(id, 0)), now_ms);
+                self.send_own(Packet::Pubrec(ack(id, ReasonCode::SUCCESS)), now_ms);
             }
         }
     }
@@ -1017,12 +1018,18 @@ impl Client {
                 });
                 self.send_waiting(now_ms);
             }
-            R::Release => self.send_own(Packet::Pubrel(ack(a.packet_id, 0)), now_ms),
+            R::Release => self.send_own(
+                Packet::Pubrel(ack(a.packet_id, ReasonCode::SUCCESS)),
+                now_ms,
+            ),
             R::Unknown => {
-                if t == PacketType::Pubrec && self.options.protocol == Protocol::V5 && a.code < 0x80
+                if t == PacketType::Pubrec
+                    && self.options.protocol == Protocol::V5
+                    && !a.code.is_failure()
                 {
                     // Answer without creating state: 0x92 Packet Identifier not found.
-                    self.send_own(Packet::Pubrel(ack(a.packet_id, 0x92)), now_ms);
+                    let code = ReasonCode::PACKET_IDENTIFIER_NOT_FOUND;
+                    self.send_own(Packet::Pubrel(ack(a.packet_id, code)), now_ms);
                 }
                 self.events.push_back(Event::Ignored(format!(
                     "{} for packet identifier {}, which has no message in flight",
@@ -1048,9 +1055,9 @@ impl Client {
         let known = self.session.release_qos2(a.packet_id);
         // 5.0: 0x92 when the identifier is unknown; 3.1.1 always answers PUBCOMP.
         let code = if known || self.options.protocol == Protocol::V311 {
-            0
+            ReasonCode::SUCCESS
         } else {
-            0x92
+            ReasonCode::PACKET_IDENTIFIER_NOT_FOUND
         };
         self.send_own(Packet::Pubcomp(ack(a.packet_id, code)), now_ms);
     }
@@ -1115,7 +1122,7 @@ fn no_free_id() -> EncodeError {
     EncodeError::new("all 65,535 packet identifiers are in use", "§2.2.1")
 }
 
-fn ack(packet_id: u16, code: u8) -> Ack {
+fn ack(packet_id: u16, code: ReasonCode) -> Ack {
     Ack {
         packet_id,
         code,

@@ -13,6 +13,7 @@
 
 use super::Message;
 use crate::mqtt::packet::{Ack, Packet, PacketType, Publish, QoS};
+use crate::mqtt::ReasonCode;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,7 +237,7 @@ impl Session {
         }
     }
 
-    pub fn acknowledge(&mut self, t: PacketType, id: u16, code: u8) -> AckResult {
+    pub fn acknowledge(&mut self, t: PacketType, id: u16, code: ReasonCode) -> AckResult {
         let (qos, seq) = match self.outgoing.get(&id) {
             None => return AckResult::Unknown,
             Some(Outgoing::Publish { publish, seq }) => (Some(publish.qos), *seq),
@@ -252,13 +253,19 @@ impl Session {
         result
     }
 
-    fn acknowledged(&mut self, t: PacketType, id: u16, code: u8, qos: Option<QoS>) -> AckResult {
+    fn acknowledged(
+        &mut self,
+        t: PacketType,
+        id: u16,
+        code: ReasonCode,
+        qos: Option<QoS>,
+    ) -> AckResult {
         match (t, qos) {
             (PacketType::Puback, Some(QoS::AtLeastOnce)) | (PacketType::Pubcomp, None) => {
                 self.outgoing.remove(&id);
                 AckResult::Done
             }
-            (PacketType::Pubrec, Some(QoS::ExactlyOnce)) if code >= 0x80 => {
+            (PacketType::Pubrec, Some(QoS::ExactlyOnce)) if code.is_failure() => {
                 self.outgoing.remove(&id);
                 AckResult::Done
             }

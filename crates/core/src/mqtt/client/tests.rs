@@ -109,7 +109,7 @@ fn refusals_report_the_code_of_the_right_table() {
     assert_eq!(
         events(&mut c),
         [Event::Refused {
-            code: 0x86,
+            code: ReasonCode::BAD_USER_NAME_OR_PASSWORD,
             protocol: Protocol::V5,
             reason_string: None
         }]
@@ -122,7 +122,7 @@ fn refusals_report_the_code_of_the_right_table() {
     assert_eq!(
         events(&mut c),
         [Event::Refused {
-            code: 1,
+            code: ReasonCode::V311_UNACCEPTABLE_PROTOCOL_VERSION,
             protocol: Protocol::V311,
             reason_string: None
         }]
@@ -319,7 +319,7 @@ fn nothing_is_read_after_a_disconnect_or_an_error() {
     assert_eq!(
         events(&mut c),
         [Event::ServerDisconnect {
-            code: 0x8E,
+            code: ReasonCode::SESSION_TAKEN_OVER,
             reason_string: None,
             server_reference: None
         }]
@@ -470,7 +470,7 @@ fn qos2_outgoing_flow_and_a_failed_pubrec_mqtt_4_3_3_4() {
         events(&mut c),
         [Event::Delivered {
             packet_id: 1,
-            code: 0
+            code: ReasonCode::SUCCESS
         }]
     );
     // PUBREC 0x87: done, no PUBREL, never resent ([MQTT-4.4.0-2]).
@@ -482,7 +482,7 @@ fn qos2_outgoing_flow_and_a_failed_pubrec_mqtt_4_3_3_4() {
         events(&mut c),
         [Event::Delivered {
             packet_id: 2,
-            code: 0x87
+            code: ReasonCode::NOT_AUTHORIZED
         }]
     );
     assert_eq!(c.in_flight(), 0);
@@ -632,7 +632,7 @@ fn subscribe_identifiers_stay_reserved_until_suback_mqtt_2_2_1_3() {
     assert_eq!(&out[1][..7], &[0x32, 7, 0, 1, b'a', 0, 2]);
     c.receive(&[0x90, 4, 0, 1, 0, 0], 2010);
     assert!(
-        matches!(&events(&mut c)[..], [Event::Subscribed { packet_id: 1, codes, .. }] if codes == &[0])
+        matches!(&events(&mut c)[..], [Event::Subscribed { packet_id: 1, codes, .. }] if codes == &[ReasonCode::GRANTED_QOS_0])
     );
 }
 
@@ -719,7 +719,7 @@ fn bytes_received_before_the_close_are_decoded_first_mqtt_3_2_2_5() {
     assert_eq!(
         e,
         [Event::Refused {
-            code: 1,
+            code: ReasonCode::V311_UNACCEPTABLE_PROTOCOL_VERSION,
             protocol: Protocol::V311,
             reason_string: None
         }]
@@ -738,7 +738,7 @@ fn bytes_received_before_the_close_are_decoded_first_mqtt_3_2_2_5() {
     assert_eq!(
         events(&mut c),
         [Event::Refused {
-            code: 5,
+            code: ReasonCode::V311_NOT_AUTHORIZED,
             protocol: Protocol::V311,
             reason_string: None
         }]
@@ -904,7 +904,10 @@ fn a_server_disconnect_with_session_expiry_is_a_protocol_error_mqtt_3_14_2_2() {
     c.receive(&[0xE0, 1, 0x8B], 2000);
     assert!(matches!(
         &events(&mut c)[..],
-        [Event::ServerDisconnect { code: 0x8B, .. }]
+        [Event::ServerDisconnect {
+            code: ReasonCode::SERVER_SHUTTING_DOWN,
+            ..
+        }]
     ));
 }
 
