@@ -6,7 +6,7 @@
 //! rows the explorer lists and into the named constants of [`ReasonCode`] that
 //! the codec, the client and the pages use (quinn-proto's `transport_error.rs`
 //! does the same with its `errors!`): no code outside this file says a reason
-//! code by its number.
+//! code by its number (`crates/core/tests/reason_code_literals.rs` checks).
 
 use crate::protocol::{PacketType, Protocol};
 use serde::Serialize;
