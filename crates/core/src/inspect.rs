@@ -410,7 +410,7 @@ pub fn publish_properties(
     if let Some(t) = &pr.response_topic {
         crate::mqtt::topic::check_name(t).map_err(|why| format!("the response topic {why}"))?;
     }
-    pr.check(crate::mqtt::properties::Context::Publish)
+    pr.check(crate::mqtt::PacketType::Publish.into())
         .map_err(|e| e.to_string())?;
     Ok(pr)
 }

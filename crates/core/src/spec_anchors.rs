@@ -190,13 +190,13 @@ mod tests {
             cited > 40,
             "only {cited} sections found: has the Sec syntax changed?"
         );
-        // The property blocks' sections, from `Context::section`.
+        // The property blocks' sections, from `Block::section`.
         let props = include_str!("mqtt/properties.rs");
         let body = props
             .split("pub fn section(self)")
             .nth(1)
             .and_then(|b| b.split("\n    }\n").next())
-            .expect("Context::section");
+            .expect("Block::section");
         let sections: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
         assert_eq!(sections.len(), 14, "one per context: {sections:?}");
         for s in sections {

@@ -4,7 +4,7 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, Rule};
-use super::properties::{Context, Properties, Props};
+use super::properties::{Properties, Props};
 use super::types;
 use super::{Protocol, ReasonCode};
 use crate::protocol::PacketType;
@@ -15,15 +15,6 @@ pub struct Ack {
     /// Success on 3.1.1, which has no reason codes here.
     pub code: ReasonCode,
     pub properties: Props,
-}
-
-fn context(t: PacketType) -> Context {
-    match t {
-        PacketType::Puback => Context::Puback,
-        PacketType::Pubrec => Context::Pubrec,
-        PacketType::Pubrel => Context::Pubrel,
-        _ => Context::Pubcomp,
-    }
 }
 
 /// The reason code's section: §3.4.2.1 for PUBACK, §3.5.2.1 for PUBREC...
@@ -49,7 +40,7 @@ impl Ack {
                 a.code = types::reason_code(r, t, code_section(t))?;
             }
             if !r.is_empty() {
-                a.properties = Properties::read(r, context(t))?;
+                a.properties = Properties::read(r, t.into())?;
             }
         }
         Ok(a)
@@ -69,7 +60,7 @@ impl Ack {
         let mut b = Vec::with_capacity(4);
         coding::put_u16(&mut b, self.packet_id);
         if p == Protocol::V5 {
-            self.properties.check(context(t))?;
+            self.properties.check(t.into())?;
             if self.code != ReasonCode::SUCCESS || !self.properties.is_empty() {
                 b.push(self.code.0);
             }

@@ -2,7 +2,7 @@
 
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::properties::{Context, Properties, Props};
+use super::properties::{Properties, Props};
 use super::types;
 use super::{Protocol, ReasonCode};
 use crate::protocol::PacketType;
@@ -79,7 +79,7 @@ impl Connack {
             ));
         }
         let properties = if p == Protocol::V5 {
-            Properties::read(r, Context::Connack)?
+            Properties::read(r, PacketType::Connack.into())?
         } else {
             Props::default()
         };
@@ -94,7 +94,7 @@ impl Connack {
     pub(crate) fn body(&self, p: Protocol) -> Result<Vec<u8>, EncodeError> {
         let mut b = vec![u8::from(self.session_present), self.code.0];
         if p == Protocol::V5 && self.protocol == Protocol::V5 {
-            self.properties.check(Context::Connack)?;
+            self.properties.check(PacketType::Connack.into())?;
             self.properties.write(&mut b);
         }
         Ok(b)

@@ -2,10 +2,11 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::properties::{Context, Properties, Props};
+use super::properties::{Block, Properties, Props};
 use super::topic;
 use super::types::QoS;
 use super::Protocol;
+use crate::protocol::PacketType;
 
 /// The Will: published by the broker if the connection ends without a
 /// DISCONNECT (§3.1.2.5).
@@ -160,14 +161,14 @@ impl Connect {
         });
         let keep_alive_s = r.u16_field("Keep Alive", KEEP_ALIVE)?;
         let properties = if p == Protocol::V5 {
-            Properties::read(r, Context::Connect)?
+            Properties::read(r, PacketType::Connect.into())?
         } else {
             Props::default()
         };
         let client_id = r.utf8_field("Client Identifier", CLIENT_ID)?.to_string();
         let will = if will_flag {
             let properties = if p == Protocol::V5 {
-                Properties::read(r, Context::Will)?
+                Properties::read(r, Block::Will)?
             } else {
                 Props::default()
             };
@@ -262,13 +263,13 @@ impl Connect {
         b.push(flags);
         coding::put_u16(&mut b, self.keep_alive_s);
         if p == Protocol::V5 {
-            self.properties.check(Context::Connect)?;
+            self.properties.check(PacketType::Connect.into())?;
             self.properties.write(&mut b);
         }
         coding::put_bytes(&mut b, self.client_id.as_bytes());
         if let Some(w) = &self.will {
             if p == Protocol::V5 {
-                w.properties.check(Context::Will)?;
+                w.properties.check(Block::Will)?;
                 w.properties.write(&mut b);
             }
             coding::put_bytes(&mut b, w.topic.as_bytes());

@@ -6,7 +6,7 @@
 
 use super::coding::{Reader, Sec};
 use super::error::{DecodeError, EncodeError};
-use super::properties::{Context, Properties, Props};
+use super::properties::{Properties, Props};
 use super::types;
 use super::{Protocol, ReasonCode};
 use crate::protocol::PacketType;
@@ -17,11 +17,12 @@ pub struct Disconnect {
     pub properties: Props,
 }
 
-fn parts(t: PacketType) -> (Context, Sec) {
+/// The reason code's section.
+fn code_section(t: PacketType) -> Sec {
     if t == PacketType::Auth {
-        (Context::Auth, Sec("", "3.15.2.1"))
+        Sec("", "3.15.2.1")
     } else {
-        (Context::Disconnect, Sec("", "3.14.2.1"))
+        Sec("", "3.14.2.1")
     }
 }
 
@@ -29,13 +30,10 @@ impl Disconnect {
     pub(crate) fn read(r: &mut Reader, t: PacketType) -> Result<Disconnect, DecodeError> {
         let mut d = Disconnect::default();
         // 3.1.1 DISCONNECT has no variable header: any byte is caught as extra.
-        if r.protocol == Protocol::V5 {
-            let (ctx, sec) = parts(t);
-            if !r.is_empty() {
-                d.code = types::reason_code(r, t, sec)?;
-                if !r.is_empty() || t == PacketType::Auth {
-                    d.properties = Properties::read(r, ctx)?;
-                }
+        if r.protocol == Protocol::V5 && !r.is_empty() {
+            d.code = types::reason_code(r, t, code_section(t))?;
+            if !r.is_empty() || t == PacketType::Auth {
+                d.properties = Properties::read(r, t.into())?;
             }
         }
         Ok(d)
@@ -44,8 +42,7 @@ impl Disconnect {
     pub(crate) fn body(&self, p: Protocol, t: PacketType) -> Result<Vec<u8>, EncodeError> {
         let mut b = Vec::new();
         if p == Protocol::V5 {
-            let (ctx, _) = parts(t);
-            self.properties.check(ctx)?;
+            self.properties.check(t.into())?;
             // 0x00: Normal disconnection, or AUTH's Success.
             if self.code != ReasonCode::SUCCESS || !self.properties.is_empty() {
                 b.push(self.code.0);

@@ -1,91 +1,87 @@
 //! MQTT 5 properties (§2.2.2), written once as a table (§2.2.2.2, Table
-//! 2-4): identifier, name, data type, the packets it is allowed in, and the
-//! values it may take. One reader, one writer and one check walk the table;
-//! a small macro only maps identifiers to the struct's fields.
+//! 2-4): one `properties!` invocation lists each property's identifier, its
+//! name, the struct field that holds it, its data type, the values it may
+//! take and the blocks it is allowed in, and expands into the identifiers
+//! ([`id`]), the fields of [`Properties`], the table that the reader, the
+//! writer and the allowed-in check walk, and the struct's storing and walking
+//! code (quinn-proto's `apply_params!` does the same for QUIC's transport
+//! parameters).
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
 use super::Protocol;
+use crate::protocol::PacketType;
 
-/// Where a property block appears: the packets of Table 2-4, and the Will
-/// Properties inside CONNECT.
+/// Where a property block appears: a packet's own block (Table 2-4 names the
+/// packets), or the Will Properties inside CONNECT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
-    Connect,
-    Connack,
-    Publish,
+pub enum Block {
+    Packet(PacketType),
     Will,
-    Puback,
-    Pubrec,
-    Pubrel,
-    Pubcomp,
-    Subscribe,
-    Suback,
-    Unsubscribe,
-    Unsuback,
-    Disconnect,
-    Auth,
 }
 
-impl Context {
+impl From<PacketType> for Block {
+    fn from(t: PacketType) -> Block {
+        Block::Packet(t)
+    }
+}
+
+impl Block {
+    /// The packet type's bit; the Will Properties take bit 0, which no
+    /// packet type has (type 0 is Reserved, Table 2-1).
     const fn bit(self) -> u16 {
-        1 << self as u16
+        match self {
+            Block::Packet(t) => t.bit(),
+            Block::Will => 1,
+        }
     }
 
     pub fn name(self) -> &'static str {
         match self {
-            Context::Connect => "CONNECT",
-            Context::Connack => "CONNACK",
-            Context::Publish => "PUBLISH",
-            Context::Will => "the Will Properties",
-            Context::Puback => "PUBACK",
-            Context::Pubrec => "PUBREC",
-            Context::Pubrel => "PUBREL",
-            Context::Pubcomp => "PUBCOMP",
-            Context::Subscribe => "SUBSCRIBE",
-            Context::Suback => "SUBACK",
-            Context::Unsubscribe => "UNSUBSCRIBE",
-            Context::Unsuback => "UNSUBACK",
-            Context::Disconnect => "DISCONNECT",
-            Context::Auth => "AUTH",
+            Block::Packet(t) => t.name(),
+            Block::Will => "the Will Properties",
         }
     }
 
-    /// The section of this packet's property block in 5.0.
+    /// The section of this property block in 5.0.
     pub fn section(self) -> &'static str {
+        use PacketType as T;
         match self {
-            Context::Connect => "3.1.2.11",
-            Context::Connack => "3.2.2.3",
-            Context::Publish => "3.3.2.3",
-            Context::Will => "3.1.3.2",
-            Context::Puback => "3.4.2.2",
-            Context::Pubrec => "3.5.2.2",
-            Context::Pubrel => "3.6.2.2",
-            Context::Pubcomp => "3.7.2.2",
-            Context::Subscribe => "3.8.2.1",
-            Context::Suback => "3.9.2.1",
-            Context::Unsubscribe => "3.10.2.1",
-            Context::Unsuback => "3.11.2.1",
-            Context::Disconnect => "3.14.2.2",
-            Context::Auth => "3.15.2.2",
+            Block::Packet(T::Connect) => "3.1.2.11",
+            Block::Packet(T::Connack) => "3.2.2.3",
+            Block::Packet(T::Publish) => "3.3.2.3",
+            Block::Will => "3.1.3.2",
+            Block::Packet(T::Puback) => "3.4.2.2",
+            Block::Packet(T::Pubrec) => "3.5.2.2",
+            Block::Packet(T::Pubrel) => "3.6.2.2",
+            Block::Packet(T::Pubcomp) => "3.7.2.2",
+            Block::Packet(T::Subscribe) => "3.8.2.1",
+            Block::Packet(T::Suback) => "3.9.2.1",
+            Block::Packet(T::Unsubscribe) => "3.10.2.1",
+            Block::Packet(T::Unsuback) => "3.11.2.1",
+            Block::Packet(T::Disconnect) => "3.14.2.2",
+            Block::Packet(T::Auth) => "3.15.2.2",
+            // PINGREQ and PINGRESP have no property block: the packet's own.
+            Block::Packet(t) => t.section(),
         }
     }
 }
 
-const CONNECT: u16 = Context::Connect.bit();
-const CONNACK: u16 = Context::Connack.bit();
-const PUBLISH: u16 = Context::Publish.bit();
-const WILL: u16 = Context::Will.bit();
-const ACKS: u16 = Context::Puback.bit()
-    | Context::Pubrec.bit()
-    | Context::Pubrel.bit()
-    | Context::Pubcomp.bit()
-    | Context::Suback.bit()
-    | Context::Unsuback.bit();
-const SUBSCRIBE: u16 = Context::Subscribe.bit();
-const DISCONNECT: u16 = Context::Disconnect.bit();
-const AUTH: u16 = Context::Auth.bit();
-const EVERYWHERE: u16 = (1 << 14) - 1;
+const CONNECT: u16 = PacketType::Connect.bit();
+const CONNACK: u16 = PacketType::Connack.bit();
+const PUBLISH: u16 = PacketType::Publish.bit();
+const WILL: u16 = Block::Will.bit();
+const ACKS: u16 = PacketType::Puback.bit()
+    | PacketType::Pubrec.bit()
+    | PacketType::Pubrel.bit()
+    | PacketType::Pubcomp.bit()
+    | PacketType::Suback.bit()
+    | PacketType::Unsuback.bit();
+const SUBSCRIBE: u16 = PacketType::Subscribe.bit();
+const DISCONNECT: u16 = PacketType::Disconnect.bit();
+const AUTH: u16 = PacketType::Auth.bit();
+/// Every block (PINGREQ and PINGRESP, which have none, are never read).
+const EVERYWHERE: u16 = u16::MAX;
 
 /// The data types of §1.5 a property value has (Table 2-4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,50 +114,164 @@ struct Def {
     valid: Valid,
 }
 
-const fn def(id: u8, name: &'static str, kind: Kind, allowed: u16, valid: Valid) -> Def {
-    Def {
-        id,
-        name,
-        kind,
-        allowed,
-        valid,
-    }
-}
-
 use Kind::*;
 use Valid::*;
 
-/// Table 2-4, in identifier order.
-#[rustfmt::skip]
-const TABLE: &[Def] = &[
-    def(0x01, "Payload Format Indicator", Byte, PUBLISH | WILL, ZeroOrOne),
-    def(0x02, "Message Expiry Interval", Four, PUBLISH | WILL, Any),
-    def(0x03, "Content Type", Str, PUBLISH | WILL, Any),
-    def(0x08, "Response Topic", Str, PUBLISH | WILL, TopicName),
-    def(0x09, "Correlation Data", Bin, PUBLISH | WILL, Any),
-    def(0x0B, "Subscription Identifier", Var, PUBLISH | SUBSCRIBE, NonZero),
-    def(0x11, "Session Expiry Interval", Four, CONNECT | CONNACK | DISCONNECT, Any),
-    def(0x12, "Assigned Client Identifier", Str, CONNACK, Any),
-    def(0x13, "Server Keep Alive", Two, CONNACK, Any),
-    def(0x15, "Authentication Method", Str, CONNECT | CONNACK | AUTH, Any),
-    def(0x16, "Authentication Data", Bin, CONNECT | CONNACK | AUTH, Any),
-    def(0x17, "Request Problem Information", Byte, CONNECT, ZeroOrOne),
-    def(0x18, "Will Delay Interval", Four, WILL, Any),
-    def(0x19, "Request Response Information", Byte, CONNECT, ZeroOrOne),
-    def(0x1A, "Response Information", Str, CONNACK, Any),
-    def(0x1C, "Server Reference", Str, CONNACK | DISCONNECT, Any),
-    def(0x1F, "Reason String", Str, CONNACK | ACKS | DISCONNECT | AUTH, Any),
-    def(0x21, "Receive Maximum", Two, CONNECT | CONNACK, NonZero),
-    def(0x22, "Topic Alias Maximum", Two, CONNECT | CONNACK, Any),
-    def(0x23, "Topic Alias", Two, PUBLISH, NonZero),
-    def(0x24, "Maximum QoS", Byte, CONNACK, ZeroOrOne),
-    def(0x25, "Retain Available", Byte, CONNACK, ZeroOrOne),
-    def(0x26, "User Property", Pair, EVERYWHERE, Any),
-    def(0x27, "Maximum Packet Size", Four, CONNECT | CONNACK, NonZero),
-    def(0x28, "Wildcard Subscription Available", Byte, CONNACK, ZeroOrOne),
-    def(0x29, "Subscription Identifier Available", Byte, CONNACK, ZeroOrOne),
-    def(0x2A, "Shared Subscription Available", Byte, CONNACK, ZeroOrOne),
-];
+/// Writes the property table once. Each row: identifier, its constant in
+/// [`id`], the name of Table 2-4, then the field of [`Properties`] with its
+/// type (`Option` for a property that appears at most once, `Vec` for one that
+/// may repeat), the data type, the values allowed, and the blocks allowed in.
+macro_rules! properties {
+    ($(
+        $id:literal $konst:ident $name:literal:
+            $field:ident $slot:ident<$ty:ty>, $kind:ident, $valid:ident, in $allowed:expr;
+    )*) => {
+        /// The property identifiers of Table 2-4.
+        pub mod id {
+            $(
+                #[doc = $name]
+                pub const $konst: u8 = $id;
+            )*
+        }
+
+        /// Table 2-4, in identifier order.
+        const TABLE: &[Def] = &[
+            $( Def { id: $id, name: $name, kind: $kind, allowed: $allowed, valid: $valid }, )*
+        ];
+
+        /// The properties of one packet (MQTT 5 only; empty on 3.1.1).
+        /// Single-valued properties are `Option`s; User Property (name and
+        /// value, in order) may repeat anywhere, Subscription Identifier once
+        /// in SUBSCRIBE and any number of times in a PUBLISH to a client
+        /// (§3.3.2.3.8).
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        pub struct Properties {
+            $(
+                #[doc = concat!(stringify!($id), " ", $name)]
+                pub $field: $slot<$ty>,
+            )*
+        }
+
+        impl Properties {
+            /// Stores a value; false when a single-valued property is set already.
+            fn set(&mut self, id: u8, v: &Value) -> bool {
+                match id {
+                    $( $id => properties!(@put $slot, self.$field, v), )*
+                    // Not a property: `read` refuses it before it gets here.
+                    _ => true,
+                }
+            }
+
+            /// No property set: what [`Props`] shows when it holds none.
+            const EMPTY: Properties = Properties {
+                $( $field: properties!(@empty $slot), )*
+            };
+
+            /// No property set (the common case, checked without walking them).
+            pub fn is_empty(&self) -> bool {
+                $( properties!(@unset $slot, self.$field) && )* true
+            }
+
+            /// Every property set: the single-valued ones in identifier
+            /// order, then the repeatable ones from the last row up (User
+            /// Property, then Subscription Identifier): the order this codec
+            /// has always written them in, so no packet's bytes changed.
+            fn each(&self, f: &mut dyn FnMut(u8, Value)) {
+                $( properties!(@single $slot, self.$field, $id, f); )*
+                properties!(@repeated_from_last self, f; $( ($slot $field $id) )*);
+            }
+        }
+    };
+    (@put Option, $place:expr, $v:ident) => {{
+        if $place.is_some() {
+            return false;
+        }
+        $place = Some(FromValue::from_value($v));
+        true
+    }};
+    (@put Vec, $place:expr, $v:ident) => {{
+        $place.push(FromValue::from_value($v));
+        true
+    }};
+    (@empty Option) => { None };
+    (@empty Vec) => { Vec::new() };
+    (@unset Option, $place:expr) => { $place.is_none() };
+    (@unset Vec, $place:expr) => { $place.is_empty() };
+    (@single Option, $place:expr, $id:literal, $f:ident) => {
+        if let Some(v) = &$place {
+            $f($id, v.as_value());
+        }
+    };
+    (@single Vec, $place:expr, $id:literal, $f:ident) => {};
+    // The repeatable properties, the last row first (recursion, then the row).
+    (@repeated_from_last $s:ident, $f:ident;) => {};
+    (@repeated_from_last $s:ident, $f:ident; (Option $field:ident $id:literal) $($rest:tt)*) => {
+        properties!(@repeated_from_last $s, $f; $($rest)*);
+    };
+    (@repeated_from_last $s:ident, $f:ident; (Vec $field:ident $id:literal) $($rest:tt)*) => {
+        properties!(@repeated_from_last $s, $f; $($rest)*);
+        for v in &$s.$field {
+            $f($id, v.as_value());
+        }
+    };
+}
+
+properties! {
+    0x01 PAYLOAD_FORMAT_INDICATOR "Payload Format Indicator":
+        payload_format_indicator Option<u8>, Byte, ZeroOrOne, in PUBLISH | WILL;
+    0x02 MESSAGE_EXPIRY_INTERVAL "Message Expiry Interval":
+        message_expiry_interval Option<u32>, Four, Any, in PUBLISH | WILL;
+    0x03 CONTENT_TYPE "Content Type":
+        content_type Option<String>, Str, Any, in PUBLISH | WILL;
+    0x08 RESPONSE_TOPIC "Response Topic":
+        response_topic Option<String>, Str, TopicName, in PUBLISH | WILL;
+    0x09 CORRELATION_DATA "Correlation Data":
+        correlation_data Option<Vec<u8>>, Bin, Any, in PUBLISH | WILL;
+    0x0B SUBSCRIPTION_IDENTIFIER "Subscription Identifier":
+        subscription_identifiers Vec<u32>, Var, NonZero, in PUBLISH | SUBSCRIBE;
+    0x11 SESSION_EXPIRY_INTERVAL "Session Expiry Interval":
+        session_expiry_interval Option<u32>, Four, Any, in CONNECT | CONNACK | DISCONNECT;
+    0x12 ASSIGNED_CLIENT_IDENTIFIER "Assigned Client Identifier":
+        assigned_client_identifier Option<String>, Str, Any, in CONNACK;
+    0x13 SERVER_KEEP_ALIVE "Server Keep Alive":
+        server_keep_alive Option<u16>, Two, Any, in CONNACK;
+    0x15 AUTHENTICATION_METHOD "Authentication Method":
+        authentication_method Option<String>, Str, Any, in CONNECT | CONNACK | AUTH;
+    0x16 AUTHENTICATION_DATA "Authentication Data":
+        authentication_data Option<Vec<u8>>, Bin, Any, in CONNECT | CONNACK | AUTH;
+    0x17 REQUEST_PROBLEM_INFORMATION "Request Problem Information":
+        request_problem_information Option<u8>, Byte, ZeroOrOne, in CONNECT;
+    0x18 WILL_DELAY_INTERVAL "Will Delay Interval":
+        will_delay_interval Option<u32>, Four, Any, in WILL;
+    0x19 REQUEST_RESPONSE_INFORMATION "Request Response Information":
+        request_response_information Option<u8>, Byte, ZeroOrOne, in CONNECT;
+    0x1A RESPONSE_INFORMATION "Response Information":
+        response_information Option<String>, Str, Any, in CONNACK;
+    0x1C SERVER_REFERENCE "Server Reference":
+        server_reference Option<String>, Str, Any, in CONNACK | DISCONNECT;
+    0x1F REASON_STRING "Reason String":
+        reason_string Option<String>, Str, Any, in CONNACK | ACKS | DISCONNECT | AUTH;
+    0x21 RECEIVE_MAXIMUM "Receive Maximum":
+        receive_maximum Option<u16>, Two, NonZero, in CONNECT | CONNACK;
+    0x22 TOPIC_ALIAS_MAXIMUM "Topic Alias Maximum":
+        topic_alias_maximum Option<u16>, Two, Any, in CONNECT | CONNACK;
+    0x23 TOPIC_ALIAS "Topic Alias":
+        topic_alias Option<u16>, Two, NonZero, in PUBLISH;
+    0x24 MAXIMUM_QOS "Maximum QoS":
+        maximum_qos Option<u8>, Byte, ZeroOrOne, in CONNACK;
+    0x25 RETAIN_AVAILABLE "Retain Available":
+        retain_available Option<u8>, Byte, ZeroOrOne, in CONNACK;
+    0x26 USER_PROPERTY "User Property":
+        user_properties Vec<(String, String)>, Pair, Any, in EVERYWHERE;
+    0x27 MAXIMUM_PACKET_SIZE "Maximum Packet Size":
+        maximum_packet_size Option<u32>, Four, NonZero, in CONNECT | CONNACK;
+    0x28 WILDCARD_SUBSCRIPTION_AVAILABLE "Wildcard Subscription Available":
+        wildcard_subscription_available Option<u8>, Byte, ZeroOrOne, in CONNACK;
+    0x29 SUBSCRIPTION_IDENTIFIER_AVAILABLE "Subscription Identifier Available":
+        subscription_identifier_available Option<u8>, Byte, ZeroOrOne, in CONNACK;
+    0x2A SHARED_SUBSCRIPTION_AVAILABLE "Shared Subscription Available":
+        shared_subscription_available Option<u8>, Byte, ZeroOrOne, in CONNACK;
+}
 
 fn lookup(id: u8) -> Option<&'static Def> {
     TABLE.iter().find(|d| d.id == id)
@@ -186,18 +296,6 @@ impl Value<'_> {
         match self {
             Value::Int(n) => *n,
             _ => 0,
-        }
-    }
-    fn text(&self) -> String {
-        match self {
-            Value::Str(s) => s.to_string(),
-            _ => String::new(),
-        }
-    }
-    fn bytes(&self) -> Vec<u8> {
-        match self {
-            Value::Bin(b) => b.to_vec(),
-            _ => Vec::new(),
         }
     }
     fn show(&self) -> String {
@@ -265,66 +363,48 @@ fn read_value<'a>(r: &mut Reader<'a, '_>, d: &Def) -> Result<Value<'a>, DecodeEr
     })
 }
 
-macro_rules! fields {
-    ($( $id:literal $field:ident: $ty:ty = $get:ident; )*) => {
-        /// The properties of one packet (MQTT 5 only; empty on 3.1.1).
-        /// Single-valued properties are `Option`s; User Property and
-        /// Subscription Identifier may repeat.
-        #[derive(Debug, Clone, PartialEq, Eq, Default)]
-        pub struct Properties {
-            $( pub $field: Option<$ty>, )*
-            /// 0x26 User Property: name and value, in order; may repeat.
-            pub user_properties: Vec<(String, String)>,
-            /// 0x0B Subscription Identifier: once in SUBSCRIBE, any number of
-            /// times in a PUBLISH to a client (§3.3.2.3.8).
-            pub subscription_identifiers: Vec<u32>,
+/// A field's value read from a [`Value`] of its property's data type.
+trait FromValue {
+    fn from_value(v: &Value) -> Self;
+}
+impl FromValue for u8 {
+    fn from_value(v: &Value) -> Self {
+        v.int() as u8
+    }
+}
+impl FromValue for u16 {
+    fn from_value(v: &Value) -> Self {
+        v.int() as u16
+    }
+}
+impl FromValue for u32 {
+    fn from_value(v: &Value) -> Self {
+        v.int()
+    }
+}
+impl FromValue for String {
+    fn from_value(v: &Value) -> Self {
+        match v {
+            Value::Str(s) => s.to_string(),
+            _ => String::new(),
         }
-
-        impl Properties {
-            /// Stores a value; false when a single-valued property is set already.
-            fn set(&mut self, id: u8, v: &Value) -> bool {
-                match id {
-                    $( $id => {
-                        if self.$field.is_some() {
-                            return false;
-                        }
-                        self.$field = Some(v.$get() as _);
-                    } )*
-                    0x26 => {
-                        if let Value::Pair(k, x) = v {
-                            self.user_properties.push((k.to_string(), x.to_string()));
-                        }
-                    }
-                    _ => self.subscription_identifiers.push(v.int()),
-                }
-                true
-            }
-
-            /// No property set: what [`Props`] shows when it holds none.
-            const EMPTY: Properties = Properties {
-                $( $field: None, )*
-                user_properties: Vec::new(),
-                subscription_identifiers: Vec::new(),
-            };
-
-            /// No property set (the common case, checked without walking them).
-            pub fn is_empty(&self) -> bool {
-                $( self.$field.is_none() && )* self.user_properties.is_empty()
-                    && self.subscription_identifiers.is_empty()
-            }
-
-            /// Every property set, in identifier order within each kind.
-            fn each(&self, f: &mut dyn FnMut(u8, Value)) {
-                $( if let Some(v) = &self.$field { f($id, to_value(v)); } )*
-                for (k, v) in &self.user_properties {
-                    f(0x26, Value::Pair(k, v));
-                }
-                for n in &self.subscription_identifiers {
-                    f(0x0B, Value::Int(*n));
-                }
-            }
+    }
+}
+impl FromValue for Vec<u8> {
+    fn from_value(v: &Value) -> Self {
+        match v {
+            Value::Bin(b) => b.to_vec(),
+            _ => Vec::new(),
         }
-    };
+    }
+}
+impl FromValue for (String, String) {
+    fn from_value(v: &Value) -> Self {
+        match v {
+            Value::Pair(k, x) => (k.to_string(), x.to_string()),
+            _ => Default::default(),
+        }
+    }
 }
 
 /// A field of the struct as a [`Value`].
@@ -356,36 +436,10 @@ impl AsValue for Vec<u8> {
         Value::Bin(self)
     }
 }
-fn to_value<T: AsValue>(v: &T) -> Value<'_> {
-    v.as_value()
-}
-
-fields! {
-    0x01 payload_format_indicator: u8 = int;
-    0x02 message_expiry_interval: u32 = int;
-    0x03 content_type: String = text;
-    0x08 response_topic: String = text;
-    0x09 correlation_data: Vec<u8> = bytes;
-    0x11 session_expiry_interval: u32 = int;
-    0x12 assigned_client_identifier: String = text;
-    0x13 server_keep_alive: u16 = int;
-    0x15 authentication_method: String = text;
-    0x16 authentication_data: Vec<u8> = bytes;
-    0x17 request_problem_information: u8 = int;
-    0x18 will_delay_interval: u32 = int;
-    0x19 request_response_information: u8 = int;
-    0x1A response_information: String = text;
-    0x1C server_reference: String = text;
-    0x1F reason_string: String = text;
-    0x21 receive_maximum: u16 = int;
-    0x22 topic_alias_maximum: u16 = int;
-    0x23 topic_alias: u16 = int;
-    0x24 maximum_qos: u8 = int;
-    0x25 retain_available: u8 = int;
-    0x27 maximum_packet_size: u32 = int;
-    0x28 wildcard_subscription_available: u8 = int;
-    0x29 subscription_identifier_available: u8 = int;
-    0x2A shared_subscription_available: u8 = int;
+impl AsValue for (String, String) {
+    fn as_value(&self) -> Value<'_> {
+        Value::Pair(&self.0, &self.1)
+    }
 }
 
 /// A packet's properties, boxed only when it has any. Most packets have
@@ -444,6 +498,7 @@ impl std::fmt::Debug for Props {
 }
 
 const VALUE_RULE: Rule = Rule::both("§2.2.2.2");
+const SUBSCRIBE_BLOCK: Block = Block::Packet(PacketType::Subscribe);
 
 impl Properties {
     /// How many properties the block holds.
@@ -453,9 +508,9 @@ impl Properties {
         n
     }
 
-    /// Reads a property block (length, then properties) in `ctx`.
-    pub(crate) fn read(r: &mut Reader, ctx: Context) -> Result<Props, DecodeError> {
-        let sec = Sec("", ctx.section());
+    /// Reads a property block (length, then properties) in `block`.
+    pub(crate) fn read(r: &mut Reader, block: Block) -> Result<Props, DecodeError> {
+        let sec = Sec("", block.section());
         let group = r.open_group("Properties", sec);
         let len_start = r.pos();
         let len = r.varint("the Property Length")? as usize;
@@ -494,14 +549,14 @@ impl Properties {
             let fail = |r: &Reader, what: String| {
                 r.error_at(start, ErrorKind::ProtocolError, what, VALUE_RULE)
             };
-            if d.allowed & ctx.bit() == 0 {
+            if d.allowed & block.bit() == 0 {
                 return Err(fail(
                     r,
-                    format!("{} is not allowed in {}", d.name, ctx.name()),
+                    format!("{} is not allowed in {}", d.name, block.name()),
                 ));
             }
             let v = read_value(r, d)?;
-            if id == 0x23 && matches!(v, Value::Int(0)) {
+            if id == id::TOPIC_ALIAS && matches!(v, Value::Int(0)) {
                 // A receiver answers Topic Alias 0 with 0x94 Topic Alias
                 // invalid (§3.3.2.3.4), not 0x82 as for other bad values.
                 return Err(r.error_at(
@@ -520,8 +575,9 @@ impl Properties {
                     format!("{} = {} is not an allowed value", d.name, v.show()),
                 ));
             }
-            let twice_in_subscribe =
-                id == 0x0B && ctx == Context::Subscribe && !p.subscription_identifiers.is_empty();
+            let twice_in_subscribe = id == id::SUBSCRIPTION_IDENTIFIER
+                && block == SUBSCRIBE_BLOCK
+                && !p.subscription_identifiers.is_empty();
             if twice_in_subscribe || !p.set(id, &v) {
                 return Err(fail(r, format!("{} appears twice", d.name)));
             }
@@ -543,8 +599,8 @@ impl Properties {
         Ok(p.into())
     }
 
-    /// Refuses what may not be sent in `ctx`, before anything is written.
-    pub fn check(&self, ctx: Context) -> Result<(), EncodeError> {
+    /// Refuses what may not be sent in `block`, before anything is written.
+    pub fn check(&self, block: Block) -> Result<(), EncodeError> {
         if self.is_empty() {
             return Ok(());
         }
@@ -555,10 +611,10 @@ impl Properties {
             if result.is_err() {
                 return;
             }
-            sub_ids += usize::from(id == 0x0B);
-            result = if d.allowed & ctx.bit() == 0 {
+            sub_ids += usize::from(id == id::SUBSCRIPTION_IDENTIFIER);
+            result = if d.allowed & block.bit() == 0 {
                 Err(EncodeError::new(
-                    format!("{} is not allowed in {}", d.name, ctx.name()),
+                    format!("{} is not allowed in {}", d.name, block.name()),
                     "§2.2.2.2",
                 ))
             } else if !d.valid.accepts(d.kind, &v) {
@@ -576,7 +632,7 @@ impl Properties {
                 }
             };
         });
-        if result.is_ok() && ctx == Context::Subscribe && sub_ids > 1 {
+        if result.is_ok() && block == SUBSCRIBE_BLOCK && sub_ids > 1 {
             return Err(EncodeError::new(
                 "SUBSCRIBE carries at most one Subscription Identifier",
                 "§3.8.2.1.2",
@@ -616,7 +672,10 @@ mod tests {
         assert_eq!(TABLE.len(), 27);
         assert!(TABLE.windows(2).all(|w| w[0].id < w[1].id));
         // Every single-valued property round-trips through the struct.
-        for d in TABLE.iter().filter(|d| d.id != 0x0B && d.id != 0x26) {
+        for d in TABLE
+            .iter()
+            .filter(|d| d.id != id::SUBSCRIPTION_IDENTIFIER && d.id != id::USER_PROPERTY)
+        {
             let v = match d.kind {
                 Str => Value::Str("a"),
                 Bin => Value::Bin(b"a"),
@@ -629,6 +688,24 @@ mod tests {
             p.each(&mut |id, x| seen.push((id, x.show())));
             assert_eq!(seen, [(d.id, v.show())], "{}", d.name);
         }
+    }
+
+    #[test]
+    fn repeatable_properties_come_last_user_property_first() {
+        // The order this codec wrote before the table became one macro: the
+        // single-valued properties by identifier, then 0x26, then 0x0B.
+        let p = Properties {
+            subscription_identifiers: vec![5],
+            user_properties: vec![("k".into(), "v".into())],
+            reason_string: Some("r".into()),
+            ..Properties::default()
+        };
+        let mut out = Vec::new();
+        p.write(&mut out);
+        assert_eq!(
+            out,
+            [13, 0x1F, 0, 1, b'r', 0x26, 0, 1, b'k', 0, 1, b'v', 0x0B, 5]
+        );
     }
 
     #[test]
@@ -647,12 +724,12 @@ mod tests {
             maximum_packet_size: Some(u32::MAX),
             ..Properties::default()
         };
-        assert!(most.check(Context::Connect).is_ok());
+        assert!(most.check(PacketType::Connect.into()).is_ok());
         // A Subscription Identifier is a Variable Byte Integer: 268,435,455 at most.
         let mut sub = Properties::default();
         sub.subscription_identifiers.push(268_435_455);
-        assert!(sub.check(Context::Publish).is_ok());
+        assert!(sub.check(PacketType::Publish.into()).is_ok());
         sub.subscription_identifiers[0] = 268_435_456;
-        assert!(sub.check(Context::Publish).is_err());
+        assert!(sub.check(PacketType::Publish.into()).is_err());
     }
 }

@@ -2,10 +2,11 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::properties::{Context, Properties, Props};
+use super::properties::{Properties, Props};
 use super::topic;
 use super::types::{self, QoS};
 use super::Protocol;
+use crate::protocol::PacketType;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Publish {
@@ -75,7 +76,7 @@ impl Publish {
             types::packet_id(r)?
         };
         let properties = if p == Protocol::V5 {
-            Properties::read(r, Context::Publish)?
+            Properties::read(r, PacketType::Publish.into())?
         } else {
             Props::default()
         };
@@ -131,7 +132,7 @@ impl Publish {
             coding::put_u16(&mut b, self.packet_id);
         }
         if p == Protocol::V5 {
-            self.properties.check(Context::Publish)?;
+            self.properties.check(PacketType::Publish.into())?;
             self.properties.write(&mut b);
         }
         b.extend_from_slice(&self.payload);

@@ -2,7 +2,7 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::properties::{Context, Properties, Props};
+use super::properties::{Properties, Props};
 use super::topic;
 use super::types::{self, QoS};
 use super::{Protocol, ReasonCode};
@@ -50,7 +50,7 @@ impl Subscribe {
         let p = r.protocol;
         let packet_id = types::packet_id(r)?;
         let properties = if p == Protocol::V5 {
-            Properties::read(r, Context::Subscribe)?
+            Properties::read(r, PacketType::Subscribe.into())?
         } else {
             Props::default()
         };
@@ -166,7 +166,7 @@ impl Subscribe {
         let mut b = Vec::new();
         coding::put_u16(&mut b, self.packet_id);
         if p == Protocol::V5 {
-            self.properties.check(Context::Subscribe)?;
+            self.properties.check(PacketType::Subscribe.into())?;
             self.properties.write(&mut b);
         }
         for s in &self.filters {
@@ -203,7 +203,7 @@ impl Suback {
     pub(crate) fn read(r: &mut Reader) -> Result<Suback, DecodeError> {
         let packet_id = types::packet_id(r)?;
         let properties = if r.protocol == Protocol::V5 {
-            Properties::read(r, Context::Suback)?
+            Properties::read(r, PacketType::Suback.into())?
         } else {
             Props::default()
         };
@@ -229,7 +229,7 @@ impl Suback {
         let mut b = Vec::new();
         coding::put_u16(&mut b, self.packet_id);
         if p == Protocol::V5 {
-            self.properties.check(Context::Suback)?;
+            self.properties.check(PacketType::Suback.into())?;
             self.properties.write(&mut b);
         }
         for c in &self.codes {

@@ -2,7 +2,7 @@
 
 use super::coding::{self, Reader, Sec};
 use super::error::{DecodeError, EncodeError, ErrorKind, Rule};
-use super::properties::{Context, Properties, Props};
+use super::properties::{Properties, Props};
 use super::topic;
 use super::types;
 use super::{Protocol, ReasonCode};
@@ -31,7 +31,7 @@ impl Unsubscribe {
     pub(crate) fn read(r: &mut Reader) -> Result<Unsubscribe, DecodeError> {
         let packet_id = types::packet_id(r)?;
         let properties = if r.protocol == Protocol::V5 {
-            Properties::read(r, Context::Unsubscribe)?
+            Properties::read(r, PacketType::Unsubscribe.into())?
         } else {
             Props::default()
         };
@@ -69,7 +69,7 @@ impl Unsubscribe {
         let mut b = Vec::new();
         coding::put_u16(&mut b, self.packet_id);
         if p == Protocol::V5 {
-            self.properties.check(Context::Unsubscribe)?;
+            self.properties.check(PacketType::Unsubscribe.into())?;
             self.properties.write(&mut b);
         }
         for f in &self.filters {
@@ -94,7 +94,7 @@ impl Unsuback {
             ..Unsuback::default()
         };
         if r.protocol == Protocol::V5 {
-            u.properties = Properties::read(r, Context::Unsuback)?;
+            u.properties = Properties::read(r, PacketType::Unsuback.into())?;
             while !r.is_empty() {
                 u.codes
                     .push(types::reason_code(r, PacketType::Unsuback, UNSUBACK_CODES)?);
@@ -114,7 +114,7 @@ impl Unsuback {
         let mut b = Vec::new();
         coding::put_u16(&mut b, self.packet_id);
         if p == Protocol::V5 {
-            self.properties.check(Context::Unsuback)?;
+            self.properties.check(PacketType::Unsuback.into())?;
             self.properties.write(&mut b);
             for c in &self.codes {
                 b.push(c.0);
