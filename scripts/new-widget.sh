@@ -336,7 +336,7 @@ pub fn __CAMEL__() -> impl IntoView {
     let out = move || state.get().1;
 
     view! {
-        <p class="intro">"TODO: the question this widget answers, in one sentence."</p>
+        <Intro html=content::__MODULE__::INTRO />
         <div class="widget-grid">
             <section class="inputs" aria-label="Inputs">
                 {fields.map(|input| view! { <NumberField input=input /> }).collect_view()}
@@ -356,6 +356,9 @@ pub fn __CAMEL__() -> impl IntoView {
 }
 #### content
 <!-- The __SLUG__ widget (?w=__SLUG__), written by scripts/new-widget.sh. Syntax and how to see a change: docs/content.md. -->
+
+<!-- texts -->
+intro: TODO: the question this widget answers, in one sentence.
 
 <!-- part: explain -->
 ::: section explain

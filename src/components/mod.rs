@@ -19,7 +19,7 @@ pub use input::{check_box, text_box, Kind};
 pub use mqtt_lab_core::fields::Param;
 pub use mqtt_lab_core::widgets::Part;
 pub use number_field::{NumberField, NumberInput};
-pub use prose::{content, with_parameters, Optional, Prose, Sourced};
+pub use prose::{content, with_parameters, Intro, Optional, Prose, Sourced};
 pub use result::{ResultOutput, Results};
 pub use snippet::CodeSnippet;
 pub use state::{defaults, last_valid, values};

@@ -1,8 +1,8 @@
 //! Static explanatory HTML (model, sources, callouts, reference tables).
 //!
 //! The texts live in content files (`content/<slug>.md`, see
-//! `docs/content.md`), rendered to HTML at build time by `build.rs` into
-//! [`content`]: one module per widget, one constant per part. Trusted
+//! `docs/content.md`), rendered to HTML at build time by the core's `build.rs`
+//! into [`content`]: one module per widget, one constant per part. Trusted
 //! constant HTML rather than `view!` markup: the text is the same for every
 //! state, and a typed element tree per paragraph costs about ten times the
 //! bytes in the WebAssembly bundle. Only compile-time constants, and values
@@ -17,15 +17,18 @@ use mqtt_lab_core::claims::{self, content as render, Segment};
 use mqtt_lab_core::fields::{parameters_html, Param};
 use mqtt_lab_core::widgets::{Part, Parts};
 
-/// The content files, rendered (`content::qos::EXPLAIN` is the part
-/// `<!-- part: explain -->` of `content/qos.md`).
-pub mod content {
-    include!(concat!(env!("OUT_DIR"), "/content.rs"));
-}
+pub use mqtt_lab_core::content;
 
 #[component]
 pub fn Prose(#[prop(into)] html: String) -> impl IntoView {
     view! { <div class="prose" inner_html=claims::link_html(&html)></div> }
+}
+
+/// A widget's one-line introduction: the short text `intro:` of its
+/// content file.
+#[component]
+pub fn Intro(html: &'static str) -> impl IntoView {
+    view! { <p class="intro" inner_html=claims::link_html(html)></p> }
 }
 
 /// A part with its `{{parameters}}` filled from the widget's field specs.

@@ -416,9 +416,7 @@ pub fn Backoff() -> impl IntoView {
     let [base_f, factor_f, cap_f, attempts_f, seed_f, devices_f, rate_f] =
         fields.map(|input| view! { <NumberField input=input cross=cross_error /> });
     view! {
-        <p class="intro">
-            "When the broker goes away, every client waits and retries. How long one device waits is its backoff policy; what the broker sees when thousands do it at once is a reconnection storm."
-        </p>
+        <Intro html=content::backoff::INTRO />
         // Each figure beside (on a phone: just under) the controls that
         // change it: the policy with its schedule, the jitter and the fleet
         // with the storm (issue 21).

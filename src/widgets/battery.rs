@@ -90,9 +90,7 @@ pub fn Battery() -> impl IntoView {
     };
 
     view! {
-        <p class="intro">
-            "Which network loop to use, and what really decides battery life: not the loop function, but whether the device sleeps between messages."
-        </p>
+        <Intro html=content::battery::INTRO />
         // Two rows, each its fields beside what they change (issue 21): the
         // chapter's comparison of two currents, then the sleeping device with
         // its chart, the wake interval just above it on a phone.

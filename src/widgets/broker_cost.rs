@@ -106,9 +106,7 @@ pub fn BrokerCost() -> impl IntoView {
     });
 
     view! {
-        <p class="intro">
-            "A public test broker costs nothing until someone reads or drives your devices. Put a price on both sides: what a private broker costs you, and what a public one is expected to cost."
-        </p>
+        <Intro html=content::broker_cost::INTRO />
         <div class="widget-grid">
             <section class="inputs" aria-label="Inputs">
                 <div class="field-grid">{fields.map(|input| view! { <NumberField input=input /> }).collect_view()}</div>

@@ -71,9 +71,7 @@ pub fn Capacity() -> impl IntoView {
     });
 
     view! {
-        <p class="intro">
-            "How many connections will your broker hold, and what limit should you configure so that you are warned before new devices are turned away?"
-        </p>
+        <Intro html=content::capacity::INTRO />
         <div class="widget-grid">
             <section class="inputs" aria-label="Inputs">
                 <div class="field-grid">{fields.map(|input| view! { <NumberField input=input /> }).collect_view()}</div>

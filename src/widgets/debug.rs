@@ -82,9 +82,7 @@ pub fn Debug() -> impl IntoView {
     };
 
     view! {
-        <p class="intro">
-            "Describe what you see; the likely causes are ranked with the evidence for each, the step of the debugging flow that finds it, the fix, and a command that confirms it."
-        </p>
+        <Intro html=content::debug::INTRO />
         // Symptom, result, evidence, explanation: in this order on a phone,
         // so that the most likely cause is on screen with whichever control
         // changed it; side by side on a wide page (issue 21).

@@ -397,7 +397,7 @@ pub fn Exercises() -> impl IntoView {
     };
 
     view! {
-        <p class="intro">"The chapter's four exercises. Your answers stay in this browser tab; when a course page embeds them, checking your answers tells that page your score."</p>
+        <Intro html=content::exercises::INTRO />
         <div role="tablist" aria-label="Exercises" class="tabs">{tabs}</div>
         <section id="exercise-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", tab.get()) class="exercise-panel">
             {panel}

@@ -124,7 +124,7 @@ pub fn Packets() -> impl IntoView {
         .collect_view();
 
     view! {
-        <p class="intro">"What actually crosses the wire: paste the bytes of MQTT packets in hex (Wireshark: right-click the bytes, Copy, …as a Hex Dump) and see every field, its bytes and the section of the specification that defines it. Nothing leaves your browser."</p>
+        <Intro html=content::packets::INTRO />
         <div class="widget-grid">
             <section class="inputs" aria-label="Bytes">
                 <Choice spec=&core_live::VERSION selected=version />

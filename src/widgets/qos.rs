@@ -217,9 +217,7 @@ pub fn Qos() -> impl IntoView {
     let snippet = Signal::derive(move || qos::snippets::python(&state.get().0, &Target::display()));
 
     view! {
-        <p class="intro">
-            "How many messages reach the subscriber when connections drop with messages in flight, and what the QoS levels on both sides do about it."
-        </p>
+        <Intro html=content::qos::INTRO />
         // The QoS pair and the loss beside (on a phone: just above) the curves
         // they move; the run's settings beside the results (issue 21).
         <div class="widget-grid">

@@ -106,9 +106,7 @@ pub fn ReasonCodes() -> impl IntoView {
     });
 
     view! {
-        <p class="intro">
-            "What a broker's reason code means, which packets it can appear in, and what your client should do about it: every code of MQTT 5.0 and the return codes of MQTT 3.1.1."
-        </p>
+        <Intro html=content::reason_codes::INTRO />
         <div class="widget-grid">
             <section class="inputs" aria-label="Find a code">
                 <Choice spec=&rc::VERSION selected=version />

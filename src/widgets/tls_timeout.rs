@@ -3,6 +3,7 @@
 use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
+use mqtt_lab_core::claims::{content::fill, link_html};
 use mqtt_lab_core::format::{fixed, number, plain};
 use mqtt_lab_core::target::Target;
 use mqtt_lab_core::tls_timeout::{self as tls, snippets, Inputs, PHASES};
@@ -122,11 +123,13 @@ pub fn TlsTimeout() -> impl IntoView {
     let chapter_vs = move || {
         state.with(|(i, _)| {
             i.device.chapter_ms.map(|c| {
-                format!(
-                    "The chapter says about {} ms for this device; this model uses {}–{} ms for a full handshake's crypto (typical to slowest, sources above).",
-                    number(c, 0),
-                    number(i.device.crypto_ms.0, 0),
-                    number(i.device.crypto_ms.1, 0)
+                fill(
+                    content::tls_timeout::CHAPTER_NOTE,
+                    &[
+                        ("chapter_ms", &number(c, 0)),
+                        ("typical_ms", &number(i.device.crypto_ms.0, 0)),
+                        ("slowest_ms", &number(i.device.crypto_ms.1, 0)),
+                    ],
                 )
             })
         })
@@ -134,17 +137,15 @@ pub fn TlsTimeout() -> impl IntoView {
     let kex_note = move || {
         state.with(|(i, _)| {
             if i.tls13 && i.rsa2048 {
-                "With TLS 1.3 the key exchange is always (EC)DHE: “RSA-2048” here means RSA-2048 certificates."
+                content::tls_timeout::KEX_TLS13_NOTE
             } else {
-                "No published measurement separates RSA-2048 from ECDHE P-256 on these devices, so both use the same figures. What may decide, from how the algorithms work and not measured here: RSA's public-key operations (checking the server's signature) are cheap and its private-key operations (signing with an RSA client certificate) expensive, while ECDHE and ECDSA P-256 cost elliptic-curve multiplications either way. So the chapter's “P-256 is faster than RSA-2048” is likely for a device that signs, and not a given for one that only verifies the server; measure on your device."
+                content::tls_timeout::KEX_NOTE
             }
         })
     };
 
     view! {
-        <p class="intro">
-            "How long a device takes from waking up to a CONNACK over TLS, and what connect timeout and keepalive to set so that slow handshakes are not mistaken for failures."
-        </p>
+        <Intro html=content::tls_timeout::INTRO />
         // The device, then (on a phone just under it) the chart and results it
         // moves, then the connection's details; side by side on a wide page (issue 21).
         <div class="tls-grid">
@@ -180,12 +181,10 @@ pub fn TlsTimeout() -> impl IntoView {
                 </div>
             </section>
             <div class="tls-notes">
-                <p class="note">
-                    <Sourced text="Keepalive: paho-mqtt 2.0 and 2.1 use the keepalive as the socket timeout of the TLS handshake (2.2 uses connect_timeout) [[paho-tls-handshake-timeout]], so it must exceed the slowest handshake; and the broker drops a client it has not heard from for 1.5 × keepalive. Hence at least the connect timeout, and not below paho's default of 60 s." />
-                </p>
+                <p class="note" inner_html=link_html(content::tls_timeout::KEEPALIVE_NOTE)></p>
                 <p class="note"><Sourced text=source() /></p>
-                <p class="note">{chapter_vs}</p>
-                <p class="note">{kex_note}</p>
+                <p class="note" inner_html=move || chapter_vs().unwrap_or_default()></p>
+                <p class="note" inner_html=kex_note></p>
             </div>
         </div>
         <Optional part=Part::Explain><Prose html=content::tls_timeout::EXPLAIN /></Optional>

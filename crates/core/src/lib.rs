@@ -11,6 +11,12 @@ pub mod broker_cost;
 pub mod capacity;
 pub mod checks;
 pub mod claims;
+/// The content files (`content/<slug>.md`), rendered at build time
+/// (`build.rs`): `content::qos::EXPLAIN` is the part `<!-- part: explain -->`
+/// of `content/qos.md`, `content::qos::INTRO` its short text `intro:`.
+pub mod content {
+    include!(concat!(env!("OUT_DIR"), "/content.rs"));
+}
 pub mod debug;
 pub mod exercises;
 pub mod fields;

@@ -220,9 +220,7 @@ pub fn Live() -> impl IntoView {
         now
     });
     view! {
-        <p class="intro">
-            "Connect this page to a real broker (your own, a classroom one, or mosquitto on your laptop) over MQTT-over-WebSocket, and watch reason codes, QoS, retained messages, the Will and reconnection happen."
-        </p>
+        <Intro html=content::live::INTRO />
         // The settings fold away once connected (and open again when the
         // connection ends); subscriptions beside the conversation, the
         // publish box under it (issue 21).

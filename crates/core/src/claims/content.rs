@@ -1,9 +1,10 @@
 //! The widgets' texts as content files (`content/<slug>.md`), and the small
 //! Markdown renderer that turns them into HTML at build time.
 //!
-//! The app's build script (`build.rs`) includes this file by path and writes
-//! one `const` per part of every content file, so no Markdown parser reaches
-//! the bundle; the core's tests read the same files through the same code
+//! The core's build script (`crates/core/build.rs`) includes this file by
+//! path and writes one `const` per part and short text of every content file
+//! into `crate::content`, so no Markdown parser reaches the bundle; the
+//! core's tests read the same files through the same code
 //! (`claims/tests.rs`). This file uses nothing else of the crate for that
 //! reason. The syntax is documented in `docs/content.md`:
 //!
@@ -18,54 +19,118 @@
 //! - Inline: `` `code` ``, `**strong**`, `*emphasis*`, `[text](url)`, inline
 //!   HTML such as `<sup>`, claim markers `[[id]]` (left for the page to turn
 //!   into source links) and values `{{name}}` (filled by the widget).
+//! - `<!-- texts -->` and `<!-- plain -->` start a block of short keyed
+//!   texts, one `key: text` a line, continued on indented lines. A text of
+//!   `texts` is inline Markdown rendered to HTML without a `<p>` (an
+//!   introduction, a note); a text of `plain` is kept as typed, its lines
+//!   joined by newlines (a snippet's comment, a step of a narration shown as
+//!   text). Each is one constant, like a part.
 
-/// One named part of a content file, rendered.
+/// One named part or short text of a content file, rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
     pub name: String,
+    /// HTML for a part or a `texts` entry; the text as typed for `plain`.
     pub html: String,
+    pub kind: Kind,
 }
 
-/// The parts of a content file, each rendered to HTML; an error names the
-/// line and what is wrong.
+/// What a [`Part`] is: which marker it came under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `<!-- part: NAME -->`: blocks of Markdown.
+    Part,
+    /// An entry of `<!-- texts -->`: one paragraph of inline Markdown.
+    Text,
+    /// An entry of `<!-- plain -->`: text as typed, line for line.
+    Plain,
+}
+
+/// A name of a part or a key of a short text: lower case, digits and `-`.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The parts and short texts of a content file, each rendered; an error
+/// names the line and what is wrong.
 pub fn parts(md: &str) -> Result<Vec<Part>, String> {
-    let mut out: Vec<(String, Vec<(usize, &str)>)> = Vec::new();
+    // (name, kind, lines) of each part or keyed text, in order.
+    let mut out: Vec<(String, Kind, Vec<(usize, &str)>)> = Vec::new();
+    // Inside a `texts` or `plain` block: its kind.
+    let mut keyed: Option<Kind> = None;
     let mut comment = false;
     for (k, line) in md.lines().enumerate() {
+        let at = k + 1;
         let t = line.trim();
-        // Comments are for authors; a part marker is one too.
-        if comment || (t.starts_with("<!--") && !t.starts_with("<!-- part:")) {
+        let marker = t.strip_prefix("<!--").and_then(|r| r.strip_suffix("-->"));
+        let marker = marker.map(str::trim);
+        // Comments are for authors; the markers are comments too.
+        if comment
+            || (t.starts_with("<!--")
+                && !marker.is_some_and(|m| m.starts_with("part:") || m == "texts" || m == "plain"))
+        {
             comment = !t.ends_with("-->");
             continue;
         }
-        if let Some(name) = t
-            .strip_prefix("<!-- part:")
-            .and_then(|r| r.strip_suffix("-->"))
-        {
-            let name = name.trim();
-            if name.is_empty()
-                || !name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            {
-                return Err(format!("line {}: part name “{name}”", k + 1));
+        let (name, kind, first) = match marker {
+            Some("texts") => {
+                keyed = Some(Kind::Text);
+                continue;
             }
-            if out.iter().any(|(n, _)| n == name) {
-                return Err(format!("line {}: part “{name}” twice", k + 1));
+            Some("plain") => {
+                keyed = Some(Kind::Plain);
+                continue;
             }
-            out.push((name.to_string(), Vec::new()));
-        } else if let Some((_, lines)) = out.last_mut() {
-            lines.push((k + 1, line));
-        } else if !t.is_empty() {
-            return Err(format!("line {}: text before the first part", k + 1));
+            Some(m) => {
+                keyed = None;
+                (m["part:".len()..].trim(), Kind::Part, None)
+            }
+            None => match keyed {
+                None => {
+                    if let Some((_, _, lines)) = out.last_mut() {
+                        lines.push((at, line));
+                    } else if !t.is_empty() {
+                        return Err(format!("line {at}: text before the first part"));
+                    }
+                    continue;
+                }
+                Some(kind) => {
+                    if t.is_empty() {
+                        continue;
+                    }
+                    if line.starts_with([' ', '\t']) {
+                        match out.last_mut() {
+                            Some((_, k, lines)) if *k == kind => lines.push((at, t)),
+                            _ => return Err(format!("line {at}: a continuation without its key")),
+                        }
+                        continue;
+                    }
+                    let Some((key, text)) = line.split_once(": ") else {
+                        return Err(format!("line {at}: expected “key: text”"));
+                    };
+                    (key, kind, Some((at, text.trim())))
+                }
+            },
+        };
+        if !valid_name(name) {
+            return Err(format!("line {at}: name “{name}”"));
         }
+        if out.iter().any(|(n, _, _)| n == name) {
+            return Err(format!("line {at}: “{name}” twice"));
+        }
+        out.push((name.to_string(), kind, first.into_iter().collect()));
     }
     out.into_iter()
-        .map(|(name, lines)| {
-            Ok(Part {
-                html: blocks(&lines)?,
-                name,
-            })
+        .map(|(name, kind, lines)| {
+            let html = match kind {
+                Kind::Part => blocks(&lines)?,
+                Kind::Text => inline(&lines.iter().map(|(_, l)| *l).collect::<Vec<_>>().join(" ")),
+                Kind::Plain => lines.iter().map(|(_, l)| *l).collect::<Vec<_>>().join("\n"),
+            };
+            Ok(Part { name, html, kind })
         })
         .collect()
 }
@@ -342,6 +407,33 @@ mod tests {
     }
 
     #[test]
+    fn keyed_texts_render_inline_and_plain_texts_stay_as_typed() {
+        let md = "<!-- texts -->\nintro: One `a<b` and\n  **two** [[id]].\n\n<!-- an author's note -->\nnote: {{n}} s.\n<!-- plain -->\ncomment: Seconds, *not* ms\n  (default {{d}}). [[id]]\n<!-- part: link -->\nLink.\n";
+        let p = parts(md).unwrap();
+        let got: Vec<(&str, &str, Kind)> = p
+            .iter()
+            .map(|p| (p.name.as_str(), p.html.as_str(), p.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "intro",
+                    "One <code>a&lt;b</code> and <strong>two</strong> [[id]].",
+                    Kind::Text
+                ),
+                ("note", "{{n}} s.", Kind::Text),
+                (
+                    "comment",
+                    "Seconds, *not* ms\n(default {{d}}). [[id]]",
+                    Kind::Plain
+                ),
+                ("link", "<p>Link.</p>\n", Kind::Part),
+            ]
+        );
+    }
+
+    #[test]
     fn errors_name_the_line() {
         assert_eq!(
             parts("text").unwrap_err(),
@@ -360,5 +452,21 @@ mod tests {
             "line 2: unknown container “box”"
         );
         assert!(parts("<!-- part: a -->\n<!-- part: a -->").is_err());
+        assert_eq!(
+            parts("<!-- part: a -->\n<!-- texts -->\na: x\n<!-- plain -->\na: y").unwrap_err(),
+            "line 3: “a” twice"
+        );
+        assert_eq!(
+            parts("<!-- texts -->\nNot a key\n").unwrap_err(),
+            "line 2: expected “key: text”"
+        );
+        assert_eq!(
+            parts("<!-- texts -->\n  continued\n").unwrap_err(),
+            "line 2: a continuation without its key"
+        );
+        assert_eq!(
+            parts("<!-- plain -->\nA key: x\n").unwrap_err(),
+            "line 2: name “A key”"
+        );
     }
 }

@@ -259,7 +259,7 @@ fn texts() -> Vec<(String, String)> {
 /// Texts that name a library as a thing to run, not for how it behaves;
 /// each is reviewed here.
 const NAMES_ONLY: &[&str] = &[
-    // The live widget's introduction (src/widgets/live/mod.rs, outside EXPLAIN).
+    // The live widget's introduction (content/live.md, intro:).
     "Connect this page to a real broker (your own, a classroom one, or mosquitto on your laptop)",
 ];
 

@@ -283,7 +283,7 @@ fn unverified_points_are_sourced_or_softened() {
     assert!(battery.contains("for the ESP32 chip alone"));
     assert!(battery.contains("ESP32 Series Datasheet v3.x, at 3.3 V and 25 °C"));
     assert!(battery.contains("A development board draws more"));
-    let tls = read("src/widgets/tls_timeout.rs");
+    let tls = crate::content::tls_timeout::KEX_NOTE;
     assert!(tls.contains("from how the algorithms work and not measured here"));
     assert!(!tls.contains("What decides:"));
     assert!(!read("crates/core/src/tls_timeout.rs").contains("6397"));
