@@ -2,11 +2,11 @@
 //! workspace's root) at build time into [`crate::content`]: one module per
 //! file, one `&str` constant per part and per short text
 //! (`content::qos::EXPLAIN`, `content::tls_timeout::INTRO`). The renderer is
-//! `src/claims/content.rs`, included by path so that the build script needs
+//! `crates/core/src/claims/content.rs`, included by path so that the build script needs
 //! no dependency and the bundle no Markdown parser. How to write a content
 //! file: `docs/content.md`.
 
-#[path = "src/claims/content.rs"]
+#[path = "./src/claims/content.rs"]
 #[allow(dead_code)]
 mod content;
 
@@ -17,7 +17,7 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
     // A directory: cargo looks at every file in it.
     println!("cargo:rerun-if-changed={}", dir.display());
-    println!("cargo:rerun-if-changed=src/claims/content.rs");
+    println!("cargo:rerun-if-changed=./src/claims/content.rs");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()

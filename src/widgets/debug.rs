@@ -39,7 +39,7 @@ pub fn Debug() -> impl IntoView {
                         on:change=move |ev| done.update(|d| d[n] = event_target_checked(&ev)) />
                     <label for=label_for><strong>{s.title}</strong> " — " {s.tool}</label>
                     <p>{s.check}</p>
-                    <pre tabindex="0"><code>{s.command}</code></pre>
+                    <pre tabindex="0"><code>{s.code()}</code></pre>
                 </li>
             }
         })

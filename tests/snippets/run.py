@@ -865,6 +865,48 @@ def claim_checks(env: Env, manifest: dict, dir_: Path) -> dict:
             return forever_ok and started and stopped
         return on_mosquitto("", fn)
 
+    def loop_start_idle() -> bool:
+        # loop_start() runs the loop in a thread of its own, which waits in
+        # select(): one idle second of a connected client costs next to no CPU.
+        def fn(b: Mosquitto) -> bool:
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="idle")
+            connected = threading.Event()
+            c.on_connect = lambda *a: connected.set()
+            c.connect("127.0.0.1", env.port, keepalive=60)
+            c.loop_start()
+            ok = connected.wait(3)
+            thread = any(t.name == "paho-mqtt-client-idle" and t.is_alive() for t in threading.enumerate())
+            cpu = time.process_time()
+            time.sleep(1.0)
+            cpu = time.process_time() - cpu
+            c.disconnect()
+            c.loop_stop()
+            return ok and thread and cpu < 0.2
+        return on_mosquitto("", fn)
+
+    def loop_return() -> bool:
+        # The backoff snippet's own loop: loop() returns 0 while connected and
+        # 7 (MQTT_ERR_CONN_LOST) once mosquitto closes the connection (here a
+        # second client with the same id takes it over).
+        def fn(b: Mosquitto) -> bool:
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="own-loop")
+            connected = threading.Event()
+            c.on_connect = lambda *a: connected.set()
+            c.connect("127.0.0.1", env.port, keepalive=60)
+            codes = []
+            end = time.time() + 3
+            while not connected.is_set() and time.time() < end:
+                codes.append(c.loop(timeout=0.1))
+            other = Probe(client_id="own-loop").start(env.port)
+            other.wait("connect")
+            rc = mqtt.MQTT_ERR_SUCCESS
+            end = time.time() + 5
+            while rc == mqtt.MQTT_ERR_SUCCESS and time.time() < end:
+                rc = c.loop(timeout=0.1)
+            other.stop()
+            return connected.is_set() and set(codes) == {0} and rc == mqtt.MQTT_ERR_CONN_LOST == 7
+        return on_mosquitto("", fn)
+
     def max_connections_2011() -> bool:
         conf = env.conf("maxconn2.conf", f"""listener {env.tls_port} 127.0.0.1
 allow_anonymous true
@@ -1091,6 +1133,8 @@ keyfile {env.key}
         "paho-network-loop": network_loop,
         "paho-disconnect-writes": disconnect_writes,
         "paho-loop-ends": loop_ends,
+        "paho-loop-start-thread": loop_start_idle,
+        "paho-loop-return": loop_return,
         "mosquitto-queue-qos0": queue_qos0,
         "paho-resend-on-reconnect": resend,
         "paho-qos2-clean-restart": qos2_clean_restart,

@@ -267,7 +267,9 @@ pub fn schedule(policy: &Policy, attempts: u32, seed: u64) -> Result<Vec<Attempt
 /// Generated client code for a policy.
 pub mod snippets {
     use super::{Jitter, Policy};
+    use crate::content::backoff as text;
     use crate::format::plain;
+    use crate::snippets::{comment, trailing};
     use crate::target::Target;
 
     pub fn python(p: &Policy, t: &Target) -> String {
@@ -280,13 +282,13 @@ pub mod snippets {
                  \n\
                  client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
                  client.on_connect = on_connect\n\
-                 client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
-                 # paho's own reconnect: waits min_delay, doubles after each failure up to\n\
-                 # max_delay, and starts over only after a successful CONNACK. No jitter:\n\
-                 # after a broker restart, a whole fleet retries in step.\n\
+                 client.tls_set(ca_certs=\"{ca}\")  # {tls}\n\
+                 {builtin}\
                  client.reconnect_delay_set(min_delay={min}, max_delay={max})\n\
                  client.connect_async(\"{host}\", {port})\n\
                  client.loop_forever(retry_first_connection=True)\n",
+                builtin = comment("# ", text::PAHO_BUILTIN),
+                tls = trailing(crate::content::snippets::TLS_PORT),
                 min = plain(p.base_s),
                 max = plain(p.cap_s),
                 ca = t.ca_file,
@@ -330,22 +332,25 @@ pub mod snippets {
              \x20                    userdata=state, reconnect_on_failure=False)\n\
              client.on_connect = on_connect\n\
              client.on_disconnect = on_disconnect\n\
-             client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
+             client.tls_set(ca_certs=\"{ca}\")  # {tls}\n\
              \n\
              attempt, delay = 0, BASE_S\n\
              while True:\n\
              \x20   try:\n\
              \x20       client.connect(\"{host}\", {port}, keepalive=60)\n\
-             \x20       # Our own network loop: returns non-zero when the connection ends.\n\
+             {own_loop}\
              \x20       while client.loop(timeout=1.0) == mqtt.MQTT_ERR_SUCCESS:\n\
              \x20           if state[\"connected\"]:\n\
-             \x20               attempt, delay = 0, BASE_S  # start over after a CONNACK, as paho does\n\
+             \x20               attempt, delay = 0, BASE_S  # {start_over}\n\
              \x20   except OSError as err:\n\
              \x20       print(f\"connect failed: {{err}}\")\n\
              \x20   attempt += 1\n\
              \x20   delay = next_delay(attempt, delay)\n\
              \x20   print(f\"attempt {{attempt}}: retrying in {{delay:.1f}} s\")\n\
              \x20   time.sleep(delay)\n",
+            own_loop = comment("        # ", text::OWN_LOOP),
+            start_over = trailing(text::START_OVER),
+            tls = trailing(crate::content::snippets::TLS_PORT),
             base = plain(p.base_s),
             factor = plain(p.factor),
             cap = plain(p.cap_s),

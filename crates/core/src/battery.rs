@@ -243,24 +243,33 @@ pub fn life_curve(i: &Inputs) -> Vec<(f64, f64)> {
 }
 
 pub mod snippets {
+    use crate::claims::content::fill;
+    use crate::content::battery as text;
+    use crate::snippets::{comment, trailing};
     use crate::target::Target;
 
-    /// The sensor reading the programs publish: a stand-in for a driver.
-    const READ_MOISTURE: &str =
-        "def read_moisture():\n    return \"45\"  # stands for your sensor driver\n\n";
-
     /// A paho-mqtt 2.x program for each network-loop strategy, complete and
-    /// runnable: the sensor reading is a stand-in function.
+    /// runnable: the sensor reading is a stand-in function. The comments are
+    /// `content/battery.md`'s.
     pub fn python(strategy: &str, t: &Target) -> String {
         let connect = format!(
-            "# {port} is plain MQTT, unencrypted: in production use 8883 and client.tls_set().\n\
+            "{plain}\
              client.connect(\"{host}\", {port}, keepalive=60)\n",
+            plain = comment(
+                "# ",
+                &fill(text::PLAIN_PORT, &[("port", &t.port.to_string())])
+            ),
             host = t.host,
             port = t.port
         );
+        // The sensor reading the programs publish: a stand-in for a driver.
+        let read_moisture = format!(
+            "def read_moisture():\n    return \"45\"  # {}\n\n",
+            trailing(text::SENSOR_DRIVER)
+        );
         match strategy {
             "loop_forever" => format!(
-                "# A program that only does MQTT: a subscriber, a bridge, a logger.\n\
+                "{what}\
                  import paho.mqtt.client as mqtt\n\
                  \n\
                  def on_connect(client, userdata, flags, reason_code, properties):\n\
@@ -273,40 +282,46 @@ pub mod snippets {
                  client.on_connect = on_connect\n\
                  client.on_message = on_message\n\
                  {connect}\
-                 # Blocks here, waiting in select() (not spinning), and reconnects by itself.\n\
-                 client.loop_forever()\n"
+                 {blocks}\
+                 client.loop_forever()\n",
+                what = comment("# ", text::LOOP_FOREVER_WHAT),
+                blocks = comment("# ", text::LOOP_FOREVER_BLOCKS),
             ),
             "loop" => format!(
-                "# Your own main loop: wake, publish, disconnect, power down.\n\
+                "{what}\
                  import paho.mqtt.client as mqtt\n\
                  \n\
-                 {READ_MOISTURE}\
+                 {read_moisture}\
                  client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
                  {connect}\
                  \n\
                  info = client.publish(\"farm/sensor01/moisture\", read_moisture(), qos=1)\n\
                  while not info.is_published():\n\
-                 \x20   client.loop(timeout=0.1)  # process network traffic until the PUBACK arrives\n\
-                 # With no loop thread, disconnect() writes the DISCONNECT and closes the socket\n\
-                 # itself: no loop() after it (one would return 4, MQTT_ERR_NO_CONN).\n\
+                 \x20   client.loop(timeout=0.1)  # {traffic}\n\
+                 {disconnect}\
                  client.disconnect()\n\
-                 # Now power everything down until the next reading: the part that saves the\n\
-                 # battery. A microcontroller enters deep sleep; a Linux board exits and lets\n\
-                 # a timer (systemd timer, cron, an RTC wake-up) start this program again.\n"
+                 {power_down}",
+                what = comment("# ", text::LOOP_WHAT),
+                traffic = trailing(text::LOOP_TRAFFIC),
+                disconnect = comment("# ", text::LOOP_DISCONNECT),
+                power_down = comment("# ", text::LOOP_POWER_DOWN),
             ),
             _ => format!(
-                "# A program whose main thread has other work: read sensors, drive a display.\n\
+                "{what}\
                  import time\n\
                  import paho.mqtt.client as mqtt\n\
                  \n\
-                 {READ_MOISTURE}\
+                 {read_moisture}\
                  client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
                  {connect}\
-                 client.loop_start()  # runs loop_forever() in a background thread\n\
+                 client.loop_start()  # {thread}\n\
                  \n\
                  while True:\n\
                  \x20   client.publish(\"farm/sensor01/moisture\", read_moisture(), qos=1)\n\
-                 \x20   time.sleep(60)  # the process sleeps, but the radio and CPU stay on\n"
+                 \x20   time.sleep(60)  # {radio}\n",
+                what = comment("# ", text::LOOP_START_WHAT),
+                thread = trailing(text::LOOP_START_THREAD),
+                radio = trailing(text::LOOP_START_RADIO),
             ),
         }
     }

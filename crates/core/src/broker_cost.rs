@@ -284,35 +284,44 @@ pub fn monthly_curves(i: &Inputs) -> Vec<(f64, f64, f64, f64, f64)> {
 }
 
 pub mod snippets {
+    use crate::claims::content::fill;
+    use crate::content::broker_cost as text;
+    use crate::snippets::{comment, trailing};
     use crate::target::Target;
 
     /// A minimal secure mosquitto configuration (mosquitto.conf(5)). Every
     /// comment has a line of its own: mosquitto treats only a # at the start
     /// of a line as a comment, and 2.0.11 refuses to start when a comment
     /// follows a string option such as password_file or tls_version (a
-    /// boolean or number option ignores it: claim mosquitto-comments).
+    /// boolean or number option ignores it: claim mosquitto-comments). The
+    /// comments are `content/broker-cost.md`'s.
     pub fn mosquitto_conf(t: &Target) -> String {
+        let files = [
+            ("passwd", t.password_file.as_str()),
+            ("acl", t.acl_file.as_str()),
+        ];
         format!(
-            "# /etc/mosquitto/conf.d/secure.conf\n\
+            "{head}\
              per_listener_settings false\n\
-             # No client without a user name and password:\n\
+             {anonymous}\
              allow_anonymous false\n\
-             # Users: mosquitto_passwd -c {passwd} sensor-0042\n\
+             {users}\
              password_file {passwd}\n\
              acl_file {acl}\n\
              \n\
-             # MQTT over TLS, TLS 1.2 at least\n\
+             {tls}\
              {listener}\n\
              cafile {ca}\n\
              certfile {cert}\n\
              keyfile {key}\n\
              tls_version tlsv1.2\n\
              \n\
-             # {acl}: each device writes only under its own client id\n\
-             # pattern write devices/%c/#\n\
-             # pattern read devices/%c/commands/#\n\
-             # user dashboard\n\
-             # topic read devices/#\n",
+             {acl_example}",
+            head = comment("# ", text::CONF_HEAD),
+            anonymous = comment("# ", text::CONF_ANONYMOUS),
+            users = comment("# ", &fill(text::CONF_USERS, &files)),
+            tls = comment("# ", text::CONF_TLS),
+            acl_example = comment("# ", &fill(text::CONF_ACL, &files)),
             passwd = t.password_file,
             acl = t.acl_file,
             listener = t.listener(t.tls_port),
@@ -337,13 +346,14 @@ pub mod snippets {
              \n\
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\")\n\
              client.on_connect = on_connect\n\
-             client.username_pw_set(\"sensor-0042\", os.environ[\"MQTT_PASSWORD\"])  # never in the code\n\
-             # Verifies the broker's certificate and host name. Every reconnect is a full\n\
-             # TLS handshake: paho does not resume TLS sessions.\n\
+             client.username_pw_set(\"sensor-0042\", os.environ[\"MQTT_PASSWORD\"])  # {never}\n\
+             {verify}\
              context = ssl.create_default_context(cafile=\"{ca}\")\n\
              client.tls_set_context(context)\n\
              client.connect(\"{host}\", {port}, keepalive=60)\n\
              client.loop_forever()\n",
+            never = trailing(text::CLIENT_PASSWORD),
+            verify = comment("# ", text::CLIENT_TLS),
             ca = t.ca_file,
             host = t.host,
             port = t.tls_port,

@@ -272,7 +272,10 @@ mod tests {
 /// Generated configuration and client code that apply a result.
 pub mod snippets {
     use super::Outputs;
+    use crate::claims::content::fill;
+    use crate::content::capacity as text;
     use crate::format::number;
+    use crate::snippets::{after, comment, trailing};
     use crate::target::Target;
 
     /// The most open files Linux allows one process unless fs.nr_open is
@@ -283,29 +286,30 @@ pub mod snippets {
     /// mosquitto.conf(5); the default -1 means no limit of mosquitto's own, so
     /// the process's open-file limit is what stops it, typically 1024).
     /// Comments stand on lines of their own: mosquitto reads a # after a
-    /// string option (password_file, cafile) as part of its value.
+    /// string option (password_file, cafile) as part of its value. The
+    /// comments are `content/capacity.md`'s.
     pub fn mosquitto_conf(o: &Outputs, t: &Target) -> String {
+        let req = number(o.required_connections as f64, 0);
+        let limit = o.recommended_limit.to_string();
         format!(
-            "# mosquitto.conf: sized by MQTT Lab for {req} expected connections\n\
-             # ({limit} x alert fraction = {req}: at the expected load you are at the alert line).\n\
+            "{header}\
              per_listener_settings false\n\
              allow_anonymous false\n\
              password_file {passwd}\n\
              \n\
-             # MQTT over TLS\n\
+             {tls}\
              {listener}\n\
              cafile {ca}\n\
              certfile {cert}\n\
              keyfile {key}\n\
              max_connections {limit}\n\
-             # Over the limit, mosquitto closes the new socket as soon as it accepts it\n\
-             # (src/net.c), before the TLS handshake and before any CONNACK; its log says\n\
-             # \"Client connection from ... denied: max_connections exceeded.\"\n\
-             # paho-mqtt then calls on_connect_fail, not on_connect or on_disconnect.\n\
-             # Use mosquitto 2.0.12 or later: 2.0.11 miscounts on every listener, TLS or\n\
-             # not, and lets one more client in for every client that has connected and gone.\n",
-            req = number(o.required_connections as f64, 0),
-            limit = o.recommended_limit,
+             {over}",
+            header = comment(
+                "# ",
+                &fill(text::CONF_HEADER, &[("req", &req), ("limit", &limit)])
+            ),
+            tls = comment("# ", text::CONF_TLS),
+            over = comment("# ", text::CONF_OVER_LIMIT),
             listener = t.listener(t.tls_port),
             passwd = t.password_file,
             ca = t.broker_ca_file,
@@ -317,34 +321,43 @@ pub mod snippets {
     /// The broker's open-file limit, one descriptor per connection plus the
     /// reserve: a systemd drop-in and the same for a broker started from a shell.
     pub fn file_limit(o: &Outputs) -> (String, String) {
+        let fds = o.file_descriptors.to_string();
         let over = if o.file_descriptors > NR_OPEN_DEFAULT {
-            format!(
-                "# {fds} is above Linux's default per-process maximum (fs.nr_open = {max}):\n\
-                 # raise it first (sysctl -w fs.nr_open={fds}), or split the fleet across brokers.\n",
-                fds = o.file_descriptors,
-                max = NR_OPEN_DEFAULT
+            comment(
+                "# ",
+                &fill(
+                    text::FILES_OVER_NR_OPEN,
+                    &[("fds", &fds), ("max", &NR_OPEN_DEFAULT.to_string())],
+                ),
             )
         } else {
             String::new()
         };
         let unit = format!(
-            "# /etc/systemd/system/mosquitto.service.d/limits.conf\n\
-             # One file descriptor per client connection, plus {reserve} for listeners,\n\
-             # log, persistence and bridges: {limit} + {reserve} = {fds}.\n\
+            "{head}\
              {over}\
              [Service]\n\
              LimitNOFILE={fds}\n\
-             # then: systemctl daemon-reload && systemctl restart mosquitto\n",
-            reserve = super::RESERVED_FILE_DESCRIPTORS,
-            limit = o.recommended_limit,
-            fds = o.file_descriptors,
+             {then}",
+            head = comment(
+                "# ",
+                &fill(
+                    text::FILES_UNIT,
+                    &[
+                        ("reserve", &super::RESERVED_FILE_DESCRIPTORS.to_string()),
+                        ("limit", &o.recommended_limit.to_string()),
+                        ("fds", &fds),
+                    ],
+                ),
+            ),
+            then = comment("# ", text::FILES_UNIT_THEN),
         );
         let shell = format!(
-            "# A broker started from a shell: raise the open-file limit first.\n\
+            "{head}\
              {over}\
              ulimit -n {fds}\n\
              mosquitto -c /etc/mosquitto/mosquitto.conf\n",
-            fds = o.file_descriptors,
+            head = comment("# ", text::FILES_SHELL),
         );
         (unit, shell)
     }
@@ -357,12 +370,10 @@ pub mod snippets {
             "import os\n\
              import paho.mqtt.client as mqtt\n\
              \n\
-             # Refusals that retrying cannot fix: the configuration must change.\n\
-             FATAL = (133, 134, 135, 138, 140)  # client id not valid, bad user name or password,\n\
-             \x20                                  # not authorized, banned, bad authentication method\n\
-             # Refusals that mean \"too many, too fast\": retry, with backoff and jitter.\n\
-             BUSY = (136, 137, 151, 159)  # server unavailable, server busy, quota exceeded,\n\
-             \x20                            # connection rate exceeded (159 = 0x9F, not 149)\n\
+             {fatal}\
+             {fatal_codes}\
+             {busy}\
+             {busy_codes}\
              \n\
              def on_connect(client, userdata, flags, reason_code, properties):\n\
              \x20   if not reason_code.is_failure:\n\
@@ -370,30 +381,36 @@ pub mod snippets {
              \x20       client.subscribe(\"fleet/+/telemetry\", qos=1)\n\
              \x20   elif reason_code in FATAL:\n\
              \x20       print(f\"Refused: {{reason_code}}. Fix the configuration; not retrying.\")\n\
-             \x20       client.disconnect()  # ends loop_forever() and its automatic reconnect\n\
+             \x20       client.disconnect()  # {stops}\n\
              \x20   elif reason_code in BUSY:\n\
              \x20       print(f\"Broker at capacity: {{reason_code}}. Retrying with backoff.\")\n\
              \x20   else:\n\
              \x20       print(f\"Refused: {{reason_code}}\")\n\
              \n\
              def on_connect_fail(client, userdata):\n\
-             \x20   # A mosquitto at max_connections closes the socket before the TLS handshake:\n\
-             \x20   # no CONNACK, so no reason code. paho calls this and retries with backoff.\n\
+             {fail}\
              \x20   print(\"Connection failed before any CONNACK; retrying with backoff.\")\n\
              \n\
-             # MQTT 5. On 3.1.1 only 132 to 136 can arrive: return codes 2-5 as 133-136, and\n\
-             # 132 when the broker refused return code 1 and paho's MQTT 3.1 retry too.\n\
+             {v311}\
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"sensor-0042\",\n\
              \x20                    protocol=mqtt.MQTTv5)\n\
              client.on_connect = on_connect\n\
              client.on_connect_fail = on_connect_fail\n\
-             # The broker above has allow_anonymous false: log in (the password from the\n\
-             # environment, never in the code). Without it mosquitto answers 135.\n\
+             {login}\
              client.username_pw_set(\"sensor-0042\", os.environ[\"MQTT_PASSWORD\"])\n\
-             client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
+             client.tls_set(ca_certs=\"{ca}\")  # {tls}\n\
              client.reconnect_delay_set(min_delay=1, max_delay=120)\n\
              client.connect_async(\"{host}\", {port})\n\
              client.loop_forever(retry_first_connection=True)\n",
+            fatal = comment("# ", text::ON_CONNECT_FATAL),
+            busy = comment("# ", text::ON_CONNECT_BUSY),
+            fatal_codes = after("FATAL = (133, 134, 135, 138, 140)", "#", text::FATAL_CODES),
+            busy_codes = after("BUSY = (136, 137, 151, 159)", "#", text::BUSY_CODES),
+            stops = trailing(text::ON_CONNECT_STOPS),
+            fail = comment("    # ", text::ON_CONNECT_FAIL),
+            v311 = comment("# ", text::ON_CONNECT_V311),
+            login = comment("# ", text::ON_CONNECT_LOGIN),
+            tls = trailing(crate::content::snippets::TLS_PORT),
             ca = t.ca_file,
             host = t.host,
             port = t.tls_port,
@@ -407,19 +424,18 @@ pub mod snippets {
             "import os\n\
              import paho.mqtt.client as mqtt\n\
              \n\
-             LIMIT = {limit}      # your max_connections: mosquitto does not publish it\n\
-             ALERT_AT = {alert:.2}  # alert fraction\n\
+             LIMIT = {limit}      # {limit_note}\n\
+             ALERT_AT = {alert:.2}  # {alert_note}\n\
              \n\
              def on_connect(client, userdata, flags, reason_code, properties):\n\
              \x20   if reason_code.is_failure:\n\
-             \x20       # 135 Not authorized: no user name, or a wrong one or password.\n\
+             {refused}\
              \x20       print(f\"Refused: {{reason_code}}. Fix the credentials; not retrying.\")\n\
-             \x20       client.disconnect()  # ends loop_forever(): retrying cannot fix this\n\
+             \x20       client.disconnect()  # {stops}\n\
              \x20       return\n\
-             \x20   # Updated every sys_interval seconds (mosquitto default: 10).\n\
+             {interval}\
              \x20   client.subscribe(\"$SYS/broker/clients/connected\")\n\
-             \x20   # $SYS/broker/clients/maximum is NOT the limit: it is the most\n\
-             \x20   # clients seen connected at once since the broker started.\n\
+             {maximum}\
              \n\
              def on_message(client, userdata, msg):\n\
              \x20   connected = int(msg.payload)\n\
@@ -431,13 +447,21 @@ pub mod snippets {
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"capacity-monitor\")\n\
              client.on_connect = on_connect\n\
              client.on_message = on_message\n\
-             # allow_anonymous false: log in, with the password from the environment.\n\
+             {login}\
              client.username_pw_set(\"capacity-monitor\", os.environ[\"MQTT_PASSWORD\"])\n\
-             client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
+             client.tls_set(ca_certs=\"{ca}\")  # {tls}\n\
              client.connect(\"{host}\", {port})\n\
              client.loop_forever()\n",
             limit = o.recommended_limit,
+            limit_note = trailing(text::MONITOR_LIMIT),
             alert = alert_pct / 100.0,
+            alert_note = trailing(text::MONITOR_ALERT),
+            refused = comment("        # ", text::MONITOR_REFUSED),
+            stops = trailing(text::MONITOR_STOPS),
+            interval = comment("    # ", text::MONITOR_INTERVAL),
+            maximum = comment("    # ", text::MONITOR_MAXIMUM),
+            login = comment("# ", text::MONITOR_LOGIN),
+            tls = trailing(crate::content::snippets::TLS_PORT),
             ca = t.ca_file,
             host = t.host,
             port = t.tls_port,

@@ -3,6 +3,7 @@
 //! The rules are data ([`RULES`]); the chapter's cases are all here, and no
 //! fix ever recommends another public broker.
 
+use crate::content::debug as text;
 use crate::fields::ChoiceSpec;
 use serde::Serialize;
 
@@ -84,40 +85,56 @@ pub struct Step {
     pub tool: &'static str,
     pub check: &'static str,
     pub command: &'static str,
+    /// A comment after the command's last line ("" for none): the page and
+    /// the snippet suite take [`Step::code`].
+    pub note: &'static str,
+}
+
+impl Step {
+    /// The command as the page shows it, with its note.
+    pub fn code(&self) -> String {
+        match self.note {
+            "" => self.command.to_string(),
+            note => format!("{}  # {}", self.command, crate::snippets::trailing(note)),
+        }
+    }
 }
 
 pub const STEPS: [Step; 4] = [
     Step {
         slug: "connection",
-        title: "1. Check the connection",
-        tool: "Serial Monitor, or your client's log",
-        check:
-            "Wi-Fi joined, the TCP/TLS connection made, and a CONNACK with reason code 0 received.",
+        title: text::STEP_CONNECTION_TITLE,
+        tool: text::STEP_CONNECTION_TOOL,
+        check: text::STEP_CONNECTION_CHECK,
         // paho-mqtt logs each packet at DEBUG: without logging configured at DEBUG,
         // enable_logger() prints only its warnings and errors (claim paho-enable-logger).
-        command: "import logging\nlogging.basicConfig(level=logging.DEBUG)\nclient.enable_logger()  # every packet: CONNECT, CONNACK, PUBLISH...",
+        command: "import logging\nlogging.basicConfig(level=logging.DEBUG)\nclient.enable_logger()",
+        note: text::STEP_CONNECTION_NOTE,
     },
     Step {
         slug: "message-flow",
-        title: "2. Verify the message flow",
-        tool: "MQTT Explorer, or mosquitto_sub on everything",
-        check: "The publisher's messages reach the broker at all.",
+        title: text::STEP_MESSAGE_FLOW_TITLE,
+        tool: text::STEP_MESSAGE_FLOW_TOOL,
+        check: text::STEP_MESSAGE_FLOW_CHECK,
         command: "mosquitto_sub -h BROKER -p 8883 --cafile ca.crt -u USER -P PASS -t '#' -v",
+        note: "",
     },
     Step {
         slug: "topics",
-        title: "3. Validate the topics",
-        tool: "mosquitto_sub with your subscription's exact filter",
-        check: "Your filter matches the topics published, letter for letter.",
+        title: text::STEP_TOPICS_TITLE,
+        tool: text::STEP_TOPICS_TOOL,
+        check: text::STEP_TOPICS_CHECK,
         command: "mosquitto_sub -h BROKER -t 'farm/+/moisture' -v",
+        note: "",
     },
     Step {
         slug: "payloads",
-        title: "4. Test the payloads",
-        tool: "A decode in your on_message",
-        check: "Payloads decode as UTF-8 and parse as the JSON you expect.",
+        title: text::STEP_PAYLOADS_TITLE,
+        tool: text::STEP_PAYLOADS_TOOL,
+        check: text::STEP_PAYLOADS_CHECK,
         command:
             "python3 -c \"import json,sys; print(json.loads(sys.stdin.read()))\" < payload.bin",
+        note: "",
     },
 ];
 
@@ -151,145 +168,202 @@ pub const RULES: &[Rule] = &[
     Rule {
         cause: Cause {
             slug: "missing-network-loop",
-            title: "The network loop is not running",
+            title: text::MISSING_NETWORK_LOOP_TITLE,
             step: "message-flow",
-            explanation: "paho-mqtt reads the socket only inside loop(), loop_start()'s thread or loop_forever() [[paho-network-loop]]. Without one, no CONNACK or message is read, on_connect and on_message never fire, and no PINGREQ is sent, so the broker drops the client after 1.5 × keepalive. Publishing can look fine meanwhile: with no loop, publish() writes its packet at once, so a QoS 0 message still arrives and on_publish fires.",
-            fix: "Call client.loop_start() after connect() (or loop_forever() in a program that only does MQTT).",
-            confirm: "Turn on paho-mqtt's log (logging at DEBUG, then client.enable_logger(); without DEBUG only errors print [[paho-enable-logger]]): without a loop, no \"Received PUBLISH\" line ever appears.",
+            explanation: text::MISSING_NETWORK_LOOP_EXPLANATION,
+            fix: text::MISSING_NETWORK_LOOP_FIX,
+            confirm: text::MISSING_NETWORK_LOOP_CONFIRM,
             reason_codes: &[0x8D],
         },
         symptoms: &["no-messages", "connects-then-disconnects"],
         base: 10,
         when: &[
-            ("loop", "no", 100, "you said no network loop runs"),
-            ("loop", "unsure", 30, "you are not sure a network loop runs"),
+            ("loop", "no", 100, text::MISSING_NETWORK_LOOP_WHEN_LOOP_NO),
+            (
+                "loop",
+                "unsure",
+                30,
+                text::MISSING_NETWORK_LOOP_WHEN_LOOP_UNSURE,
+            ),
             ("loop", "yes", OUT, ""),
         ],
     },
     Rule {
         cause: Cause {
             slug: "callbacks-after-connect",
-            title: "Callbacks assigned after connect()",
+            title: text::CALLBACKS_AFTER_CONNECT_TITLE,
             step: "connection",
-            explanation: "If on_connect or on_message is set after the CONNACK has been processed, the subscription made in on_connect never happens and messages have nowhere to go.",
-            fix: "Assign every callback before connect(), and subscribe inside on_connect so subscriptions return after every reconnect.",
-            confirm: "Print in on_connect: if it never prints, it was assigned too late.",
+            explanation: text::CALLBACKS_AFTER_CONNECT_EXPLANATION,
+            fix: text::CALLBACKS_AFTER_CONNECT_FIX,
+            confirm: text::CALLBACKS_AFTER_CONNECT_CONFIRM,
             reason_codes: &[],
         },
         symptoms: &["no-messages"],
         base: 5,
-        when: &[("callbacks", "after", 90, "you assign callbacks after connect()"), ("callbacks", "before", OUT, "")],
+        when: &[
+            (
+                "callbacks",
+                "after",
+                90,
+                text::CALLBACKS_AFTER_CONNECT_WHEN_CALLBACKS_AFTER,
+            ),
+            ("callbacks", "before", OUT, ""),
+        ],
     },
     Rule {
         cause: Cause {
             slug: "topic-mismatch",
-            title: "Topic typo or wildcard mismatch",
+            title: text::TOPIC_MISMATCH_TITLE,
             step: "topics",
-            explanation: "Topics are case-sensitive and exact: farm/Sensor01 is not farm/sensor01, farm//data has an empty level, and + matches exactly one level.",
-            fix: "Print the exact topic on both sides and compare; use + for one level and # only at the end.",
-            confirm: "mosquitto_sub -h BROKER -t '#' -v shows the topics really published.",
+            explanation: text::TOPIC_MISMATCH_EXPLANATION,
+            fix: text::TOPIC_MISMATCH_FIX,
+            confirm: text::TOPIC_MISMATCH_CONFIRM,
             reason_codes: &[0x8F, 0x10],
         },
         symptoms: &["no-messages"],
         base: 40,
-        when: &[("loop", "yes", 20, "the network loop runs, so the client would see matching messages")],
+        when: &[("loop", "yes", 20, text::TOPIC_MISMATCH_WHEN_LOOP_YES)],
     },
     Rule {
         cause: Cause {
             slug: "qos-mismatch",
-            title: "QoS mismatch: the subscriber downgrades delivery",
+            title: text::QOS_MISMATCH_TITLE,
             step: "message-flow",
-            explanation: "The broker delivers at the lower of the published QoS and the subscription's QoS (MQTT-3.8.4-8). A QoS 0 subscription receives QoS 1 messages at QoS 0: lost when its connection drops with them in flight.",
-            fix: "Subscribe with the publisher's QoS (qos=1 on both sides) and keep the session (clean_start=False with a session expiry).",
-            confirm: "Check the granted QoS in on_subscribe's reason_code_list.",
+            explanation: text::QOS_MISMATCH_EXPLANATION,
+            fix: text::QOS_MISMATCH_FIX,
+            confirm: text::QOS_MISMATCH_CONFIRM,
             reason_codes: &[0x00, 0x01],
         },
         symptoms: &["intermittent-loss"],
         base: 10,
-        when: &[("qos_downgrade", "yes", 100, "the subscriber's QoS is below the publisher's"), ("qos_downgrade", "no", OUT, "")],
+        when: &[
+            (
+                "qos_downgrade",
+                "yes",
+                100,
+                text::QOS_MISMATCH_WHEN_QOS_DOWNGRADE_YES,
+            ),
+            ("qos_downgrade", "no", OUT, ""),
+        ],
     },
     Rule {
         cause: Cause {
             slug: "connection-drops-in-flight",
-            title: "Messages lost in connection drops",
+            title: text::CONNECTION_DROPS_IN_FLIGHT_TITLE,
             step: "message-flow",
-            explanation: "MQTT loses a message when the connection drops with it in flight. QoS 0 does not resend it; QoS 1 and 2 do after the reconnect, if the session persists.",
-            fix: "Use QoS 1 on both sides with a persistent session, and find out why connections drop (on_disconnect's reason code).",
-            confirm: "Log on_disconnect with its reason code and time; losses line up with the drops.",
+            explanation: text::CONNECTION_DROPS_IN_FLIGHT_EXPLANATION,
+            fix: text::CONNECTION_DROPS_IN_FLIGHT_FIX,
+            confirm: text::CONNECTION_DROPS_IN_FLIGHT_CONFIRM,
             reason_codes: &[0x8D],
         },
         symptoms: &["intermittent-loss"],
         base: 30,
-        when: &[("effective_qos", "0", 20, "messages travel at QoS 0 to the subscriber")],
+        when: &[(
+            "effective_qos",
+            "0",
+            20,
+            text::CONNECTION_DROPS_IN_FLIGHT_WHEN_EFFECTIVE_QOS_0,
+        )],
     },
     Rule {
         cause: Cause {
             slug: "duplicate-client-id",
-            title: "Two clients with the same client id",
+            title: text::DUPLICATE_CLIENT_ID_TITLE,
             step: "connection",
-            explanation: "A broker allows one connection per client id: the second takes over and the first is disconnected (MQTT 5: DISCONNECT 0x8E Session taken over). If both reconnect automatically, they keep kicking each other out.",
-            fix: "Give each device a unique id, for example from its MAC address or serial number.",
-            confirm: "mosquitto's log shows “Client sensor-01 already connected, closing old connection”. On MQTT 5, on_disconnect gets 142 (0x8E) from mosquitto 2.0.15 on; 2.0.11 closes the connection without a DISCONNECT [[mosquitto-takeover]], and paho-mqtt reports 128 [[paho-takeover-local-128]].",
+            explanation: text::DUPLICATE_CLIENT_ID_EXPLANATION,
+            fix: text::DUPLICATE_CLIENT_ID_FIX,
+            confirm: text::DUPLICATE_CLIENT_ID_CONFIRM,
             reason_codes: &[0x8E],
         },
         symptoms: &["connects-then-disconnects", "intermittent-loss"],
         base: 20,
         when: &[
-            ("client_id", "shared", 100, "two devices use the same client id"),
-            ("client_id", "unsure", 30, "you are not sure the client ids are unique"),
+            (
+                "client_id",
+                "shared",
+                100,
+                text::DUPLICATE_CLIENT_ID_WHEN_CLIENT_ID_SHARED,
+            ),
+            (
+                "client_id",
+                "unsure",
+                30,
+                text::DUPLICATE_CLIENT_ID_WHEN_CLIENT_ID_UNSURE,
+            ),
             ("client_id", "unique", OUT, ""),
         ],
     },
     Rule {
         cause: Cause {
             slug: "auth-failure",
-            title: "Refused by authentication or authorisation",
+            title: text::AUTH_FAILURE_TITLE,
             step: "connection",
-            explanation: "The TCP or TLS connection opens, then the broker answers CONNACK with a refusal and closes it.",
-            fix: "Check the user name, password or client certificate and the broker's ACL; read on_connect's reason code.",
-            confirm: "on_connect's reason_code: 134 (bad user name or password), 135 (not authorized), 138 (banned).",
+            explanation: text::AUTH_FAILURE_EXPLANATION,
+            fix: text::AUTH_FAILURE_FIX,
+            confirm: text::AUTH_FAILURE_CONFIRM,
             reason_codes: &[0x86, 0x87, 0x8A],
         },
         symptoms: &["connects-then-disconnects", "cannot-connect"],
         base: 25,
-        when: &[("broker", "private", 15, "your own brokers usually require credentials"), ("broker", "cloud", 25, "cloud brokers always require credentials and policies")],
+        when: &[
+            (
+                "broker",
+                "private",
+                15,
+                text::AUTH_FAILURE_WHEN_BROKER_PRIVATE,
+            ),
+            ("broker", "cloud", 25, text::AUTH_FAILURE_WHEN_BROKER_CLOUD),
+        ],
     },
     Rule {
         cause: Cause {
             slug: "broker-unreachable",
-            title: "Broker unreachable or overloaded",
+            title: text::BROKER_UNREACHABLE_TITLE,
             step: "connection",
-            explanation: "Nothing answers on the broker's port, or a shared public broker is too busy. Public test brokers promise no availability.",
-            fix: "Run a private broker you control, with TLS and passwords; never switch production traffic to another public broker.",
-            confirm: "nc -zv BROKER 8883 (or 1883) tells whether the port answers at all.",
+            explanation: text::BROKER_UNREACHABLE_EXPLANATION,
+            fix: text::BROKER_UNREACHABLE_FIX,
+            confirm: text::BROKER_UNREACHABLE_CONFIRM,
             reason_codes: &[0x88, 0x89, 0x9F],
         },
         symptoms: &["cannot-connect"],
         base: 20,
-        when: &[("broker", "public", 60, "public test brokers are shared and often overloaded")],
+        when: &[(
+            "broker",
+            "public",
+            60,
+            text::BROKER_UNREACHABLE_WHEN_BROKER_PUBLIC,
+        )],
     },
     Rule {
         cause: Cause {
             slug: "firewall-or-tls",
-            title: "Firewall, port or TLS certificate",
+            title: text::FIREWALL_OR_TLS_TITLE,
             step: "connection",
-            explanation: "The port is blocked, the client talks plain MQTT to the TLS port (or the reverse), or the certificate does not verify (wrong CA, expired, host name mismatch, device clock not set).",
-            fix: "Open the port, match port and TLS setting, give the client the right CA file, and set the device's clock (NTP) before TLS.",
-            confirm: "openssl s_client -connect BROKER:8883 -CAfile ca.crt shows the certificate chain and any verification error.",
+            explanation: text::FIREWALL_OR_TLS_EXPLANATION,
+            fix: text::FIREWALL_OR_TLS_FIX,
+            confirm: text::FIREWALL_OR_TLS_CONFIRM,
             reason_codes: &[],
         },
         symptoms: &["cannot-connect", "works-locally-fails-in-production"],
         base: 40,
-        when: &[("tls", "on", 20, "TLS adds certificate checks and a port of its own"), ("broker", "private", 10, "your own broker's firewall is yours to check")],
+        when: &[
+            ("tls", "on", 20, text::FIREWALL_OR_TLS_WHEN_TLS_ON),
+            (
+                "broker",
+                "private",
+                10,
+                text::FIREWALL_OR_TLS_WHEN_BROKER_PRIVATE,
+            ),
+        ],
     },
     Rule {
         cause: Cause {
             slug: "encoding-mismatch",
-            title: "Payload encoding mismatch",
+            title: text::ENCODING_MISMATCH_TITLE,
             step: "payloads",
-            explanation: "MQTT payloads are bytes. Publisher and subscriber disagree on UTF-8 versus raw bytes, or on the JSON shape.",
-            fix: "Decode with msg.payload.decode(\"utf-8\") inside try/except and parse with json.loads; send JSON as UTF-8 text from the device.",
-            confirm: "mosquitto_sub -t TOPIC -F '%x' prints the payload in hex [[mosquitto-sub-hex]].",
+            explanation: text::ENCODING_MISMATCH_EXPLANATION,
+            fix: text::ENCODING_MISMATCH_FIX,
+            confirm: text::ENCODING_MISMATCH_CONFIRM,
             reason_codes: &[0x99],
         },
         symptoms: &["garbled-payload"],
@@ -299,30 +373,52 @@ pub const RULES: &[Rule] = &[
     Rule {
         cause: Cause {
             slug: "production-network-restrictions",
-            title: "Production network restrictions",
+            title: text::PRODUCTION_NETWORK_RESTRICTIONS_TITLE,
             step: "connection",
-            explanation: "Corporate and cellular networks often block outgoing 1883 and 8883, or need a proxy; cloud brokers also need the right policy for the device's identity.",
-            fix: "Ask for the MQTT ports to be opened, or use MQTT over WebSockets on 443 (wss://) where only HTTPS is allowed; check the cloud policy.",
-            confirm: "From the production network: nc -zv BROKER 8883, and openssl s_client -connect BROKER:8883.",
+            explanation: text::PRODUCTION_NETWORK_RESTRICTIONS_EXPLANATION,
+            fix: text::PRODUCTION_NETWORK_RESTRICTIONS_FIX,
+            confirm: text::PRODUCTION_NETWORK_RESTRICTIONS_CONFIRM,
             reason_codes: &[0x87],
         },
         symptoms: &["works-locally-fails-in-production"],
         base: 50,
-        when: &[("broker", "cloud", 20, "cloud brokers add identity policies"), ("tls", "off", 10, "port 1883 is often blocked outright")],
+        when: &[
+            (
+                "broker",
+                "cloud",
+                20,
+                text::PRODUCTION_NETWORK_RESTRICTIONS_WHEN_BROKER_CLOUD,
+            ),
+            (
+                "tls",
+                "off",
+                10,
+                text::PRODUCTION_NETWORK_RESTRICTIONS_WHEN_TLS_OFF,
+            ),
+        ],
     },
     Rule {
         cause: Cause {
             slug: "public-broker-in-production",
-            title: "A public test broker in production",
+            title: text::PUBLIC_BROKER_IN_PRODUCTION_TITLE,
             step: "connection",
-            explanation: "Public brokers limit connections and rates, drop clients, and let anyone read and publish your topics: no authentication, no ACLs, often no TLS.",
-            fix: "Deploy a private broker with TLS on 8883, no anonymous clients, a password file and an ACL (the broker-cost widget has a configuration that is tested). Never move to another public broker.",
-            confirm: "mosquitto_sub -h test.mosquitto.org -t '#' -v shows everyone's traffic, and would show yours.",
+            explanation: text::PUBLIC_BROKER_IN_PRODUCTION_EXPLANATION,
+            fix: text::PUBLIC_BROKER_IN_PRODUCTION_FIX,
+            confirm: text::PUBLIC_BROKER_IN_PRODUCTION_CONFIRM,
             reason_codes: &[0x9F, 0x97],
         },
-        symptoms: &["works-locally-fails-in-production", "intermittent-loss", "connects-then-disconnects"],
+        symptoms: &[
+            "works-locally-fails-in-production",
+            "intermittent-loss",
+            "connects-then-disconnects",
+        ],
         base: 0,
-        when: &[("broker", "public", 80, "you use a public test broker")],
+        when: &[(
+            "broker",
+            "public",
+            80,
+            text::PUBLIC_BROKER_IN_PRODUCTION_WHEN_BROKER_PUBLIC,
+        )],
     },
 ];
 

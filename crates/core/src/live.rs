@@ -145,23 +145,35 @@ pub fn warnings(url: &WsUrl, page_is_https: bool) -> (Option<String>, Vec<String
 /// The local broker for this widget: a recipe tested in CI by starting
 /// mosquitto 2.0.11 with it and connecting over WebSocket and TCP.
 pub mod snippets {
+    use crate::claims::content::fill;
+    use crate::content::live as text;
+    use crate::snippets::comment;
     use crate::target::Target;
 
     /// mosquitto.conf for a broker on this machine that the page can reach
     /// at ws://127.0.0.1:{ws_port}. mosquitto 2.0 needs all three parts: from
     /// 2.0, a listener without a password file refuses every client unless
     /// `allow_anonymous true`; and 2.0.11 will not start with websockets
-    /// listeners alone ("Unable to start any listening sockets").
+    /// listeners alone ("Unable to start any listening sockets"). The
+    /// comments are `content/live.md`'s; the page shows this recipe in its
+    /// explanation (`{{local-broker}}`).
     pub fn local_broker(t: &Target) -> String {
         format!(
-            "# mqtt-lab.conf: a broker for trying MQTT Lab on this machine\n\
-             # MQTT over TCP, from this machine only\n\
+            "{head}\
+             {tcp}\
              listener {port} 127.0.0.1\n\
-             # MQTT over WebSocket for the page: ws://127.0.0.1:{ws}\n\
+             {ws_note}\
              listener {ws} 127.0.0.1\n\
              protocol websockets\n\
-             # No user names or passwords: for your own machine only\n\
+             {anonymous}\
              allow_anonymous true\n",
+            head = comment("# ", text::BROKER_HEAD),
+            tcp = comment("# ", text::BROKER_TCP),
+            ws_note = comment(
+                "# ",
+                &fill(text::BROKER_WS, &[("ws_port", &t.ws_port.to_string())])
+            ),
+            anonymous = comment("# ", text::BROKER_ANONYMOUS),
             port = t.port,
             ws = t.ws_port
         )
@@ -320,12 +332,11 @@ mod tests {
                 && conf.contains("listener 9001 127.0.0.1\nprotocol websockets\n")
         );
         assert!(conf.contains("\nallow_anonymous true\n"));
-        // The page's text lives in content/live.md (docs/content.md).
-        let explain = include_str!("../../../content/live.md");
-        assert!(
-            explain.contains(&conf),
-            "content/live.md must contain:\n{conf}"
-        );
+        // The page's explanation shows it where content/live.md says {{local-broker}}.
+        let explain = crate::content::live::EXPLAIN;
+        assert!(explain.contains(
+            "<pre tabindex=\"0\" style=\"overflow-x:auto\"><code>{{local-broker}}\n</code></pre>"
+        ));
         assert!(explain.contains("every network interface"));
     }
 

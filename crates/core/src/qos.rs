@@ -525,55 +525,57 @@ pub fn curve_end_pct(i: &Inputs) -> f64 {
 
 pub mod snippets {
     use super::Inputs;
+    use crate::claims::content::fill;
+    use crate::content::qos as text;
+    use crate::snippets::{comment, trailing};
     use crate::target::Target;
 
+    /// The comments are `content/qos.md`'s.
     pub fn python(i: &Inputs, t: &Target) -> String {
         let q = i.pub_qos.max(i.sub_qos);
-        let (session, session_note, v3_session) = if i.persistent {
-            (
-                "clean_start=False,\n               properties=session_props",
-                "# MQTT 5: a session that outlives the connection, so the broker keeps\n\
-                 # QoS {q} messages for you while you are away and resends unacknowledged ones.\n",
-                "clean_session=False",
-            )
-        } else {
-            (
-                "clean_start=True",
-                "# A clean start: the broker keeps nothing for you between connections.\n",
-                "clean_session=True",
-            )
-        };
         // mosquitto.conf(5), 2.0.11: queue_qos0_messages defaults to false, so a
         // persistent session keeps no QoS 0 message (claim mosquitto-queue-qos0).
-        let session_note = if i.persistent && q == 0 {
-            "# MQTT 5: a session that outlives the connection keeps your subscription,\n\
-             # not your QoS 0 messages: mosquitto drops what is published while you are\n\
-             # away (queue_qos0_messages is false by default), and QoS 0 has no\n\
-             # acknowledgement, so nothing is resent.\n"
-                .to_string()
-        } else {
-            session_note.replace("{q}", &q.to_string())
+        let (session, session_note, v3_session) = match (i.persistent, q) {
+            (true, 0) => (
+                "clean_start=False,\n               properties=session_props",
+                text::SESSION_PERSISTENT_QOS0,
+                "clean_session=False",
+            ),
+            (true, _) => (
+                "clean_start=False,\n               properties=session_props",
+                text::SESSION_PERSISTENT,
+                "clean_session=False",
+            ),
+            (false, _) => (
+                "clean_start=True",
+                text::SESSION_CLEAN,
+                "clean_session=True",
+            ),
         };
         let props = if i.persistent {
-            "session_props = Properties(PacketTypes.CONNECT)\n\
-             session_props.SessionExpiryInterval = 3600  # keep the session for an hour\n"
+            format!(
+                "session_props = Properties(PacketTypes.CONNECT)\n\
+                 session_props.SessionExpiryInterval = 3600  # {}\n",
+                trailing(text::SESSION_EXPIRY)
+            )
         } else {
-            ""
+            String::new()
         };
         let imports = if i.persistent {
             "from paho.mqtt.packettypes import PacketTypes\nfrom paho.mqtt.properties import Properties\n"
         } else {
             ""
         };
+        let port = t.tls_port.to_string();
         format!(
             "import paho.mqtt.client as mqtt\n\
              {imports}\
              \n\
-             QOS = {q}  # the same on both sides: the broker delivers at min(publish, subscribe)\n\
+             QOS = {q}  # {same}\n\
              \n\
              def on_connect(client, userdata, flags, reason_code, properties):\n\
              \x20   if not reason_code.is_failure:\n\
-             \x20       # Subscribe in on_connect, so the subscription survives reconnects.\n\
+             {subscribe}\
              \x20       client.subscribe(\"farm/+/moisture\", qos=QOS)\n\
              \n\
              def on_message(client, userdata, msg):\n\
@@ -585,20 +587,26 @@ pub mod snippets {
              \x20                    protocol=mqtt.MQTTv5)\n\
              client.on_connect = on_connect\n\
              client.on_message = on_message\n\
-             client.tls_set(ca_certs=\"{ca}\")  # 8883 is MQTT over TLS\n\
+             client.tls_set(ca_certs=\"{ca}\")  # {tls}\n\
              client.connect(\"{host}\", {port}, {session})\n\
              client.loop_start()\n\
              \n\
-             # The publisher: paho keeps unacknowledged QoS 1 and 2 messages in memory and\n\
-             # resends them when this Client object reconnects, clean start or not; they\n\
-             # are lost only if the process ends first.\n\
+             {publisher}\
              info = client.publish(\"farm/sensor01/moisture\", \"45\", qos=QOS)\n\
              info.wait_for_publish(timeout=10)\n\
              \n\
-             # MQTT 3.1.1 instead: mqtt.Client(..., {v3_session}) and connect(host, {port})\n",
+             {v311}",
+            same = trailing(text::SAME_QOS),
+            subscribe = comment("        # ", text::SUBSCRIBE_IN_ON_CONNECT),
+            session_note = comment("# ", &fill(session_note, &[("q", &q.to_string())])),
+            tls = trailing(crate::content::snippets::TLS_PORT),
+            publisher = comment("# ", text::PUBLISHER_RESENDS),
+            v311 = comment(
+                "# ",
+                &fill(text::V311_INSTEAD, &[("session", v3_session), ("port", &port)])
+            ),
             ca = t.ca_file,
             host = t.host,
-            port = t.tls_port,
         )
     }
 }

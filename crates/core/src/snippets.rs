@@ -120,6 +120,7 @@ pub const REGISTRY: &[Entry] = &[
             "paho-connect-fail-tls",
             "mosquitto-max-connections",
             "mosquitto-wrong-password",
+            "paho-loop-ends",
         ],
         cases: grids::capacity_on_connect,
     },
@@ -130,13 +131,14 @@ pub const REGISTRY: &[Entry] = &[
             "mosquitto-sys-maximum",
             "mosquitto-sys-interval",
             "mosquitto-wrong-password",
+            "paho-loop-ends",
         ],
         cases: grids::capacity_monitor,
     },
     Entry {
         id: "backoff.python",
         widget: "backoff",
-        claims: &["paho-reconnect-delay"],
+        claims: &["paho-reconnect-delay", "paho-loop-return"],
         cases: grids::backoff,
     },
     Entry {
@@ -147,6 +149,7 @@ pub const REGISTRY: &[Entry] = &[
             "paho-network-loop",
             "paho-disconnect-writes",
             "paho-loop-ends",
+            "paho-reconnect-delay",
         ],
         cases: grids::battery,
     },
@@ -235,6 +238,48 @@ pub const REGISTRY: &[Entry] = &[
         cases: grids::live_broker,
     },
 ];
+
+/// A snippet's comment: `text`, a `plain` entry of a content file with its
+/// `{{slots}}` filled, each line after `prefix` (`"# "`, `"  // "`). Its
+/// claim markers, written at the ends of lines, are left out: code carries
+/// no links, and the registry entry lists the claims for the snippet suite
+/// (a test checks both).
+pub fn comment(prefix: &str, text: &str) -> String {
+    without_markers(text)
+        .lines()
+        .map(|l| format!("{prefix}{}\n", l.trim_end()))
+        .collect()
+}
+
+/// A comment at the end of a line of code (after `  # `): `text` without
+/// its claim markers.
+pub fn trailing(text: &str) -> String {
+    without_markers(text).trim_end().to_string()
+}
+
+/// A line of code with a comment after it, `text`'s further lines under
+/// its first (`mark` is `#` or `//`), ending in a newline.
+pub fn after(code: &str, mark: &str, text: &str) -> String {
+    let indent = format!("\n{:width$}{mark} ", "", width = code.len() + 2);
+    format!(
+        "{code}  {mark} {}\n",
+        trailing(text)
+            .lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join(&indent)
+    )
+}
+
+fn without_markers(text: &str) -> String {
+    claims::segments(text)
+        .into_iter()
+        .map(|s| match s {
+            claims::Segment::Text(t) => t,
+            claims::Segment::Claim(_) => "",
+        })
+        .collect()
+}
 
 /// Every case of every entry, with its entry's id.
 pub fn all_cases(t: &Target) -> Vec<(&'static Entry, Case)> {
@@ -572,7 +617,7 @@ mod grids {
                 } else {
                     Kind::Shell
                 };
-                Case::new(s.slug, kind, s.command.to_string())
+                Case::new(s.slug, kind, s.code())
             })
             .collect()
     }

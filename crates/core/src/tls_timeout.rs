@@ -399,9 +399,19 @@ pub const ESP8266_HANDSHAKE_MS: u64 = 15_000;
 
 pub mod snippets {
     use super::{Inputs, Outputs, ESP8266_HANDSHAKE_MS};
+    use crate::claims::content::fill;
+    use crate::content::tls_timeout as text;
+    use crate::snippets::{comment, trailing};
     use crate::target::Target;
 
+    /// The comments of the three snippets are `content/tls-timeout.md`'s.
     pub fn paho(i: &Inputs, o: &Outputs, t: &Target) -> String {
+        let worst = format!("{:.1}", o.worst_case_ms / 1000.0);
+        let resumed = if i.resume {
+            format!("\n{}", text::PAHO_RESUMED_NOTE)
+        } else {
+            String::new()
+        };
         format!(
             "import ssl\n\
              import paho.mqtt.client as mqtt\n\
@@ -413,27 +423,24 @@ pub mod snippets {
              client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"gateway-01\")\n\
              client.on_connect = on_connect\n\
              client.tls_set_context(context)\n\
-             # Seconds. Bounds the TCP connect, and in paho-mqtt 2.2 the TLS handshake\n\
-             # too (default 5.0).\n\
+             {connect_timeout}\
              client.connect_timeout = {timeout}\n\
-             # paho-mqtt 2.0 and 2.1 give the TLS handshake the keepalive as its timeout\n\
-             # instead, so the keepalive stays above the worst case ({worst:.1} s) as well.\n\
-             # Resumption: CPython resumes a TLS session only when a previous SSLSession\n\
-             # is passed to wrap_socket(session=...), and paho does not pass one, so\n\
-             # every paho reconnect is a full handshake{resume_note}.\n\
+             {keepalive_note}\
              client.connect(\"{host}\", {port}, keepalive={keepalive})\n\
              client.loop_forever()\n",
+            connect_timeout = comment("# ", text::PAHO_CONNECT_TIMEOUT),
+            keepalive_note = comment(
+                "# ",
+                &fill(
+                    text::PAHO_KEEPALIVE,
+                    &[("worst_s", &worst), ("resumed", &resumed)]
+                )
+            ),
             ca = t.ca_file,
             host = t.host,
             port = t.tls_port,
             timeout = o.recommended_timeout_s,
-            worst = o.worst_case_ms / 1000.0,
             keepalive = o.keepalive_s,
-            resume_note = if i.resume {
-                "\n# (the resumed figures above need a client that reuses sessions, as the\n# ESP8266 snippet does)"
-            } else {
-                ""
-            },
         )
     }
 
@@ -453,6 +460,21 @@ pub mod snippets {
          }\n"
     }
 
+    /// PubSubClient's two timeouts, in seconds: the same lines in both sketches.
+    fn pubsubclient(o: &Outputs, t: &Target) -> String {
+        format!(
+            "\x20 mqtt.setServer(\"{host}\", {port});\n\
+             \x20 mqtt.setSocketTimeout({timeout});  // {socket}\n\
+             \x20 mqtt.setKeepAlive({keepalive});  // {keepalive_unit}\n",
+            socket = trailing(text::PUBSUBCLIENT_SOCKET_TIMEOUT),
+            keepalive_unit = trailing(text::PUBSUBCLIENT_KEEPALIVE),
+            timeout = o.recommended_timeout_s,
+            keepalive = o.keepalive_s,
+            host = t.host,
+            port = t.tls_port,
+        )
+    }
+
     /// arduino-esp32 with the chapter's class, WiFiClientSecure.
     pub fn esp32(o: &Outputs, t: &Target) -> String {
         format!(
@@ -466,36 +488,26 @@ pub mod snippets {
              \n\
              void setup() {{\n\
              \x20 net.setCACert(root_ca);\n\
-             \x20 net.setHandshakeTimeout({timeout});  // seconds (arduino-esp32 1.0.5 and later)\n\
-             \x20 // Not setTimeout(): on WiFiClientSecure it did nothing in 1.x and 2.x\n\
-             \x20 // until PR 6562 (2022), took seconds after it, and takes Stream's\n\
-             \x20 // milliseconds in 3.x.\n\
-             \x20 mqtt.setServer(\"{host}\", {port});\n\
-             \x20 mqtt.setSocketTimeout({timeout});  // seconds (PubSubClient 2.8)\n\
-             \x20 mqtt.setKeepAlive({keepalive});  // seconds (PubSubClient 2.8)\n\
+             \x20 net.setHandshakeTimeout({timeout});  // {handshake}\n\
+             {not_set_timeout}\
+             {pubsubclient}\
              }}\n\
              {loop}",
+            handshake = trailing(text::ESP32_HANDSHAKE_TIMEOUT),
+            not_set_timeout = comment("  // ", text::ESP32_NOT_SET_TIMEOUT),
+            pubsubclient = pubsubclient(o, t),
             timeout = o.recommended_timeout_s,
-            keepalive = o.keepalive_s,
-            host = t.host,
-            port = t.tls_port,
             loop = arduino_loop(),
         )
     }
 
     /// The esp8266 core's BearSSL client, which has no configurable handshake timeout.
     pub fn esp8266(o: &Outputs, t: &Target) -> String {
+        let worst = format!("{:.1}", o.worst_case_ms / 1000.0);
         let fits = if o.worst_case_ms <= ESP8266_HANDSHAKE_MS as f64 {
-            format!(
-                "\x20 // The worst case here, {:.1} s, fits.\n",
-                o.worst_case_ms / 1000.0
-            )
+            text::ESP8266_FITS
         } else {
-            format!(
-                "\x20 // The worst case here, {:.1} s, does not: expect failed handshakes\n\
-                 \x20 // on slow links, and retry them.\n",
-                o.worst_case_ms / 1000.0
-            )
+            text::ESP8266_DOES_NOT_FIT
         };
         format!(
             "#include <ESP8266WiFi.h>\n\
@@ -503,29 +515,30 @@ pub mod snippets {
              \n\
              {ROOT_CA}\
              BearSSL::WiFiClientSecure net;\n\
-             BearSSL::Session session;  // kept across reconnects: resumed handshakes\n\
+             BearSSL::Session session;  // {session}\n\
              BearSSL::X509List ca(root_ca);\n\
              PubSubClient mqtt(net);\n\
              \n\
              void setup() {{\n\
-             \x20 // Run TLS sketches at 160 MHz (the esp8266 core's BearSSL documentation).\n\
+             {mhz}\
              \x20 net.setTrustAnchors(&ca);\n\
              \x20 net.setSession(&session);\n\
-             \x20 // No setTimeout() for TLS: BearSSL's WiFiClientSecure gives the handshake\n\
-             \x20 // a fixed {handshake_s} s and later reads and writes 5 s (esp8266 core 2.6.0\n\
-             \x20 // to 3.1.2; in 2.5.2 the handshake has no time limit at all), and\n\
-             \x20 // setTimeout() reaches neither.\n\
+             {no_timeout}\
              {fits}\
-             \x20 mqtt.setServer(\"{host}\", {port});\n\
-             \x20 mqtt.setSocketTimeout({timeout});  // seconds (PubSubClient 2.8)\n\
-             \x20 mqtt.setKeepAlive({keepalive});  // seconds (PubSubClient 2.8)\n\
+             {pubsubclient}\
              }}\n\
              {loop}",
-            handshake_s = ESP8266_HANDSHAKE_MS / 1000,
-            timeout = o.recommended_timeout_s,
-            keepalive = o.keepalive_s,
-            host = t.host,
-            port = t.tls_port,
+            session = trailing(text::ESP8266_SESSION),
+            mhz = comment("  // ", text::ESP8266_160MHZ),
+            no_timeout = comment(
+                "  // ",
+                &fill(
+                    text::ESP8266_NO_TIMEOUT,
+                    &[("handshake_s", &(ESP8266_HANDSHAKE_MS / 1000).to_string())]
+                )
+            ),
+            fits = comment("  // ", &fill(fits, &[("worst_s", &worst)])),
+            pubsubclient = pubsubclient(o, t),
             loop = arduino_loop(),
         )
     }

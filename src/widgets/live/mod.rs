@@ -11,9 +11,11 @@ use crate::components::*;
 use crate::live::{self, Handler, Notice};
 use crate::url_state::use_url;
 use leptos::prelude::*;
+use mqtt_lab_core::claims::content::{escape, fill};
 use mqtt_lab_core::live as core_live;
 use mqtt_lab_core::live_session::{Effect, Input, LiveSession, Status};
 use mqtt_lab_core::mqtt::{QoS, Subscription};
+use mqtt_lab_core::target::Target;
 use std::rc::Rc;
 
 mod actions;
@@ -183,6 +185,16 @@ impl Page {
     }
 }
 
+/// The explanation, with the broker recipe the snippet suite runs where
+/// `content/live.md` says `{{local-broker}}`.
+fn local_broker_recipe() -> String {
+    let conf = core_live::snippets::local_broker(&Target::display());
+    fill(
+        content::live::EXPLAIN,
+        &[("local-broker", &escape(conf.trim_end()))],
+    )
+}
+
 #[component]
 pub fn Live() -> impl IntoView {
     let settings = Settings::new();
@@ -249,7 +261,7 @@ pub fn Live() -> impl IntoView {
         <RoundTripView settings=settings page=page />
         <TopicsView session=session />
         <LiveInspector tick=page.wire_tick />
-        <Optional part=Part::Explain><Prose html=content::live::EXPLAIN /></Optional>
+        <Optional part=Part::Explain><Prose html=local_broker_recipe() /></Optional>
         <Optional part=Part::Link><Prose html=with_parameters(content::live::LINK, [
             Param::Text("url", ""), Param::Choice(&core_live::VERSION), Param::Text("client_id", ""),
             Param::Text("topic", ""), Param::Choice(&core_live::QOS),

@@ -5,6 +5,7 @@ use super::*;
 use crate::snippets::{self, Kind, REGISTRY};
 use crate::target::Target;
 
+mod comments;
 mod corrections;
 mod prose;
 
@@ -26,7 +27,8 @@ fn content_files() -> Vec<(String, String)> {
     out
 }
 
-/// A content file rendered, all its parts in order, as the page shows it.
+/// A content file rendered, all its parts in order, as the page shows it;
+/// each short text on a line of its own (a `plain` one's lines joined).
 fn rendered(slug: &str) -> String {
     let (_, md) = content_files()
         .into_iter()
@@ -35,7 +37,11 @@ fn rendered(slug: &str) -> String {
     content::parts(&md)
         .unwrap_or_else(|e| panic!("content/{slug}.md: {e}"))
         .into_iter()
-        .map(|p| p.html)
+        .map(|p| match p.kind {
+            content::Kind::Part => p.html,
+            content::Kind::Text => p.html + "\n",
+            content::Kind::Plain => p.html.replace('\n', " ") + "\n",
+        })
         .collect()
 }
 
@@ -261,6 +267,8 @@ fn texts() -> Vec<(String, String)> {
 const NAMES_ONLY: &[&str] = &[
     // The live widget's introduction (content/live.md, intro:).
     "Connect this page to a real broker (your own, a classroom one, or mosquitto on your laptop)",
+    // The capacity snippet's systemd drop-in (content/capacity.md, files-unit-then:).
+    "then: systemctl daemon-reload && systemctl restart mosquitto",
 ];
 
 /// The libraries a text names (markers aside).

@@ -69,9 +69,10 @@ fn item_3_paho_writes_without_a_loop() {
     assert!(c.statement.contains("_packet_queue calls loop_write()"));
     assert!(c.statement.contains("fires on_publish"));
     assert!(!c.statement.contains("reads and writes the socket only"));
-    let debug = read("crates/core/src/debug.rs");
+    let debug = rendered("debug");
     assert!(!debug.contains("only reads and writes the socket"));
-    assert!(debug.contains("publish() writes its packet at once"));
+    assert!(crate::content::debug::MISSING_NETWORK_LOOP_EXPLANATION
+        .contains("publish() writes its packet at once"));
 }
 
 /// Item 4: errors are logged at ERROR, which logging's last-resort handler
@@ -83,7 +84,7 @@ fn item_4_enable_logger_errors_print_unconfigured() {
     assert!(c.statement.contains("at ERROR"));
     assert!(c.statement.contains("last-resort handler"));
     assert!(!c.statement.contains("nothing is printed unless"));
-    assert!(!read("crates/core/src/debug.rs").contains("enable_logger() alone prints nothing"));
+    assert!(!rendered("debug").contains("enable_logger() alone prints nothing"));
 }
 
 /// Item 5: a trailing comment breaks string options only.
