@@ -387,13 +387,17 @@ pub fn Exercises() -> impl IntoView {
         }
     };
 
-    let panel = move || {
-        match tab.get() {
-        "match" => view! { <p>"Match each concept to its definition."</p> {match_panel} }.into_any(),
-        "code" => view! { <p>"Each program has one real bug from the chapter: pick the line and the fix."</p> {code_panel} }.into_any(),
-        "label" => view! { <p>"Label the troubleshooting flow: which tool answers each question?"</p> {label_panel} }.into_any(),
-        _ => view! { <p>"Put the steps in order: drag them, or use the arrow buttons."</p> {order_panel} }.into_any(),
-    }
+    let panel = move || match tab.get() {
+        "match" => {
+            view! { <p inner_html=content::exercises::PANEL_MATCH></p> {match_panel} }.into_any()
+        }
+        "code" => {
+            view! { <p inner_html=content::exercises::PANEL_CODE></p> {code_panel} }.into_any()
+        }
+        "label" => {
+            view! { <p inner_html=content::exercises::PANEL_LABEL></p> {label_panel} }.into_any()
+        }
+        _ => view! { <p inner_html=content::exercises::PANEL_ORDER></p> {order_panel} }.into_any(),
     };
 
     view! {

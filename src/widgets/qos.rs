@@ -6,6 +6,7 @@ use crate::url_state::use_url;
 use crate::yield_now::{run_in_slices, Latest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mqtt_lab_core::claims::content::fill;
 use mqtt_lab_core::format::{number, percent, plain};
 use mqtt_lab_core::qos::{self, Inputs, Simulation};
 use mqtt_lab_core::target::Target;
@@ -207,9 +208,14 @@ pub fn Qos() -> impl IntoView {
     });
     let summary = Signal::derive(move || {
         let (i, o, ..) = state.get();
-        format!(
-            "Publishing at QoS {} to a QoS {} subscription delivers {} % when {} % of messages are cut on each hop.",
-            i.pub_qos, i.sub_qos, percent(o.delivery_pct), plain(i.loss_out_pct)
+        fill(
+            content::qos::SUMMARY,
+            &[
+                ("pub", &i.pub_qos.to_string()),
+                ("sub", &i.sub_qos.to_string()),
+                ("delivered", &percent(o.delivery_pct)),
+                ("loss", &plain(i.loss_out_pct)),
+            ],
         )
     });
     let drop_text = url.text("drop", "", check_drop);
@@ -272,11 +278,12 @@ pub fn Qos() -> impl IntoView {
                             let z = if se > 0.0 { (got - p).abs() / se } else { 0.0 };
                             let gap = number((got - p).abs() * 100.0, 2);
                             // Within two standard errors: what chance gives in 95 runs of 100.
-                            if z <= 2.0 {
-                                format!("The simulation is {gap} points from the model: as close as chance allows for this many messages.")
+                            let text = if z <= 2.0 {
+                                content::qos::SIM_AGREES
                             } else {
-                                format!("The simulation is {gap} points from the model: further than chance usually puts it (1 run in 20 is; another seed shows whether it lasts).")
-                            }
+                                content::qos::SIM_DISAGREES
+                            };
+                            fill(text, &[("gap", &gap)])
                         })
                     })}
                 </p>
@@ -380,25 +387,39 @@ fn QosStepper(#[prop(into)] inputs: Signal<Inputs>, drop_text: RwSignal<String>)
     let step_text = move || {
         let n = shown.get().min(total());
         current.with(|f| {
+            let steps = f.rows.len().to_string();
             if n >= f.rows.len() {
-                format!(
-                    "All {} steps shown. The subscriber receives {} {} of the message; {} packets were sent.",
-                    f.rows.len(),
-                    f.delivered,
-                    if f.delivered == 1 { "copy" } else { "copies" },
-                    f.packets
+                let copies = if f.delivered == 1 {
+                    content::qos::STEPPER_ONE_COPY
+                } else {
+                    content::qos::STEPPER_COPIES
+                };
+                fill(
+                    content::qos::STEPPER_DONE,
+                    &[
+                        ("steps", &steps),
+                        ("copies", &fill(copies, &[("n", &f.delivered.to_string())])),
+                        ("packets", &f.packets.to_string()),
+                    ],
                 )
             } else if n == 0 {
-                "Nothing sent yet.".into()
+                content::qos::STEPPER_NOTHING_YET.into()
             } else {
-                format!("Step {n} of {}: {}", f.rows.len(), f.rows[n - 1].text(qos_flow::LANES))
+                fill(
+                    content::qos::STEPPER_STEP,
+                    &[
+                        ("n", &n.to_string()),
+                        ("steps", &steps),
+                        ("row", &f.rows[n - 1].text(qos_flow::LANES)),
+                    ],
+                )
             }
         })
     };
     view! {
         <section class="stepper" aria-labelledby="stepper-h">
             <h2 id="stepper-h">"One message, packet by packet"</h2>
-            <p class="hint">"Choose where the connection drops (or choose an arrow), then step through: what is resent, what arrives twice, what is lost. The counts agree with the model above for every drop point."</p>
+            <p class="hint" inner_html=content::qos::STEPPER_HINT></p>
             <div class="field">
                 <label for="t-drop">"The connection drops at"</label>
                 <select id="t-drop" on:change=move |ev| { let v = event_target_value(&ev); drop_text.set(if v == "none" { String::new() } else { v }); }>
@@ -413,7 +434,7 @@ fn QosStepper(#[prop(into)] inputs: Signal<Inputs>, drop_text: RwSignal<String>)
                 <button type="button" class="small secondary" on:click=move |_| shown.set(usize::MAX)>"All"</button>
             </div>
             <p class="step-status" role="status">{step_text}</p>
-            <output name="step-delivered" class="visually-hidden" data-value=move || current.with(|f| f.delivered.to_string())>{move || current.with(|f| format!("{} copies delivered", f.delivered))}</output>
+            <output name="step-delivered" class="visually-hidden" data-value=move || current.with(|f| f.delivered.to_string())>{move || current.with(|f| fill(content::qos::STEPPER_DELIVERED, &[("n", &f.delivered.to_string())]))}</output>
             <SequenceDiagram lanes=qos_flow::LANES rows=rows selected=selected label="One message's packets" />
         </section>
     }

@@ -2,6 +2,7 @@
 //! find the bug, label the flow. Each has exactly one correct answer set
 //! (tested), and scoring says which answers are wrong and why.
 
+use crate::content::exercises as text;
 use crate::fields::ChoiceSpec;
 
 pub const TAB: ChoiceSpec = ChoiceSpec {
@@ -27,50 +28,23 @@ pub struct Ordering {
 
 pub const ORDERINGS: [Ordering; 2] = [
     Ordering {
-        title: "The debugging flow",
+        title: text::ORDER_1_TITLE,
         steps: &[
-            (
-                "Check the connection (Serial Monitor: Wi-Fi, then CONNACK)",
-                "Nothing else can work until the client is connected: start here.",
-            ),
-            (
-                "Verify the message flow (MQTT Explorer)",
-                "Once connected, see whether messages reach the broker at all.",
-            ),
-            (
-                "Validate the topics (mosquitto_sub -t '#' -v)",
-                "Messages arrive at the broker: now check that your filter matches their topics.",
-            ),
-            (
-                "Test the payloads (decode UTF-8, parse JSON)",
-                "Only a message that arrives on the right topic has a payload worth decoding.",
-            ),
+            (text::ORDER_1_STEP_1, text::ORDER_1_WHY_1),
+            (text::ORDER_1_STEP_2, text::ORDER_1_WHY_2),
+            (text::ORDER_1_STEP_3, text::ORDER_1_WHY_3),
+            (text::ORDER_1_STEP_4, text::ORDER_1_WHY_4),
         ],
         shuffled: &[2, 0, 3, 1],
     },
     Ordering {
-        title: "Setting up a secure broker",
+        title: text::ORDER_2_TITLE,
         steps: &[
-            (
-                "Create a CA and a server certificate for the broker's host name",
-                "TLS needs the certificates before the listener can use them.",
-            ),
-            (
-                "Add a listener on 8883 with cafile, certfile and keyfile",
-                "The TLS listener refers to the certificate files.",
-            ),
-            (
-                "Create users with mosquitto_passwd and set allow_anonymous false",
-                "Authentication comes next: no anonymous clients.",
-            ),
-            (
-                "Write an ACL file that limits each device to its own topics",
-                "Authorisation builds on the users you created.",
-            ),
-            (
-                "Restart the broker and test with mosquitto_sub --cafile over 8883",
-                "Test last, once everything is in place.",
-            ),
+            (text::ORDER_2_STEP_1, text::ORDER_2_WHY_1),
+            (text::ORDER_2_STEP_2, text::ORDER_2_WHY_2),
+            (text::ORDER_2_STEP_3, text::ORDER_2_WHY_3),
+            (text::ORDER_2_STEP_4, text::ORDER_2_WHY_4),
+            (text::ORDER_2_STEP_5, text::ORDER_2_WHY_5),
         ],
         shuffled: &[3, 1, 4, 0, 2],
     },
@@ -78,15 +52,15 @@ pub const ORDERINGS: [Ordering; 2] = [
 
 /// (concept, definition); the definitions are shown in `MATCH_SHOWN` order.
 pub const CONCEPTS: [(&str, &str); 9] = [
-    ("MQTT", "A lightweight publish/subscribe protocol for constrained devices and unreliable networks"),
-    ("Broker", "The server that routes each published message to every client subscribed to a matching topic"),
-    ("Topic", "A hierarchical name such as home/bedroom/temperature that routes messages"),
-    ("QoS level", "0, 1 or 2: the delivery guarantee at most once, at least once or exactly once"),
-    ("Retained message", "The last message on a topic, kept by the broker and sent at once to new subscribers"),
-    ("Last Will and Testament", "A message the broker publishes for a client that disconnects without a DISCONNECT"),
-    ("Persistent session", "Subscriptions and undelivered QoS 1 and 2 messages kept by the broker while a client is away"),
-    ("Keepalive", "The longest silence allowed before a PINGREQ is due; the broker drops a client silent for 1.5 times it"),
-    ("Clean start", "The CONNECT flag that discards any existing session and starts a new one"),
+    ("MQTT", text::CONCEPT_1_DEFINITION),
+    ("Broker", text::CONCEPT_2_DEFINITION),
+    ("Topic", text::CONCEPT_3_DEFINITION),
+    ("QoS level", text::CONCEPT_4_DEFINITION),
+    ("Retained message", text::CONCEPT_5_DEFINITION),
+    ("Last Will and Testament", text::CONCEPT_6_DEFINITION),
+    ("Persistent session", text::CONCEPT_7_DEFINITION),
+    ("Keepalive", text::CONCEPT_8_DEFINITION),
+    ("Clean start", text::CONCEPT_9_DEFINITION),
 ];
 
 /// The order definitions are listed in (a permutation of 0..9).
@@ -108,7 +82,7 @@ pub struct Challenge {
 
 pub const CHALLENGES: [Challenge; 7] = [
     Challenge {
-        title: "A subscriber that never receives anything",
+        title: text::CODE_1_TITLE,
         lines: &[
             "client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)",
             "client.on_message = on_message",
@@ -118,13 +92,17 @@ pub const CHALLENGES: [Challenge; 7] = [
             "    time.sleep(1)",
         ],
         faulty: 5,
-        fixes: &["Replace the sleep loop with client.loop_forever()", "Subscribe with qos=0", "Use port 8883"],
+        fixes: &[
+            "Replace the sleep loop with client.loop_forever()",
+            "Subscribe with qos=0",
+            "Use port 8883",
+        ],
         correct_fix: 0,
-        explanation: "No network loop runs: paho-mqtt never reads the socket, so on_message never fires and no keepalive is sent [[paho-network-loop]]. connect() and subscribe() did write their packets (paho writes at once when no loop thread runs), which is why nothing looks wrong until messages fail to arrive.",
+        explanation: text::CODE_1_EXPLANATION,
         learn_more: "?w=debug&symptom=no-messages&loop=no",
     },
     Challenge {
-        title: "on_connect never prints",
+        title: text::CODE_2_TITLE,
         lines: &[
             "client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)",
             "client.connect(\"broker.example.internal\", 1883)",
@@ -132,26 +110,34 @@ pub const CHALLENGES: [Challenge; 7] = [
             "client.on_connect = on_connect",
         ],
         faulty: 3,
-        fixes: &["Move the assignment before connect()", "Call loop_forever() instead of loop_start()", "Add keepalive=120"],
+        fixes: &[
+            "Move the assignment before connect()",
+            "Call loop_forever() instead of loop_start()",
+            "Add keepalive=120",
+        ],
         correct_fix: 0,
-        explanation: "The loop thread may process the CONNACK before on_connect is assigned; assign every callback before connect().",
+        explanation: text::CODE_2_EXPLANATION,
         learn_more: "?w=debug&symptom=no-messages&callbacks=after",
     },
     Challenge {
-        title: "The dashboard misses readings",
+        title: text::CODE_3_TITLE,
         lines: &[
             "# the sensors publish with qos=1",
             "client.subscribe(\"farm/+/moisture\", qos=0)",
             "client.loop_forever()",
         ],
         faulty: 1,
-        fixes: &["Subscribe with qos=1", "Publish with qos=0 too", "Subscribe to farm/#"],
+        fixes: &[
+            "Subscribe with qos=1",
+            "Publish with qos=0 too",
+            "Subscribe to farm/#",
+        ],
         correct_fix: 0,
-        explanation: "The broker delivers at the lower of the two QoS levels: a QoS 0 subscription gets no retries.",
+        explanation: text::CODE_3_EXPLANATION,
         learn_more: "?w=qos&pub=1&sub=0",
     },
     Challenge {
-        title: "TypeError in on_connect",
+        title: text::CODE_4_TITLE,
         lines: &[
             "def on_connect(client, userdata, flags, rc):",
             "    client.subscribe(\"farm/#\")",
@@ -165,24 +151,28 @@ pub const CHALLENGES: [Challenge; 7] = [
             "def on_connect(client, rc):",
         ],
         correct_fix: 0,
-        explanation: "VERSION2 callbacks take five arguments, including reason_code and properties; VERSION1 is deprecated.",
+        explanation: text::CODE_4_EXPLANATION,
         learn_more: "?w=reason-codes&code=0",
     },
     Challenge {
-        title: "The rate limit is never detected",
+        title: text::CODE_5_TITLE,
         lines: &[
             "def on_connect(client, userdata, flags, reason_code, properties):",
             "    if reason_code == 149:",
             "        print(\"Connection rate exceeded: backing off\")",
         ],
         faulty: 1,
-        fixes: &["if reason_code == 159:", "if reason_code == 136:", "if reason_code == 135:"],
+        fixes: &[
+            "if reason_code == 159:",
+            "if reason_code == 136:",
+            "if reason_code == 135:",
+        ],
         correct_fix: 0,
-        explanation: "149 (0x95) is Packet too large; Connection rate exceeded is 159 (0x9F).",
+        explanation: text::CODE_5_EXPLANATION,
         learn_more: "?w=reason-codes&code=159",
     },
     Challenge {
-        title: "A production fleet on a test broker",
+        title: text::CODE_6_TITLE,
         lines: &[
             "client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=\"pump-7\")",
             "client.connect(\"test.mosquitto.org\", 1883)",
@@ -195,11 +185,11 @@ pub const CHALLENGES: [Challenge; 7] = [
             "Use a longer, secret-looking topic",
         ],
         correct_fix: 0,
-        explanation: "Anyone can read and publish on a public test broker; another public broker or an obscure topic changes nothing.",
+        explanation: text::CODE_6_EXPLANATION,
         learn_more: "?w=broker-cost",
     },
     Challenge {
-        title: "The ESP32 waits far too long",
+        title: text::CODE_7_TITLE,
         lines: &[
             "WiFiClientSecure espClient;",
             "espClient.setCACert(root_ca);",
@@ -213,7 +203,7 @@ pub const CHALLENGES: [Challenge; 7] = [
             "mqttClient.setSocketTimeout(60000);",
         ],
         correct_fix: 0,
-        explanation: "What setTimeout does on WiFiClientSecure depends on the arduino-esp32 version: nothing at all in 1.x and 2.x until PR 6562 (2022) [[esp32-secure-settimeout-noop]], seconds after it (60000 is almost 17 hours), milliseconds in 3.x [[esp32-settimeout-3x]]. setHandshakeTimeout takes seconds, in arduino-esp32 1.0.5 and later; older releases do not have it [[esp32-handshake-timeout]].",
+        explanation: text::CODE_7_EXPLANATION,
         learn_more: "?w=tls-timeout",
     },
 ];
@@ -221,16 +211,10 @@ pub const CHALLENGES: [Challenge; 7] = [
 /// The troubleshooting flowchart's four tool boxes, in flow order, and the
 /// question each answers.
 pub const FLOW_BOXES: [(&str, &str); 4] = [
-    (
-        "Serial Monitor",
-        "Is the device connected (Wi-Fi, then CONNACK)?",
-    ),
-    ("MQTT Explorer", "Do messages reach the broker?"),
-    (
-        "mosquitto_sub -t '#' -v",
-        "Do the topics match the subscription?",
-    ),
-    ("Payload decode test", "Does the payload decode and parse?"),
+    ("Serial Monitor", text::LABEL_1_QUESTION),
+    ("MQTT Explorer", text::LABEL_2_QUESTION),
+    ("mosquitto_sub -t '#' -v", text::LABEL_3_QUESTION),
+    ("Payload decode test", text::LABEL_4_QUESTION),
 ];
 /// The order the labels are offered in.
 pub const LABELS_SHOWN: [usize; 4] = [2, 0, 3, 1];

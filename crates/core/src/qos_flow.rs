@@ -5,6 +5,8 @@
 //! §4.3 and §4.4 describe it), independently of the QoS model's table of
 //! outcomes; a test checks that the two agree for every drop point.
 
+use crate::claims::content::fill;
+use crate::content::qos as text;
 use crate::inspect::{Arrow, Row};
 use crate::qos::Inputs;
 
@@ -99,10 +101,11 @@ impl Walk {
         let mut pubrel_again = false;
         let mut k = 0usize; // packets of this hop so far
         let mut attempt_cut = cut;
+        // The narration's words are content/qos.md's (flow-…).
         let (passed_on, what) = if receiver == SUBSCRIBER {
-            ("delivered", "delivered to the application")
+            (text::FLOW_DELIVERED, text::FLOW_DELIVERED_WHAT)
         } else {
-            ("accepted", "forwarded to subscribers")
+            (text::FLOW_ACCEPTED, text::FLOW_ACCEPTED_WHAT)
         };
         while !done {
             let steps: Vec<(bool, &str)> = if released {
@@ -129,10 +132,10 @@ impl Walk {
                 k += 1;
                 if is_cut {
                     let badge = match (name, qos) {
-                        ("PUBLISH", 0) => "cut: QoS 0 is never resent, the message is lost",
-                        ("PUBLISH", _) => "cut: the connection drops before it arrives",
-                        ("PUBREL", _) => "cut: the connection drops before the release arrives",
-                        _ => "cut: the connection drops before the acknowledgement arrives",
+                        ("PUBLISH", 0) => text::FLOW_CUT_QOS0,
+                        ("PUBLISH", _) => text::FLOW_CUT_PUBLISH,
+                        ("PUBREL", _) => text::FLOW_CUT_PUBREL,
+                        _ => text::FLOW_CUT_ACK,
                     };
                     self.push(from, to, label, Some(badge.into()), true);
                     broke = true;
@@ -141,18 +144,16 @@ impl Walk {
                 // What the receiving side does with a PUBLISH or a PUBREL.
                 let again = |n: u32| {
                     if n > 1 {
-                        format!("{passed_on} again: a duplicate")
+                        fill(text::FLOW_AGAIN, &[("passed_on", passed_on)])
                     } else {
                         passed_on.to_string()
                     }
                 };
                 let badge = match name {
-                    "PUBLISH" if qos == 2 && holding => {
-                        Some("already stored: PUBREC again, not delivered again".to_string())
-                    }
+                    "PUBLISH" if qos == 2 && holding => Some(text::FLOW_STORED_AGAIN.to_string()),
                     "PUBLISH" if qos == 2 => {
                         holding = true;
-                        Some("stored until PUBREL".to_string())
+                        Some(text::FLOW_STORED.to_string())
                     }
                     "PUBLISH" => {
                         accepted += 1;
@@ -162,19 +163,17 @@ impl Walk {
                         let resent = std::mem::take(&mut pubrel_again);
                         let b = if std::mem::take(&mut holding) {
                             accepted += 1;
-                            format!(
-                                "released: {what}{}",
-                                if accepted > 1 {
-                                    " again, a duplicate"
-                                } else {
-                                    ""
-                                }
-                            )
+                            let released = if accepted > 1 {
+                                text::FLOW_RELEASED_AGAIN
+                            } else {
+                                text::FLOW_RELEASED
+                            };
+                            fill(released, &[("what", what)])
                         } else {
-                            "nothing stored: only PUBCOMP".to_string()
+                            text::FLOW_NOTHING_STORED.to_string()
                         };
                         Some(if resent {
-                            format!("resent after the reconnect; {b}")
+                            fill(text::FLOW_RESENT_PUBREL, &[("then", &b)])
                         } else {
                             b
                         })
@@ -182,7 +181,9 @@ impl Walk {
                     _ => None,
                 };
                 let badge = match (dup, name) {
-                    (true, "PUBLISH") => badge.map(|b| format!("resent, DUP=1; {b}")),
+                    (true, "PUBLISH") => {
+                        badge.map(|b| fill(text::FLOW_RESENT_DUP, &[("then", &b)]))
+                    }
                     _ => badge,
                 };
                 self.push(from, to, label, badge, false);
@@ -202,9 +203,7 @@ impl Walk {
             if qos == 0 {
                 done = true;
             } else if !resend {
-                self.note(
-                    "reconnect without the session: nothing is sent again, the message is lost",
-                );
+                self.note(text::FLOW_LOST);
                 done = true;
             } else if clean {
                 // The broker's session is gone (Session Present 0) and with
@@ -212,12 +211,12 @@ impl Walk {
                 holding = false;
                 released = false;
                 dup = true;
-                self.note("reconnect with a clean session (Session Present 0): the broker kept nothing; the publishing client sends the PUBLISH again with DUP=1");
+                self.note(text::FLOW_CLEAN);
             } else if released {
-                self.note("reconnect, session present: PUBREL is sent again");
+                self.note(text::FLOW_PUBREL_AGAIN);
                 pubrel_again = true;
             } else {
-                self.note("reconnect, session present: PUBLISH is sent again with DUP=1");
+                self.note(text::FLOW_PUBLISH_AGAIN);
                 dup = true;
             }
         }
@@ -253,7 +252,7 @@ pub fn flow(i: &Inputs, drop: Option<usize>) -> Flow {
     let mut delivered = 0;
     for copy in 0..at_broker {
         if copy > 0 {
-            w.note("the broker forwards the duplicate too");
+            w.note(text::FLOW_FORWARDS_DUPLICATE);
         }
         let cut = if copy == 0 { cut_out } else { None };
         delivered += w.hop(
@@ -266,7 +265,7 @@ pub fn flow(i: &Inputs, drop: Option<usize>) -> Flow {
         );
     }
     if at_broker == 0 {
-        w.note("the broker never got it: nothing reaches the subscriber");
+        w.note(text::FLOW_NEVER_GOT_IT);
     }
     Flow {
         rows: w.rows,

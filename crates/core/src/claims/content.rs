@@ -58,7 +58,8 @@ fn valid_name(name: &str) -> bool {
 /// names the line and what is wrong.
 pub fn parts(md: &str) -> Result<Vec<Part>, String> {
     // (name, kind, lines) of each part or keyed text, in order.
-    let mut out: Vec<(String, Kind, Vec<(usize, &str)>)> = Vec::new();
+    type Lines<'a> = Vec<(usize, &'a str)>;
+    let mut out: Vec<(String, Kind, Lines)> = Vec::new();
     // Inside a `texts` or `plain` block: its kind.
     let mut keyed: Option<Kind> = None;
     let mut comment = false;

@@ -148,6 +148,7 @@ fn items_8_and_15_set_handshake_timeout_by_version() {
         "crates/core/src/tls_timeout.rs",
         "crates/core/src/exercises.rs",
         "content/tls-timeout.md",
+        "content/exercises.md",
         "tests/snippets/stubs/WiFiClientSecure.h",
     ] {
         let src = read(path);
