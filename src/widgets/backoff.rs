@@ -6,6 +6,7 @@ use crate::yield_now::{run_in_slices, Latest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mqtt_lab_core::backoff::{self, snippets, Attempt, Jitter, Policy};
+use mqtt_lab_core::claims::content::fill;
 use mqtt_lab_core::format::{number, plain};
 use mqtt_lab_core::target::Target;
 use mqtt_lab_fleet::{FleetOutcome, FleetSim};
@@ -343,10 +344,12 @@ pub fn Backoff() -> impl IntoView {
     let devices_summary = Signal::derive(move || {
         let t = traces();
         let tries: usize = t.iter().map(Vec::len).sum();
-        format!(
-            "{} devices spread over the fleet made {} connection attempts; each cross is a CONNECT refused with CONNACK 0x9F (Connection rate exceeded), each dot the CONNECT that got in.",
-            t.len(),
-            tries
+        fill(
+            content::backoff::DEVICES_SUMMARY,
+            &[
+                ("devices", &t.len().to_string()),
+                ("attempts", &tries.to_string()),
+            ],
         )
     });
     let storm_table = Signal::derive(move || {
@@ -440,7 +443,7 @@ pub fn Backoff() -> impl IntoView {
                         text=Signal::derive(move || cap_reached().map_or("never (factor 1)".to_string(), |k| k.to_string()))
                     />
                 </Results>
-                <Chart caption="The delay before each attempt; with jitter, the band between the smallest and largest possible delay." summary=schedule_summary chart=schedule_chart table=schedule_table />
+                <Chart caption=content::backoff::SCHEDULE_CAPTION summary=schedule_summary chart=schedule_chart table=schedule_table />
             </div>
         </div>
         <div class="widget-grid">
@@ -450,8 +453,8 @@ pub fn Backoff() -> impl IntoView {
                 <div class="field-grid">{devices_f} {rate_f}</div>
             </section>
             <div class="figure-column">
-                <Chart caption="Connection attempts per second when the whole fleet loses the broker at once, with the jitter chosen." summary=peak_summary chart=storm_chart table=storm_table />
-                <Chart caption="Every strategy's time until the whole fleet is connected again; the one chosen in colour." summary=storm_summary chart=recovery_chart table=storm_table />
+                <Chart caption=content::backoff::STORM_CAPTION summary=peak_summary chart=storm_chart table=storm_table />
+                <Chart caption=content::backoff::RECOVERY_CAPTION summary=storm_summary chart=recovery_chart table=storm_table />
                 <Results stale=stale label="The fleet's results">
                     <ResultOutput
                         label="Fleet: peak attempts in one second"
@@ -487,7 +490,7 @@ pub fn Backoff() -> impl IntoView {
                 </Results>
             </div>
         </div>
-        <Chart caption="Five devices of that storm, spread over the fleet, on the same time axis: every CONNECT, refused (a cross, CONNACK 0x9F) or admitted (a dot, CONNACK 0x00)." summary=devices_summary chart=devices_chart table=devices_table />
+        <Chart caption=content::backoff::DEVICES_CAPTION summary=devices_summary chart=devices_chart table=devices_table />
         <Optional part=Part::Explain><Prose html=content::backoff::EXPLAIN /></Optional>
         <Optional part=Part::Code>
             <div class="snippets">

@@ -4,6 +4,7 @@ use crate::components::*;
 use crate::url_state::use_url;
 use leptos::prelude::*;
 use mqtt_lab_core::battery::{self, Inputs};
+use mqtt_lab_core::claims::content::fill;
 use mqtt_lab_core::format::{fixed, number, plain};
 use mqtt_lab_core::target::Target;
 
@@ -73,20 +74,20 @@ pub fn Battery() -> impl IntoView {
     });
     let summary = Signal::derive(move || {
         let (i, o) = state.get();
-        format!(
-            "Waking every {} s lasts {} days; staying awake at {} mA lasts {} days.",
-            number(i.interval_s, 0),
-            fixed(o.duty_cycle_hours / 24.0, 1),
-            plain(i.idle_ma),
-            fixed(o.event_hours / 24.0, 1)
+        fill(
+            content::battery::SUMMARY,
+            &[
+                ("interval_s", &number(i.interval_s, 0)),
+                ("days", &fixed(o.duty_cycle_hours / 24.0, 1)),
+                ("idle_ma", &plain(i.idle_ma)),
+                ("awake_days", &fixed(o.event_hours / 24.0, 1)),
+            ],
         )
     });
-    let advice = move || {
-        match strategy.get() {
-        "loop_forever" => "loop_forever() blocks the calling thread running the network loop and reconnects by itself. Use it for a program that only does MQTT: a subscriber, a logger, a bridge.",
-        "loop" => "Calling loop() yourself puts you in charge: process traffic when you choose, then disconnect and put the whole device to sleep. The plainest fit for a device that wakes, publishes and sleeps, though not the only one: loop_forever() returns after disconnect(), and loop_stop() ends loop_start()'s thread.",
-        _ => "loop_start() runs loop_forever() in a background thread, so your main thread can read sensors and drive a display. Same network loop, same power as loop_forever().",
-    }
+    let advice = move || match strategy.get() {
+        "loop_forever" => content::battery::ADVICE_LOOP_FOREVER,
+        "loop" => content::battery::ADVICE_LOOP,
+        _ => content::battery::ADVICE_LOOP_START,
     };
 
     view! {
@@ -123,7 +124,7 @@ pub fn Battery() -> impl IntoView {
                 </div>
             </section>
             <div class="figure-column">
-                <Chart caption="Battery life against how often the device wakes to publish, with the always-awake figure for comparison." summary=summary chart=chart table=table />
+                <Chart caption=content::battery::CAPTION summary=summary chart=chart table=table />
                 <Results stale=stale label="The sleeping device's results">
                     <ResultOutput label="Sleeping device, average current" name="average-ma" value=Signal::derive(move || plain(out().average_ma)) text=Signal::derive(move || format!("{} mA", fixed(out().average_ma, 3))) />
                     <ResultOutput label="Sleeping device, battery life" name="duty-cycle-hours" value=Signal::derive(move || plain(out().duty_cycle_hours)) text=Signal::derive(move || hours(out().duty_cycle_hours)) />

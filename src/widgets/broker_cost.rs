@@ -113,7 +113,7 @@ pub fn BrokerCost() -> impl IntoView {
             </section>
             // The chart first, so that on a phone it is just under the fields that move it (issue 21).
             <div class="figure-column">
-                <Chart caption="Cumulative cost: the private broker against the public broker's expected loss, at your probability and at half and double it." summary=summary chart=chart table=table />
+                <Chart caption=content::broker_cost::CAPTION summary=summary chart=chart table=table />
                 <Results stale=stale>
                     <ResultOutput label="Private broker, whole horizon" name="private-usd"
                         value=result(|o| plain(o.private_usd)) text=Signal::derive(move || money(out().private_usd)) />

@@ -3,6 +3,7 @@
 use crate::components::*;
 use leptos::prelude::*;
 use mqtt_lab_core::capacity::{self, snippets, Inputs};
+use mqtt_lab_core::claims::content::fill;
 use mqtt_lab_core::format::{number, plain};
 use mqtt_lab_core::target::Target;
 
@@ -62,11 +63,13 @@ pub fn Capacity() -> impl IntoView {
     });
     let summary = Signal::derive(move || {
         let (i, o) = state.get();
-        format!(
-            "Required connections grow linearly with devices: {} at {} devices, against a limit of {}.",
-            number(o.required_connections as f64, 0),
-            number(i.devices, 0),
-            number(o.recommended_limit as f64, 0)
+        fill(
+            content::capacity::SUMMARY,
+            &[
+                ("required", &number(o.required_connections as f64, 0)),
+                ("devices", &number(i.devices, 0)),
+                ("limit", &number(o.recommended_limit as f64, 0)),
+            ],
         )
     });
 
@@ -78,7 +81,7 @@ pub fn Capacity() -> impl IntoView {
             </section>
             // The chart first, so that on a phone it is just under the fields that move it (issue 21).
             <div class="figure-column">
-            <Chart caption="Connections needed as the fleet grows, with the configured limit and the alert line." summary=summary chart=chart table=table />
+            <Chart caption=content::capacity::CAPTION summary=summary chart=chart table=table />
             <Results stale=stale>
                 <ResultOutput
                     label="Required connections"

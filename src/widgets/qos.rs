@@ -240,7 +240,7 @@ pub fn Qos() -> impl IntoView {
                 </details>
             </section>
             <div class="figure-column">
-                <Chart caption="Delivery against the share of messages cut on each hop: your QoS pair in bold, others faint." summary=summary chart=chart table=table />
+                <Chart caption=content::qos::CAPTION summary=summary chart=chart table=table />
             </div>
         </div>
         <div class="widget-grid">
@@ -419,7 +419,7 @@ fn QosStepper(#[prop(into)] inputs: Signal<Inputs>, drop_text: RwSignal<String>)
     view! {
         <section class="stepper" aria-labelledby="stepper-h">
             <h2 id="stepper-h">"One message, packet by packet"</h2>
-            <p class="hint" inner_html=content::qos::STEPPER_HINT></p>
+            <p class="hint">{content::qos::STEPPER_HINT}</p>
             <div class="field">
                 <label for="t-drop">"The connection drops at"</label>
                 <select id="t-drop" on:change=move |ev| { let v = event_target_value(&ev); drop_text.set(if v == "none" { String::new() } else { v }); }>

@@ -111,12 +111,17 @@ pub fn TlsTimeout() -> impl IntoView {
     });
     let summary = Signal::derive(move || {
         let o = out();
-        format!(
-            "Expected {} s, worst case {} s; the TLS handshake is {} % of the expected time. Recommended timeout {} s.",
-            fixed(o.connect_ms / 1000.0, 2),
-            fixed(o.worst_case_ms / 1000.0, 2),
-            fixed(o.expected_phases_ms[3] * 100.0 / o.connect_ms.max(1e-9), 0),
-            o.recommended_timeout_s
+        fill(
+            content::tls_timeout::SUMMARY,
+            &[
+                ("expected_s", &fixed(o.connect_ms / 1000.0, 2)),
+                ("worst_s", &fixed(o.worst_case_ms / 1000.0, 2)),
+                (
+                    "tls_pct",
+                    &fixed(o.expected_phases_ms[3] * 100.0 / o.connect_ms.max(1e-9), 0),
+                ),
+                ("timeout_s", &o.recommended_timeout_s.to_string()),
+            ],
         )
     });
     let source = move || state.with(|(i, _)| i.device.source);
@@ -156,7 +161,7 @@ pub fn TlsTimeout() -> impl IntoView {
                 </Show>
             </section>
             <div class="figure-column tls-figure">
-                <Chart caption="Where the time goes, expected and worst case, with the recommended timeout." summary=summary chart=chart table=table />
+                <Chart caption=content::tls_timeout::CAPTION summary=summary chart=chart table=table />
                 <Results stale=stale>
                     <ResultOutput label="Expected connect time" name="connect-ms"
                         value=Signal::derive(move || plain(out().connect_ms)) text=Signal::derive(move || format!("{} ms", number(out().connect_ms, 0))) />
