@@ -260,15 +260,9 @@ pub fn trailing(text: &str) -> String {
 /// A line of code with a comment after it, `text`'s further lines under
 /// its first (`mark` is `#` or `//`), ending in a newline.
 pub fn after(code: &str, mark: &str, text: &str) -> String {
-    let indent = format!("\n{:width$}{mark} ", "", width = code.len() + 2);
-    format!(
-        "{code}  {mark} {}\n",
-        trailing(text)
-            .lines()
-            .map(str::trim_end)
-            .collect::<Vec<_>>()
-            .join(&indent)
-    )
+    let indent = format!("{:width$}{mark} ", "", width = code.len() + 2);
+    let lines = comment(&indent, text);
+    format!("{code}  {mark} {}", &lines[indent.len()..])
 }
 
 fn without_markers(text: &str) -> String {

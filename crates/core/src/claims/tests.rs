@@ -470,6 +470,22 @@ fn every_text_that_names_a_library_refers_to_a_claim_about_it() {
     assert!(checked >= 20, "only {checked} texts name a library");
 }
 
+/// An introduction is shown as it is (`Intro`), without source links.
+#[test]
+fn introductions_cite_no_claim() {
+    for (slug, md) in content_files() {
+        for p in content::parts(&md).unwrap() {
+            if p.name == "intro" {
+                assert!(
+                    !p.html.contains("[["),
+                    "content/{slug}.md intro: {}",
+                    p.html
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn the_library_scan_finds_what_it_should() {
     assert_eq!(
