@@ -37,13 +37,16 @@ registry page <index.html >dist/index.html
 cp style/main.css dist/
 cp -r public dist/public
 # One page per binary for trunk, in target/ (trunk resolves href from the page).
+# wasm-opt --low-memory-unused: Rust never uses addresses below 1024 (the bottom of
+# its 1 MB stack), so wasm-opt may fold constant offsets into loads and stores:
+# 0.2-0.4 KB less brotli a page (BENCHMARKS.md, "Where the bytes go").
 pages=target/trunk-pages
 mkdir -p "$pages"
 for bin in "${BINS[@]}"; do
   cat >"$pages/$bin.html" <<HTML
 <!doctype html>
 <html lang="en"><head><meta charset="utf-8" />
-<link data-trunk rel="rust" href="../../Cargo.toml" data-bin="$bin" data-wasm-opt="z" data-wasm-opt-params="--converge" />
+<link data-trunk rel="rust" href="../../Cargo.toml" data-bin="$bin" data-wasm-opt="z" data-wasm-opt-params="--converge --low-memory-unused" />
 </head><body></body></html>
 HTML
   if ! trunk build --release --locked --filehash false --public-url ./ --dist "dist/w/$bin" "$pages/$bin.html" >"$pages/$bin.log" 2>&1; then
