@@ -44,15 +44,32 @@ fn digits(value: f64, decimals: usize) -> (u128, String) {
     let frac = if d == 0 {
         String::new()
     } else {
-        let f = (n % scale).to_string();
+        let f = ((n % scale) as u64).to_string(); // below 10^9
         format!("{}{f}", "0".repeat(d as usize - f.len()))
     };
     (n / scale, frac)
 }
 
+/// `n` in decimal digits. Not `n.to_string()`: the standard library's u128
+/// printing is about 1.3 KB of WebAssembly on every page, and this loop uses
+/// the u128 division that [`digits`] links anyway.
+fn decimal(mut n: u128) -> String {
+    let mut buf = [0u8; 39]; // u128::MAX has 39 digits
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf[i..].iter().map(|&b| char::from(b)).collect()
+}
+
 /// Thousands separators: 1216 → "1,216".
 fn grouped(n: u128) -> String {
-    let s = n.to_string();
+    let s = decimal(n);
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {
         if i > 0 && (s.len() - i).is_multiple_of(3) {
@@ -82,9 +99,9 @@ pub fn plain(value: f64) -> String {
     let frac = frac.trim_end_matches('0');
     let sign = sign(value, int, frac);
     if frac.is_empty() {
-        format!("{sign}{int}")
+        format!("{sign}{}", decimal(int))
     } else {
-        format!("{sign}{int}.{frac}")
+        format!("{sign}{}.{frac}", decimal(int))
     }
 }
 
@@ -175,6 +192,28 @@ pub fn html_escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimal_digits_equal_the_standard_librarys() {
+        let mut n: u128 = 1;
+        let mut cases = vec![
+            0,
+            9,
+            10,
+            99,
+            100,
+            u128::from(u64::MAX),
+            u128::MAX,
+            u128::MAX - 1,
+        ];
+        while let Some(m) = n.checked_mul(7) {
+            cases.extend([m - 1, m, m + 1]);
+            n = m;
+        }
+        for c in cases {
+            assert_eq!(super::decimal(c), c.to_string());
+        }
+    }
+
     #[test]
     fn a_share_keeps_the_decimals_that_matter_and_no_more() {
         use super::percent;
