@@ -309,6 +309,74 @@ for (const name of names) {
         await context.close();
       });
 
+      test(`${mqtt}: a persistent session: Session Present on return, kept a second after DISCONNECT, a message queued while away arrives`, async () => {
+        // Clean session 0 on 3.1.1; clean start 0 and a session expiry of 1 h on 5.0.
+        const { page, errors, context } = await open(browser, `?w=live&url=${encodeURIComponent(b.ws)}&v=${v}&topic=interop&qos=1`, W);
+        await page.getByLabel('Watch $SYS/broker/clients/connected on connect').uncheck();
+        await typeInto(page, 'Client id (empty: a random one)', `session-${name}-v${v}-${process.pid}`);
+        await page.getByLabel('Clean start (off: keep the session for an hour)').uncheck();
+        await typeInto(page, 'User name', USER);
+        await typeInto(page, 'Password (never stored or put in the address)', PASSWORD);
+        /** Connects; resolves with the Session Present of its CONNACK, as the page says it. */
+        const connect = async () => {
+          await recordStatus(page);
+          await page.getByRole('button', { name: 'Connect', exact: true }).click();
+          await status(page, 'connected');
+          await page.waitForFunction(() => window.__statusLog.some((t) => t.startsWith('Connected')));
+          const said = (await statusLog(page)).filter((t) => t.startsWith('Connected')).at(-1);
+          return said.startsWith('Connected; the broker kept your session.') ? 1 : 0;
+        };
+        const disconnect = async () => {
+          await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+          await status(page, 'disconnected');
+        };
+        const arrived = async (payload) => {
+          await waitForRow(page, payload, 3000).catch(() => {});
+          await sleep(300);
+          return (await rowsWith(page, payload)).length;
+        };
+        const rule = v === '5' ? { present: '[MQTT-3.2.2-3]', kept: '[MQTT-3.1.2-23]', queued: '[MQTT-3.1.2-23]' }
+          : { present: '[MQTT-3.2.2-2]', kept: '[MQTT-3.1.2-4]', queued: '[MQTT-3.1.2-5]' };
+        const notes = [];
+        // A client id new to the broker: no session yet, Session Present 0 ([MQTT-3.2.2-3] in both).
+        const fresh = await connect();
+        if (fresh !== 0) notes.push('Session Present 1 for a client id it had no session for [MQTT-3.2.2-3]');
+        // Back at once with nothing subscribed: the session exists, empty (3.1.1 §4.1: "the existence of a Session, even if the rest of the Session state is empty").
+        await disconnect();
+        const empty = await connect();
+        // Subscribed, away (DISCONNECT), a QoS 1 message published meanwhile, back at once.
+        const topic = `${base}/session`;
+        await subscribe(page, topic, 1);
+        await disconnect();
+        await pub(b, v, topic, `queued at once ${name} ${v}`, { qos: 1 });
+        const soon = await connect();
+        const soonCopies = await arrived(`queued at once ${name} ${v}`);
+        // The same, back 1.5 s after DISCONNECT.
+        await disconnect();
+        await sleep(1500);
+        await pub(b, v, topic, `queued a while ${name} ${v}`, { qos: 1 });
+        const later = await connect();
+        const laterCopies = await arrived(`queued a while ${name} ${v}`);
+        const seen = `Session Present on return: ${empty} (nothing subscribed), ${soon} (subscribed, back at once), ${later} (back after 1.5 s); `
+          + `the message queued while away arrived ${soonCopies} and ${laterCopies} times`;
+        if (empty === 0 && (soon === 1 || later === 1)) {
+          notes.push(`Session Present 0 on return to a session it kept with nothing subscribed (1 once the session holds a subscription) ${rule.present}`);
+        } else if (empty === 0) {
+          notes.push(`Session Present 0 on return right after DISCONNECT with nothing subscribed ${rule.present}`);
+        }
+        if (soon === 1 && soonCopies === 1 && (later === 0 || laterCopies === 0)) {
+          notes.push(`keeps the session for a moment after DISCONNECT (back at once: Session Present 1, the queued message arrived) but not 1.5 s later: Session Present ${later}, the QoS 1 message published while away arrived ${laterCopies} times ${rule.kept}, ${rule.queued}`);
+        } else {
+          if (soon === 0 || later === 0) notes.push(`Session Present 0 on return to a session that should have been kept ${rule.kept}`);
+          if (soonCopies !== 1 || laterCopies !== 1) notes.push(`a QoS 1 message published while the page was away arrived ${soonCopies} and ${laterCopies} times, not once ${rule.queued}`);
+        }
+        record(name, v, 'sessions', notes.length ? 'deviation' : 'pass', notes.length ? `${notes.join('; ')} (${seen})` : seen);
+        // The page's words: each return said the session was kept, or not.
+        assert.deepEqual(errors.filter((e) => !e.includes('WebSocket connection to')), []);
+        await disconnect();
+        await context.close();
+      });
+
       test(`${mqtt}: the Will is published when the page drops its connection`, async () => {
         const watcher = await sub(b, v, `${base}/will`);
         const { page, errors, context } = await connectPage(b, v, { will: `${base}/will` });

@@ -11,6 +11,7 @@ export const CELLS = [
   ['retained', 'Retained', 'mosquitto_pub\'s retained message reaches a new subscription of the page once, marked retained; a filter that does not match gets nothing'],
   ['unsubscribe', 'Unsubscribe', 'after UNSUBACK a message to the filter no longer arrives; one to another subscription, sent after it, does'],
   ['will', 'Will', '“Drop the connection” closes the WebSocket without DISCONNECT; mosquitto_sub gets the Will once'],
+  ['sessions', 'Sessions', 'with a persistent session (clean session 0 on 3.1.1; clean start 0 and a session expiry of 1 h on 5.0) the page connects with a new client id (Session Present must be 0), disconnects (DISCONNECT) and comes back at once with nothing subscribed (Session Present must be 1: the session exists, empty), subscribes at QoS 1, disconnects, and comes back at once and again 1.5 s after DISCONNECT, with a QoS 1 message from mosquitto_pub published while it was away: Session Present must be 1 and each message must arrive once'],
   ['credentials', 'Wrong password', 'refused with the code the broker sends to a raw CONNECT over the same listener, shown as the page\'s reason code; the page stops'],
   ['inspector', 'Inspector', 'every packet of the session decoded (none refused), no page error'],
 ];
