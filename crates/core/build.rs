@@ -14,7 +14,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    // Read when the script runs, not compiled in: a checkout elsewhere that shares
+    // this target directory (scripts/test.sh's scaffold stage builds a copy) may
+    // have compiled the script, and cargo reuses it here.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("../../content");
     // A directory: cargo looks at every file in it.
     println!("cargo:rerun-if-changed={}", dir.display());
     println!("cargo:rerun-if-changed=./src/claims/content.rs");
