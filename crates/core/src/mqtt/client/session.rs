@@ -306,18 +306,20 @@ impl Session {
         self.incoming_qos2.remove(&id)
     }
 
+    /// (sequence, packet id) of each PUBLISH sent and not yet acknowledged
+    /// (waiting for PUBACK or PUBREC); not the QoS 2 messages past PUBREC.
+    fn publishes_in_flight(&self) -> impl Iterator<Item = (u64, u16)> + '_ {
+        self.outgoing.iter().filter_map(|(id, o)| match o {
+            Outgoing::Publish { seq, .. } => Some((*seq, *id)),
+            Outgoing::Release { .. } => None,
+        })
+    }
+
     /// The connection closed: unanswered SUBSCRIBE and UNSUBSCRIBE will not
     /// be answered on the next one, and no PUBLISH is on the next one's wire.
     pub fn connection_lost(&mut self) {
         self.acks.clear();
-        self.held = self
-            .outgoing
-            .iter()
-            .filter_map(|(id, o)| match o {
-                Outgoing::Publish { seq, .. } => Some((*seq, *id)),
-                Outgoing::Release { .. } => None,
-            })
-            .collect();
+        self.held = self.publishes_in_flight().collect();
     }
 
     /// The broker has no session: drop ours ([MQTT-3.2.2-5] in 5.0);
@@ -343,14 +345,7 @@ impl Session {
         mut forbidden: impl FnMut(&Publish) -> Option<E>,
     ) -> Vec<(Abandoned, E)> {
         let mut out = Vec::new();
-        let mut ids: Vec<(u64, u16)> = self
-            .outgoing
-            .iter()
-            .filter_map(|(id, o)| match o {
-                Outgoing::Publish { seq, .. } => Some((*seq, *id)),
-                Outgoing::Release { .. } => None,
-            })
-            .collect();
+        let mut ids: Vec<(u64, u16)> = self.publishes_in_flight().collect();
         ids.sort_unstable();
         for (_, id) in ids {
             let Some(Outgoing::Publish { publish, seq }) = self.outgoing.get(&id) else {
