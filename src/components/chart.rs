@@ -442,17 +442,14 @@ impl Drawable for LineChart {
         let px = |v: f64| t.px(v);
         let font = |size: f64| t.font(size);
         let (x0, x1, y0, y1) = bounds(spec);
-        let widest = if spec.y_log10 {
-            format::number(10f64.powf(y1), 0)
-        } else {
-            tick_label(y1, y1 - y0)
-        };
-        let Ok(mut chart) = line_layout(root, t, &widest).build_cartesian_2d(x0..x1, y0..y1) else {
-            return;
-        };
         let (xspan, yspan) = (x1 - x0, y1 - y0);
         let (x_labels, x_tick) = axis_ticks(spec.x_log10, xspan, if css_w < 420.0 { 4 } else { 8 });
         let (y_labels, y_tick) = axis_ticks(spec.y_log10, yspan, 6);
+        // The y label area is as wide as the label of the top tick.
+        let Ok(mut chart) = line_layout(root, t, &y_tick(&y1)).build_cartesian_2d(x0..x1, y0..y1)
+        else {
+            return;
+        };
         let _ = chart
             .configure_mesh()
             .x_desc(spec.x_label.as_str())
