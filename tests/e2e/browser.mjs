@@ -2,6 +2,7 @@
 // playwright-core, with every page error and console error collected so that
 // a WebAssembly panic fails the test that caused it.
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 
 export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8080/';
 
@@ -79,4 +80,17 @@ export async function buttonNames(page, selector) {
     const m = item.match(/^button "((?:[^"\\]|\\.)*)"/);
     return m && m[1].replace(/\\(.)/g, '$1');
   }).filter((n) => n !== null);
+}
+
+/**
+ * Saves the live page's session through its "Export the session (JSON)" button
+ * to `file`; returns the session as parsed.
+ */
+export async function exportSession(page, file) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export the session (JSON)' }).click(),
+  ]);
+  await download.saveAs(file);
+  return JSON.parse(readFileSync(file, 'utf8'));
 }

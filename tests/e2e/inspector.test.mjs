@@ -7,11 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtempSync, chmodSync, readFileSync } from 'node:fs';
+import { mkdtempSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { launch, open, value, buttonNames } from './browser.mjs';
+import { launch, open, value, buttonNames, exportSession } from './browser.mjs';
 import { startMosquitto, freePort } from './mosquitto.mjs';
 
 const require = createRequire(import.meta.url);
@@ -86,13 +86,8 @@ test('a QoS 2 exchange with mosquitto: every packet type, every field explained,
 
 test('the session exports as JSON and opens again in the standalone inspector', async () => {
   const { page, errors, context } = await qos2Exchange();
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export the session (JSON)' }).click(),
-  ]);
   const file = join(dir, 'session.json');
-  await download.saveAs(file);
-  const session = JSON.parse(readFileSync(file, 'utf8'));
+  const session = await exportSession(page, file);
   assert.equal(session.format, 'mqtt-lab-session/1');
   const types = session.packets.map((p) => p.summary.split(' ')[0]);
   for (const t of ['CONNECT', 'CONNACK', 'SUBSCRIBE', 'SUBACK', 'PUBLISH', 'PUBREC', 'PUBREL', 'PUBCOMP']) assert.ok(types.includes(t), t);

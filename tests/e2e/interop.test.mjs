@@ -17,7 +17,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { launch, open, value, typeInto } from './browser.mjs';
+import { launch, open, value, typeInto, exportSession } from './browser.mjs';
 import { sleep } from './mosquitto.mjs';
 import { connectPacket } from './fake-broker.mjs';
 import { BROKERS, USER, PASSWORD } from '../interop/brokers.mjs';
@@ -478,13 +478,7 @@ describe('what the page shows of a broker that misbehaves (issue 23)', () => {
       // Never more than 20 of the page's QoS 2 PUBLISH packets without their PUBCOMP,
       // counted over the whole session as exported (the diagram shows only the newest
       // 200 rows, and 50 round trips at QoS 2 make about 400).
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('button', { name: 'Export the session (JSON)' }).click(),
-      ]);
-      const file = join(dir, 'rtt-session.json');
-      await download.saveAs(file);
-      const { packets } = JSON.parse(readFileSync(file, 'utf8'));
+      const { packets } = await exportSession(page, join(dir, 'rtt-session.json'));
       const rows = packets.map((p) => `${p.dir}: ${p.summary}`);
       let inFlight = 0;
       let most = 0;
