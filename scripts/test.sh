@@ -185,13 +185,12 @@ if wants e2e; then
   [ -f dist/index.html ] || { echo "scripts/test.sh e2e: no dist/ yet; run 'scripts/test.sh build e2e'" >&2; exit 2; }
   step "browser end-to-end tests"
   serve dist
-  if [ ${#e2e_args[@]} -gt 0 ]; then
-    # Only options given: every file with them.
-    has_file=0
-    for a in "${e2e_args[@]}"; do [[ "$a" == -* ]] || has_file=1; done
-    [ $has_file = 1 ] || e2e_args+=(tests/e2e/)
-    node --test --test-concurrency=1 "${e2e_args[@]}"
-  else
-    node --test --test-concurrency=1 tests/e2e/
-  fi
+  # Node takes its options before the files (after a file, an option is read as
+  # one more file); with no file given, every file.
+  options=() files=()
+  for a in "${e2e_args[@]}"; do
+    if [[ "$a" == -* ]]; then options+=("$a"); else files+=("$a"); fi
+  done
+  [ ${#files[@]} -gt 0 ] || files=(tests/e2e/)
+  node --test --test-concurrency=1 "${options[@]}" "${files[@]}"
 fi
