@@ -43,50 +43,45 @@ const compress = (body) => BROTLI
   : gzipSync(body, { level: 6 });
 
 const PREFIX = '/widgets/mqtt/';
-const cache = new Map();
 const lesson = (base) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Lesson</title></head>
 <body><main><h1>Reconnecting well</h1><p>A lesson with three widgets.</p>
 ${['backoff', 'qos', 'exercises'].map((w) => `<iframe src="${base}?w=${w}&amp;embed=1" title="${w}" style="width:100%;height:1500px;border:0"></iframe>`).join('\n<p>Some text between the widgets.</p>\n')}
 <script src="${base}public/embed.js" async></script></main></body></html>`;
 
-const read = async (rel) => {
-  if (!cache.has(rel)) cache.set(rel, await readFile(join(dist, rel)).catch(() => null));
-  return cache.get(rel);
-};
+// What each path is served as, compressed once (as a host's cache or CDN keeps
+// it), so that no run's time includes the server compressing the same bundle.
+const served = new Map();
+async function response(pathname) {
+  if (served.has(pathname)) return served.get(pathname);
+  let answer = null;
+  if (pathname === '/lesson.html') {
+    answer = { type: TYPES['.html'], body: compress(Buffer.from(lesson(PREFIX))), encoded: true };
+  } else if (pathname.startsWith(PREFIX) && !normalize(pathname.slice(PREFIX.length)).startsWith('..')) {
+    let rel = normalize(pathname.slice(PREFIX.length));
+    if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
+    const type = TYPES[extname(rel)] ?? 'application/octet-stream';
+    const stored = PRECOMPRESSED ? await readFile(join(dist, `${rel}.br`)).catch(() => null) : null;
+    const raw = stored ? null : await readFile(join(dist, rel)).catch(() => null);
+    if (stored) answer = { type, body: stored, encoded: true };
+    else if (raw && type === TYPES['.png']) answer = { type, body: raw, encoded: false };
+    else if (raw) answer = { type, body: compress(raw), encoded: true };
+  }
+  served.set(pathname, answer);
+  return answer;
+}
 
 const server = createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://x');
-  let body;
-  let type;
-  let squeezed = false;
-  if (url.pathname === '/lesson.html') {
-    body = Buffer.from(lesson(PREFIX));
-    type = TYPES['.html'];
-  } else if (url.pathname.startsWith(PREFIX)) {
-    let rel = normalize(url.pathname.slice(PREFIX.length));
-    if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
-    if (!rel.startsWith('..')) {
-      type = TYPES[extname(rel)] ?? 'application/octet-stream';
-      body = PRECOMPRESSED ? await read(`${rel}.br`) : null;
-      squeezed = !!body;
-      body ??= await read(rel);
-    }
-  }
-  if (!body) {
+  const answer = await response(new URL(req.url, 'http://x').pathname);
+  if (!answer) {
     res.writeHead(404);
     res.end();
     return;
   }
-  const headers = { 'content-type': type, 'cache-control': 'no-cache' };
-  if (!squeezed && !type.startsWith('image/png')) {
-    body = compress(body);
-    squeezed = true;
-  }
-  if (squeezed) headers['content-encoding'] = BROTLI ? 'br' : 'gzip';
-  headers['content-length'] = body.length;
+  const headers = { 'content-type': answer.type, 'cache-control': 'no-cache', 'content-length': answer.body.length };
+  if (answer.encoded) headers['content-encoding'] = BROTLI ? 'br' : 'gzip';
   res.writeHead(200, headers);
-  res.end(body);
+  res.end(answer.body);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
