@@ -282,6 +282,8 @@ pub struct LiveSession {
     qos1_by_id: HashMap<u16, u64>,
     /// `over_receive_maximum` on this connection (said once in the status).
     over_receive_maximum_here: u64,
+    /// PUBRELs sent again on this connection and not yet answered by PUBCOMP.
+    rereleased: Vec<u16>,
     round_trip_topic: String,
     watch_sys: bool,
     now_ms: f64,
@@ -318,7 +320,7 @@ impl LiveSession {
                 if self.status == Status::Connected
                     && matches!(status, Status::Reconnecting | Status::Failed)
                 {
-                    text.push_str(&self.unanswered_subscriptions());
+                    text.push_str(&self.unanswered());
                 }
                 // What the last CONNACK said is not the state of a connection
                 // being made again (issue 21: "Reason code 0" and the broker's
@@ -382,26 +384,52 @@ impl LiveSession {
         }
     }
 
-    /// For the words of a dropped connection: the subscriptions sent on it
-    /// that got no SUBACK before the drop, which a broker may have closed
-    /// the connection over (issue 23: rumqttd 0.20.0 drops a client whose
-    /// SUBSCRIBE it cannot validate, bytebeamio/rumqtt#650, and the page's
-    /// `$SYS` watch is one). Empty if there is none.
-    fn unanswered_subscriptions(&self) -> String {
+    /// For the words of a dropped connection: what this page sent on it
+    /// that got no answer before the drop, which a broker may have closed
+    /// the connection over. Empty if there is none. Issue 23: rumqttd
+    /// 0.20.0 closes the connection at a PUBREL sent again after a
+    /// reconnect, and drops a client whose SUBSCRIBE it cannot validate
+    /// (bytebeamio/rumqtt#650; the page's `$SYS` watch is one). The
+    /// PUBRELs go first (they are sent on the CONNACK, before the
+    /// subscriptions are renewed), so they are named first.
+    fn unanswered(&self) -> String {
         let waiting: Vec<&str> = self
             .subscriptions
             .iter()
             .filter(|x| x.packet_id.is_some() && x.granted.is_none())
             .map(|x| x.sub.filter.as_str())
             .collect();
-        if waiting.is_empty() {
-            return String::new();
-        }
         let list = waiting
             .iter()
             .map(|f| format!("“{f}”"))
             .collect::<Vec<_>>()
             .join(", ");
+        if !self.rereleased.is_empty() {
+            let ids = self
+                .rereleased
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let (them, tag) = match self.protocol() {
+                Protocol::V311 => ("PUBCOMP", "[MQTT-4.3.3-2]"),
+                Protocol::V5 => (
+                    "PUBCOMP, with 0x92 if it no longer holds the message",
+                    "[MQTT-4.3.3-11]",
+                ),
+            };
+            let subs = if waiting.is_empty() {
+                String::new()
+            } else {
+                format!(" The subscriptions sent after it ({list}) got no SUBACK either.")
+            };
+            return format!(
+                " Just before, this page had sent PUBREL again (identifier {ids}: the second half of a QoS 2 exchange an earlier drop cut) and no PUBCOMP had come. A broker must answer a PUBREL with {them} ({tag}); rumqttd 0.20.0 closes the connection instead, at every reconnect.{subs} To give the message up, disconnect, tick Clean start and connect again."
+            );
+        }
+        if waiting.is_empty() {
+            return String::new();
+        }
         let sys = if waiting.contains(&SYS_CLIENTS) {
             " (untick the $SYS watch to leave it out)"
         } else {
@@ -427,6 +455,7 @@ impl LiveSession {
                     limits,
                 } => {
                     self.over_receive_maximum_here = 0;
+                    self.rereleased.clear();
                     self.connect_ms = Some(elapsed_ms);
                     self.broker_limits = Some(limits_text(p, &limits));
                     self.reason = Some((ReasonCode::SUCCESS, p, PacketType::Connack));
@@ -486,6 +515,8 @@ impl LiveSession {
                     messages.push(m)
                 }
                 Event::Resent { .. } => self.resent += 1,
+                Event::Rereleased { packet_id } => self.rereleased.push(packet_id),
+                Event::Delivered { packet_id, .. } => self.rereleased.retain(|&x| x != packet_id),
                 Event::OverReceiveMaximum { unacknowledged } => {
                     if self.over_receive_maximum_here == 0 {
                         self.status_text.push_str(&format!(
@@ -502,10 +533,7 @@ impl LiveSession {
                     abandoned.push((message, why));
                 }
                 Event::Ignored(why) => self.status_text = format!("Set aside: {why}."),
-                Event::Unsubscribed { .. }
-                | Event::Delivered { .. }
-                | Event::Timeout(_)
-                | Event::ProtocolError(_) => {}
+                Event::Unsubscribed { .. } | Event::Timeout(_) | Event::ProtocolError(_) => {}
             }
         }
         if let Some((first, why)) = abandoned.first() {
@@ -981,6 +1009,59 @@ mod tests {
             filters: vec![SYS_CLIENTS.into()],
             codes: vec![ReasonCode::GRANTED_QOS_0],
         }]));
+        s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
+        assert_eq!(s.status_text, "Lost.");
+    }
+
+    /// Issue 23: rumqttd 0.20.0 closes the connection at a PUBREL sent
+    /// again after a reconnect. The page names the PUBREL, which went
+    /// first, not the subscriptions renewed after it; once PUBCOMP has
+    /// come, a later drop names neither.
+    #[test]
+    fn a_drop_after_a_resent_pubrel_names_the_pubrel_first() {
+        let mut s = LiveSession::default();
+        s.apply(Input::Connect {
+            protocol: Protocol::V311,
+            round_trip_topic: "mqtt-lab/rtt/me".into(),
+            watch_sys: false,
+        });
+        s.apply(Input::Events(vec![connected(false, 0)]));
+        s.apply(Input::Status(Status::Connected, String::new()));
+        s.apply(Input::Subscribing(sub("farm/#", QoS::ExactlyOnce), Ok(1)));
+        s.apply(Input::Events(vec![Event::Subscribed {
+            packet_id: 1,
+            filters: vec!["farm/#".into()],
+            codes: vec![ReasonCode::GRANTED_QOS_2],
+        }]));
+        s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
+        assert_eq!(s.status_text, "Lost.");
+        let effects = s.apply(Input::Events(vec![
+            connected(true, 0),
+            Event::Rereleased { packet_id: 7 },
+        ]));
+        assert_eq!(effects.len(), 1, "{effects:?}");
+        s.apply(Input::Subscribing(sub("farm/#", QoS::ExactlyOnce), Ok(8)));
+        s.apply(Input::Status(Status::Connected, String::new()));
+        s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
+        assert_eq!(
+            s.status_text,
+            "Lost. Just before, this page had sent PUBREL again (identifier 7: the second half of a QoS 2 exchange an earlier drop cut) and no PUBCOMP had come. A broker must answer a PUBREL with PUBCOMP ([MQTT-4.3.3-2]); rumqttd 0.20.0 closes the connection instead, at every reconnect. The subscriptions sent after it (“farm/#”) got no SUBACK either. To give the message up, disconnect, tick Clean start and connect again."
+        );
+        // Answered this time: the next drop is not put on it.
+        s.apply(Input::Events(vec![
+            connected(true, 0),
+            Event::Rereleased { packet_id: 7 },
+            Event::Delivered {
+                packet_id: 7,
+                code: ReasonCode::SUCCESS,
+            },
+            Event::Subscribed {
+                packet_id: 8,
+                filters: vec!["farm/#".into()],
+                codes: vec![ReasonCode::GRANTED_QOS_2],
+            },
+        ]));
+        s.apply(Input::Status(Status::Connected, String::new()));
         s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
         assert_eq!(s.status_text, "Lost.");
     }

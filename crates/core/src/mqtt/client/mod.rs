@@ -212,6 +212,12 @@ pub enum Event {
         packet_id: u16,
         qos: QoS,
     },
+    /// Our PUBREL sent again on a connection that has the session
+    /// ([MQTT-4.4.0-1]): the second half of a QoS 2 exchange the drop cut,
+    /// answered by PUBCOMP ([`Event::Delivered`]).
+    Rereleased {
+        packet_id: u16,
+    },
     /// A QoS 2 message arrived again before its PUBREL (the broker resent
     /// it): acknowledged again, not delivered again ([MQTT-4.3.3-9]).
     Duplicate {
@@ -896,7 +902,14 @@ impl Client {
             for p in self.session.resend(self.limits.receive_maximum) {
                 match p {
                     Packet::Publish(p) => self.send_publish(p, now_ms),
-                    other => self.send_own(other, now_ms),
+                    other => {
+                        if let Packet::Pubrel(a) = &other {
+                            self.events.push_back(Event::Rereleased {
+                                packet_id: a.packet_id,
+                            });
+                        }
+                        self.send_own(other, now_ms)
+                    }
                 }
             }
         }

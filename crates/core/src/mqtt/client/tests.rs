@@ -558,6 +558,7 @@ fn resend_with_dup_in_send_order_when_the_session_is_present_mqtt_4_4_0_1() {
     c.connection_lost(2020, "test");
     c.connect(5000).unwrap();
     sent(&mut c);
+    events(&mut c);
     c.receive(&[0x20, 2, 1, 0], 5010);
     assert_eq!(
         sent(&mut c),
@@ -568,6 +569,25 @@ fn resend_with_dup_in_send_order_when_the_session_is_present_mqtt_4_4_0_1() {
         ]
     );
     assert_eq!(c.in_flight(), 3);
+    // Each resend is an event: the PUBREL one names its identifier, so the
+    // page can say what a connection dropped right after was waiting for.
+    let e = events(&mut c);
+    assert!(matches!(
+        e[1..],
+        [
+            Event::Resent { packet_id: 1, .. },
+            Event::Resent { packet_id: 3, .. },
+            Event::Rereleased { packet_id: 2 },
+        ]
+    ));
+    c.receive(&[0x70, 2, 0, 2], 5020);
+    assert_eq!(
+        events(&mut c),
+        [Event::Delivered {
+            packet_id: 2,
+            code: ReasonCode::SUCCESS
+        }]
+    );
 }
 
 #[test]
@@ -948,7 +968,8 @@ fn resends_respect_the_new_connacks_receive_maximum_mqtt_3_3_4_7() {
                 packet_id: 1,
                 qos: QoS::AtLeastOnce
             },
-            Event::Resent { packet_id: 2, .. }
+            Event::Resent { packet_id: 2, .. },
+            Event::Rereleased { packet_id: 6 }
         ]
     ));
     assert_eq!((c.in_flight(), c.held(), c.waiting()), (6, 3, 0));
@@ -1034,7 +1055,13 @@ fn what_the_new_connack_forbids_is_given_up_not_resent_mqtt_3_2_2_11() {
             (None, "w", "[MQTT-3.2.2-11]"),
         ]
     );
-    assert!(matches!(e.last(), Some(Event::Resent { packet_id: 4, .. })));
+    assert!(matches!(
+        e[e.len() - 2..],
+        [
+            Event::Resent { packet_id: 4, .. },
+            Event::Rereleased { packet_id: 5 }
+        ]
+    ));
     assert_eq!((c.in_flight(), c.held(), c.waiting()), (2, 0, 0));
     // An acknowledgement for a given-up identifier finds nothing in flight.
     c.receive(&[0x40, 2, 0, 2], 3020);
