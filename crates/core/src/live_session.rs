@@ -405,12 +405,32 @@ impl LiveSession {
             .collect::<Vec<_>>()
             .join(", ");
         if !self.rereleased.is_empty() {
-            let ids = self
+            let n = self.rereleased.len();
+            let mut ids = self
                 .rereleased
                 .iter()
+                .take(5)
                 .map(u16::to_string)
                 .collect::<Vec<_>>()
                 .join(", ");
+            if n > 5 {
+                ids.push_str(&format!(" and {} more", n - 5));
+            }
+            let (what, exchange, message, it) = if n == 1 {
+                (
+                    "identifier",
+                    "the second half of a QoS 2 exchange",
+                    "the message",
+                    "it",
+                )
+            } else {
+                (
+                    "identifiers",
+                    "the second halves of QoS 2 exchanges",
+                    "the messages",
+                    "them",
+                )
+            };
             let (them, tag) = match self.protocol() {
                 Protocol::V311 => ("PUBCOMP", "[MQTT-4.3.3-2]"),
                 Protocol::V5 => (
@@ -421,10 +441,15 @@ impl LiveSession {
             let subs = if waiting.is_empty() {
                 String::new()
             } else {
-                format!(" The subscriptions sent after it ({list}) got no SUBACK either.")
+                let subscriptions = if waiting.len() == 1 {
+                    "subscription"
+                } else {
+                    "subscriptions"
+                };
+                format!(" The {subscriptions} sent after {it} ({list}) got no SUBACK either.")
             };
             return format!(
-                " Just before, this page had sent PUBREL again (identifier {ids}: the second half of a QoS 2 exchange an earlier drop cut) and no PUBCOMP had come. A broker must answer a PUBREL with {them} ({tag}); rumqttd 0.20.0 closes the connection instead, at every reconnect.{subs} To give the message up, disconnect, tick Clean start and connect again."
+                " Just before, this page had sent PUBREL again ({what} {ids}: {exchange} an earlier drop cut) and no PUBCOMP had come. A broker must answer a PUBREL with {them} ({tag}); rumqttd 0.20.0 closes the connection instead, at every reconnect.{subs} To give {message} up, disconnect, tick Clean start and connect again."
             );
         }
         if waiting.is_empty() {
@@ -1045,8 +1070,24 @@ mod tests {
         s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
         assert_eq!(
             s.status_text,
-            "Lost. Just before, this page had sent PUBREL again (identifier 7: the second half of a QoS 2 exchange an earlier drop cut) and no PUBCOMP had come. A broker must answer a PUBREL with PUBCOMP ([MQTT-4.3.3-2]); rumqttd 0.20.0 closes the connection instead, at every reconnect. The subscriptions sent after it (“farm/#”) got no SUBACK either. To give the message up, disconnect, tick Clean start and connect again."
+            "Lost. Just before, this page had sent PUBREL again (identifier 7: the second half of a QoS 2 exchange an earlier drop cut) and no PUBCOMP had come. A broker must answer a PUBREL with PUBCOMP ([MQTT-4.3.3-2]); rumqttd 0.20.0 closes the connection instead, at every reconnect. The subscription sent after it (“farm/#”) got no SUBACK either. To give the message up, disconnect, tick Clean start and connect again."
         );
+        // Several: the first five named, the rest counted.
+        s.apply(Input::Events(
+            std::iter::once(connected(true, 0))
+                .chain((30..38).map(|packet_id| Event::Rereleased { packet_id }))
+                .collect(),
+        ));
+        s.apply(Input::Status(Status::Connected, String::new()));
+        s.apply(Input::Status(Status::Reconnecting, "Lost.".into()));
+        assert!(
+            s.status_text.starts_with("Lost. Just before, this page had sent PUBREL again (identifiers 30, 31, 32, 33, 34 and 3 more: the second halves of QoS 2 exchanges an earlier drop cut) and no PUBCOMP had come."),
+            "{}",
+            s.status_text
+        );
+        assert!(s.status_text.ends_with(
+            " To give the messages up, disconnect, tick Clean start and connect again."
+        ));
         // Answered this time: the next drop is not put on it.
         s.apply(Input::Events(vec![
             connected(true, 0),
