@@ -3,12 +3,14 @@
 //! dark), redrawn without flicker when its data or size changes, inside a
 //! `<figure>` with a caption, a text summary and a data table.
 
+use super::canvas::{css_font, Canvas};
 use leptos::prelude::*;
 use mqtt_lab_core::format;
 use mqtt_lab_core::ink::Ink;
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -87,7 +89,41 @@ pub trait Drawable: Clone + PartialEq + Send + Sync + 'static {
     fn draw(&self, area: &Area, theme: &Theme);
 }
 
-type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
+type Area = DrawingArea<Canvas, plotters::coord::Shift>;
+
+/// plotters' f64 axis without its default tick format: every chart gives
+/// its own formatter, and the default (plotters' `FloatPrettyPrinter`,
+/// through `{}` of f64) would link Rust's float formatting into the page.
+#[derive(Clone)]
+struct Axis(RangedCoordf64);
+
+impl Axis {
+    fn new(range: std::ops::Range<f64>) -> Self {
+        Self(range.into())
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.0.map(value, limit)
+    }
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        self.0.key_points(hint)
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.0.range()
+    }
+}
+
+impl ValueFormatter<f64> for Axis {
+    fn format(_: &f64) -> String {
+        String::new()
+    }
+}
+
+type Plane = Cartesian2d<Axis, Axis>;
 
 /// The charts' font family: plotters draws with it, and the canvas measures
 /// text in it (in the CSS font shorthand plotters-canvas sets when drawing).
@@ -299,7 +335,7 @@ fn draw<C: Drawable>(canvas: &web_sys::HtmlCanvasElement, spec: &C, css_w: f64, 
     let Ok(Some(style)) = window().get_computed_style(canvas) else {
         return;
     };
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+    let Some(backend) = Canvas::new(canvas.clone()) else {
         return;
     };
     let Some(ctx) = canvas
@@ -331,11 +367,7 @@ fn draw<C: Drawable>(canvas: &web_sys::HtmlCanvasElement, spec: &C, css_w: f64, 
 /// The y axis's label area fits `widest`, its widest tick label, with the
 /// axis title beside it (at 100,000 devices, "100,000" ran into the title;
 /// at 360 px the title was cut, issue 21).
-fn line_layout<'a, 'b>(
-    root: &'a Area,
-    t: &Theme,
-    widest: &str,
-) -> ChartBuilder<'a, 'b, CanvasBackend> {
+fn line_layout<'a, 'b>(root: &'a Area, t: &Theme, widest: &str) -> ChartBuilder<'a, 'b, Canvas> {
     let mut b = ChartBuilder::on(root);
     b.margin(t.px(12.0))
         .margin_right(t.px(28.0))
@@ -357,11 +389,7 @@ fn label_area(t: &Theme, widest: &str, titled: bool) -> u32 {
 /// lanes of a [`Timeline`], the bars of a bar chart): one tick per row with
 /// its name, the x axis's ticks and title.
 fn row_mesh(
-    chart: &mut ChartContext<
-        '_,
-        CanvasBackend,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &mut ChartContext<'_, Canvas, Plane>,
     t: &Theme,
     x_label: &str,
     x1: f64,
@@ -412,8 +440,8 @@ impl Drawable for Timeline {
             .iter()
             .max_by_key(|l| l.chars().count())
             .map_or("", String::as_str);
-        let Ok(mut chart) =
-            line_layout(root, t, widest).build_cartesian_2d(0.0..x1, -0.5..(n - 0.5))
+        let Ok(mut chart) = line_layout(root, t, widest)
+            .build_cartesian_2d(Axis::new(0.0..x1), Axis::new(-0.5..(n - 0.5)))
         else {
             return;
         };
@@ -446,7 +474,8 @@ impl Drawable for LineChart {
         let (x_labels, x_tick) = axis_ticks(spec.x_log10, xspan, if css_w < 420.0 { 4 } else { 8 });
         let (y_labels, y_tick) = axis_ticks(spec.y_log10, yspan, 6);
         // The y label area is as wide as the label of the top tick.
-        let Ok(mut chart) = line_layout(root, t, &y_tick(&y1)).build_cartesian_2d(x0..x1, y0..y1)
+        let Ok(mut chart) = line_layout(root, t, &y_tick(&y1))
+            .build_cartesian_2d(Axis::new(x0..x1), Axis::new(y0..y1))
         else {
             return;
         };
@@ -580,7 +609,7 @@ impl Drawable for BarChart {
                 let widest = labels.iter().max_by_key(|l| l.chars().count());
                 label_area(t, widest.map_or("", String::as_str), false)
             })
-            .build_cartesian_2d(0.0..x1, -0.5..(n - 0.5))
+            .build_cartesian_2d(Axis::new(0.0..x1), Axis::new(-0.5..(n - 0.5)))
         else {
             return;
         };
@@ -665,7 +694,7 @@ fn series_style(t: &Theme, series: &Series) -> ShapeStyle {
 /// by the canvas.
 fn text_width(t: &Theme, text: &str, size: f64) -> f64 {
     t.ctx
-        .set_font(&format!("normal {}px {FONT_FAMILY}", size * t.dpr));
+        .set_font(&css_font("normal", size * t.dpr, FONT_FAMILY));
     t.ctx.measure_text(text).map_or(0.0, |m| m.width())
 }
 

@@ -1,5 +1,6 @@
 //! Shared controls: every widget is built from these.
 
+mod canvas;
 mod chart;
 mod choice;
 mod copy;

@@ -485,7 +485,7 @@ pub fn Backoff() -> impl IntoView {
                         })
                     />
                     <p class="progress" aria-live="polite">
-                        {move || (progress.get() < 1.0).then(|| format!("Simulating the fleet… {} %", (progress.get() * 100.0).floor()))}
+                        {move || (progress.get() < 1.0).then(|| format!("Simulating the fleet… {} %", (progress.get() * 100.0).floor() as u32))}
                     </p>
                 </Results>
             </div>

@@ -425,7 +425,7 @@ pub mod snippets {
              import paho.mqtt.client as mqtt\n\
              \n\
              LIMIT = {limit}      # {limit_note}\n\
-             ALERT_AT = {alert:.2}  # {alert_note}\n\
+             ALERT_AT = {alert}  # {alert_note}\n\
              \n\
              def on_connect(client, userdata, flags, reason_code, properties):\n\
              \x20   if reason_code.is_failure:\n\
@@ -454,7 +454,8 @@ pub mod snippets {
              client.loop_forever()\n",
             limit = o.recommended_limit,
             limit_note = trailing(text::MONITOR_LIMIT),
-            alert = alert_pct / 100.0,
+            // Not `{:.2}`: float formatting is 4 KB brotli on the page.
+            alert = crate::format::fixed(alert_pct / 100.0, 2),
             alert_note = trailing(text::MONITOR_ALERT),
             refused = comment("        # ", text::MONITOR_REFUSED),
             stops = trailing(text::MONITOR_STOPS),

@@ -406,7 +406,7 @@ pub mod snippets {
 
     /// The comments of the three snippets are `content/tls-timeout.md`'s.
     pub fn paho(i: &Inputs, o: &Outputs, t: &Target) -> String {
-        let worst = format!("{:.1}", o.worst_case_ms / 1000.0);
+        let worst = crate::format::fixed(o.worst_case_ms / 1000.0, 1);
         let resumed = if i.resume {
             format!("\n{}", text::PAHO_RESUMED_NOTE)
         } else {
@@ -503,7 +503,7 @@ pub mod snippets {
 
     /// The esp8266 core's BearSSL client, which has no configurable handshake timeout.
     pub fn esp8266(o: &Outputs, t: &Target) -> String {
-        let worst = format!("{:.1}", o.worst_case_ms / 1000.0);
+        let worst = crate::format::fixed(o.worst_case_ms / 1000.0, 1);
         let fits = if o.worst_case_ms <= ESP8266_HANDSHAKE_MS as f64 {
             text::ESP8266_FITS
         } else {
