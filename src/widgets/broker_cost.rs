@@ -43,9 +43,11 @@ pub fn BrokerCost() -> impl IntoView {
                         false,
                         |r| r.2,
                     ),
+                    // Half and double in colours of their own: in one colour the
+                    // legend could not tell them apart.
                     series(
                         format!("at {} %", plain(pct / 2.0)),
-                        Tone::Warning,
+                        Tone::Secondary,
                         true,
                         |r| r.3,
                     ),
