@@ -218,6 +218,8 @@ pub const REGISTRY: &[Entry] = &[
             "paho-pubrel-ignored",
             "paho-no-auth",
             "paho-enable-logger",
+            "paho-reconnect-delay",
+            "paho-loop-ends",
         ],
         cases: grids::reason_codes,
     },
