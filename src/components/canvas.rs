@@ -234,7 +234,7 @@ impl DrawingBackend for Canvas {
         Ok(())
     }
 
-    /// As plotters 0.3.7 measures text on wasm32 (`style/font/web.rs`): a
+    /// As plotters 0.3.7 measures text on wasm32 (its web `estimate_layout`): a
     /// span in the font, laid out off screen, measured and removed; so the
     /// axis labels are placed exactly as before.
     fn estimate_text_size<S: BackendTextStyle>(

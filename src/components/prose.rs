@@ -9,8 +9,9 @@
 //! the app computes, go in here, never user or broker data.
 //!
 //! Texts refer to the claims table with `[[id]]` markers
-//! (`mqtt_lab_core::claims`); both components render them as links to the
-//! source the claim was checked against.
+//! (`mqtt_lab_core::claims`), shown as links to the source the claim was
+//! checked against: in a part, the build has made them links already; in a
+//! plain text, [`Sourced`] makes them.
 
 use leptos::prelude::*;
 use mqtt_lab_core::claims::{self, content as render, Segment};
@@ -19,14 +20,16 @@ use mqtt_lab_core::widgets::{Part, Parts};
 
 pub use mqtt_lab_core::content;
 
+/// A part of a content file (or a text filled from one): its claim markers
+/// are source links already (the core's `build.rs`), so no page looks up the
+/// claims table for it.
 #[component]
 pub fn Prose(#[prop(into)] html: String) -> impl IntoView {
-    view! { <div class="prose" inner_html=claims::link_html(&html)></div> }
+    view! { <div class="prose" inner_html=html></div> }
 }
 
 /// A widget's one-line introduction: the short text `intro:` of its
-/// content file, which cites no claim (a core test checks), so that no page
-/// pays for a second caller of `claims::link_html`.
+/// content file, which cites no claim (a core test checks).
 #[component]
 pub fn Intro(html: &'static str) -> impl IntoView {
     view! { <p class="intro" inner_html=html></p> }

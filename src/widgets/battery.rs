@@ -98,7 +98,7 @@ pub fn Battery() -> impl IntoView {
         <div class="widget-grid">
             <section class="inputs" aria-label="The chapter's comparison">
                 <Choice spec=&battery::STRATEGY selected=strategy />
-                <p class="note" aria-live="polite">{advice}</p>
+                <p class="note" aria-live="polite" inner_html=advice></p>
                 <h2>"The chapter's comparison"</h2>
                 <div class="field-grid">
                     <NumberField input=capacity cross=cross_error />

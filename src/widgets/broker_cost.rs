@@ -95,11 +95,13 @@ pub fn BrokerCost() -> impl IntoView {
     });
     let summary = Signal::derive(move || {
         let (i, o) = state.get();
-        format!(
-            "After {} months: private ${}, public expected loss ${}.",
-            number(i.years * 12.0, 1),
-            number(o.private_usd, 0),
-            number(o.public_expected_loss_usd, 0)
+        mqtt_lab_core::claims::content::fill(
+            content::broker_cost::SUMMARY,
+            &[
+                ("months", &number(i.years * 12.0, 1)),
+                ("private", &number(o.private_usd, 0)),
+                ("loss", &number(o.public_expected_loss_usd, 0)),
+            ],
         )
     });
     let verdict_text = Signal::derive(move || {

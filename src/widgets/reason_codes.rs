@@ -80,9 +80,13 @@ pub fn ReasonCodes() -> impl IntoView {
             let paho = (v() == Protocol::V311 && c.appears_in(PacketType::Connack)).then(|| {
                 let v5 = rc::paho_v5_equivalent(c.value);
                 let name = rc::paho_name(v5, PacketType::Connack).unwrap_or_default();
-                format!(
-                    "paho-mqtt 2.x turns return code {} into MQTT 5 reason code {} before it calls a VERSION2 on_connect [[paho-v311-connack]]: compare with {}, not with {}. A comparison with a string only matches paho's own spelling, \"{}\", exactly [[paho-reasoncode-names]].",
-                    c.value, v5, v5, c.value, name
+                text::fill(
+                    content::reason_codes::PAHO_V311_NOTE,
+                    &[
+                        ("rc", &c.value.to_string()),
+                        ("v5", &v5.to_string()),
+                        ("name", name),
+                    ],
                 )
             });
             view! {
@@ -102,7 +106,7 @@ pub fn ReasonCodes() -> impl IntoView {
     };
     let snippet = Signal::derive(move || match selected() {
         Some(c) => rc::snippets::paho(v(), c, packet_filter(), &Target::display()),
-        None => "# Choose a code to generate its handler.\n".to_string(),
+        None => mqtt_lab_core::snippets::comment("# ", content::reason_codes::NO_CODE),
     });
 
     view! {

@@ -1,6 +1,8 @@
 //! Checks for the live broker connection: the WebSocket URL, and the
 //! security warnings the chapter's lesson calls for.
 
+use crate::claims::content::fill;
+use crate::content::live as text;
 use crate::fields::ChoiceSpec;
 use crate::format::number;
 use crate::mqtt::client::Limits;
@@ -123,21 +125,19 @@ pub fn is_local(host: &str) -> bool {
 /// refused such connections, so it is a warning, not a refusal.
 pub fn warnings(url: &WsUrl, page_is_https: bool) -> (Option<String>, Vec<String>) {
     let local = is_local(&url.host);
-    let blocked = (page_is_https && !url.secure && !local).then(|| {
-        "This page was loaded over https, and browsers refuse an unencrypted ws:// connection from it (mixed content). Use wss://, or open MQTT Lab over http on your own machine.".to_string()
-    });
+    let blocked = (page_is_https && !url.secure && !local).then(|| text::MIXED_CONTENT.to_string());
     let mut w = Vec::new();
     if page_is_https && !url.secure && local {
-        w.push("This page is https and the broker is on this machine over ws://: Chromium and Firefox allow that, because loopback addresses count as potentially trustworthy; Safari may refuse it. If the connection fails at once, use wss:// or open MQTT Lab over http.".to_string());
+        w.push(text::LOOPBACK_FROM_HTTPS.to_string());
     }
     if !url.secure && !local {
-        w.push(format!("ws:// to {} is unencrypted: anyone on the path can read your user name, password and messages. Use wss://.", url.host));
+        w.push(fill(text::UNENCRYPTED, &[("host", &url.host)]));
     }
     if PUBLIC_BROKERS
         .iter()
         .any(|p| url.host == *p || url.host.ends_with(&format!(".{p}")))
     {
-        w.push(format!("{} is a public test broker: anyone can subscribe to every topic and read what you publish, and publish to yours. Never send real data there.", url.host));
+        w.push(fill(text::PUBLIC_BROKER, &[("host", &url.host)]));
     }
     (blocked, w)
 }

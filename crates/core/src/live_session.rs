@@ -5,6 +5,8 @@
 //! views from it and carries out the [`Effect`]s it returns; the whole
 //! behaviour is tested here, natively, through whole sessions.
 
+use crate::claims::content::fill;
+use crate::content::live as text;
 use crate::inspect::message_properties;
 use crate::live::{limits_text, round_trip_index};
 use crate::mqtt::packet::PacketType;
@@ -120,11 +122,13 @@ impl RoundTrip {
     pub fn latency_text(&self) -> Option<String> {
         self.latency().map(|(first, median, last)| {
             let ms = |v: f64| format!("{} ms", crate::format::number(v, 0));
-            format!(
-                "Back after: first {}, median {}, last {}.",
-                ms(first),
-                ms(median),
-                ms(last)
+            fill(
+                text::BACK_AFTER,
+                &[
+                    ("first", &ms(first)),
+                    ("median", &ms(median)),
+                    ("last", &ms(last)),
+                ],
             )
         })
     }
@@ -135,28 +139,41 @@ impl RoundTrip {
     /// 100 %" with no word on it).
     pub fn summary(&self) -> Option<String> {
         (self.run > 0).then(|| {
-            let measured = format!(
-                "Round trip {}: {} of {} delivered at QoS {}, {} duplicates.",
-                self.run, self.received, self.sent, self.qos, self.duplicates
+            let qos = self.qos.to_string();
+            let measured = fill(
+                text::ROUND_TRIP,
+                &[
+                    ("run", &self.run.to_string()),
+                    ("received", &self.received.to_string()),
+                    ("sent", &self.sent.to_string()),
+                    ("qos", &qos),
+                    ("duplicates", &self.duplicates.to_string()),
+                ],
             );
             let missing = self.sent.saturating_sub(self.received);
             let comment = if missing == 0 && self.duplicates == 0 {
-                " As the QoS simulator predicts with no connection drops: 100 %, no duplicates."
-                    .to_string()
+                text::ROUND_TRIP_AS_PREDICTED.to_string()
             } else if missing == 0 && self.qos == 1 {
-                " All arrived, as the QoS simulator predicts; it predicts no duplicates with no connection drops, but QoS 1 is at least once: a resent message can arrive twice.".to_string()
+                text::ROUND_TRIP_QOS1_TWICE.to_string()
             } else if missing == 0 {
-                format!(
-                    " Duplicates at QoS {}: the QoS simulator predicts none; the broker delivered a message twice.",
-                    self.qos
-                )
+                fill(text::ROUND_TRIP_DUPLICATES, &[("qos", &qos)])
             } else {
-                format!(
-                    " {missing} not back (yet). The QoS simulator's 100 % assumes a broker that takes every message and a connection that stays up; if they do not come, the packet inspector shows what happened to them: a refusing acknowledgement, a broker over its in-flight limit, or a lost connection{}.",
-                    if self.qos == 0 { ", or a QoS 0 message dropped (it is never resent)" } else { "" }
+                fill(
+                    text::ROUND_TRIP_MISSING,
+                    &[
+                        ("missing", &missing.to_string()),
+                        (
+                            "qos0",
+                            if self.qos == 0 {
+                                text::ROUND_TRIP_QOS0
+                            } else {
+                                ""
+                            },
+                        ),
+                    ],
                 )
             };
-            measured + &comment
+            measured + " " + &comment
         })
     }
 }
@@ -416,27 +433,14 @@ impl LiveSession {
             if n > 5 {
                 ids.push_str(&format!(" and {} more", n - 5));
             }
-            let (what, exchange, message, it) = if n == 1 {
-                (
-                    "identifier",
-                    "the second half of a QoS 2 exchange",
-                    "the message",
-                    "it",
-                )
+            let (template, it) = if n == 1 {
+                (text::PUBREL_UNANSWERED_ONE, "it")
             } else {
-                (
-                    "identifiers",
-                    "the second halves of QoS 2 exchanges",
-                    "the messages",
-                    "them",
-                )
+                (text::PUBREL_UNANSWERED_MANY, "them")
             };
             let (them, tag) = match self.protocol() {
-                Protocol::V311 => ("PUBCOMP", "[MQTT-4.3.3-2]"),
-                Protocol::V5 => (
-                    "PUBCOMP, with 0x92 if it no longer holds the message",
-                    "[MQTT-4.3.3-11]",
-                ),
+                Protocol::V311 => (text::PUBCOMP_V311, "[MQTT-4.3.3-2]"),
+                Protocol::V5 => (text::PUBCOMP_V5, "[MQTT-4.3.3-11]"),
             };
             let subs = if waiting.is_empty() {
                 String::new()
@@ -446,22 +450,42 @@ impl LiveSession {
                 } else {
                     "subscriptions"
                 };
-                format!(" The {subscriptions} sent after {it} ({list}) got no SUBACK either.")
+                format!(
+                    " {}",
+                    fill(
+                        text::SUBSCRIBED_AFTER,
+                        &[
+                            ("subscriptions", subscriptions),
+                            ("it", it),
+                            ("list", &list)
+                        ],
+                    )
+                )
             };
             return format!(
-                " Just before, this page had sent PUBREL again ({what} {ids}: {exchange} an earlier drop cut) and no PUBCOMP had come. A broker must answer a PUBREL with {them} ({tag}); rumqttd 0.20.0 closes the connection instead, at every reconnect.{subs} To give {message} up, disconnect, tick Clean start and connect again."
+                " {}",
+                fill(
+                    template,
+                    &[
+                        ("ids", &ids),
+                        ("answer", them),
+                        ("rule", tag),
+                        ("subs", &subs),
+                    ],
+                )
             );
         }
         if waiting.is_empty() {
             return String::new();
         }
         let sys = if waiting.contains(&SYS_CLIENTS) {
-            " (untick the $SYS watch to leave it out)"
+            format!(" {}", text::SYS_UNTICK)
         } else {
-            ""
+            String::new()
         };
         format!(
-            " Just before, this page had subscribed to {list} and no SUBACK had come: a broker may close the connection over a filter it does not accept (rumqttd 0.20.0 does). Unsubscribe from it{sys} if the drops go on."
+            " {}",
+            fill(text::SUBACK_UNANSWERED, &[("list", &list), ("sys", &sys)])
         )
     }
 
@@ -484,18 +508,23 @@ impl LiveSession {
                     self.connect_ms = Some(elapsed_ms);
                     self.broker_limits = Some(limits_text(p, &limits));
                     self.reason = Some((ReasonCode::SUCCESS, p, PacketType::Connack));
-                    let mut text = if session_present {
-                        "Connected; the broker kept your session.".to_string()
+                    let mut status = if session_present {
+                        text::CONNECTED_KEPT.to_string()
                     } else {
-                        "Connected.".to_string()
+                        text::CONNECTED.to_string()
                     };
                     if let Some(id) = assigned_client_id {
-                        text.push_str(&format!(" The broker assigned the client id “{id}”."));
+                        status.push(' ');
+                        status.push_str(&fill(text::ASSIGNED_ID, &[("id", &id)]));
                     }
                     if lost_in_flight > 0 {
-                        text.push_str(&format!(" The broker had no session: {lost_in_flight} QoS 1/2 messages in flight were lost."));
+                        status.push(' ');
+                        status.push_str(&fill(
+                            text::NO_SESSION,
+                            &[("lost", &lost_in_flight.to_string())],
+                        ));
                     }
-                    self.status_text = text;
+                    self.status_text = status;
                     // Subscriptions belong to the session: renew them on every connect.
                     effects.extend(
                         self.subscriptions
@@ -544,9 +573,13 @@ impl LiveSession {
                 Event::Delivered { packet_id, .. } => self.rereleased.retain(|&x| x != packet_id),
                 Event::OverReceiveMaximum { unacknowledged } => {
                     if self.over_receive_maximum_here == 0 {
-                        self.status_text.push_str(&format!(
-                            " The broker sent more QoS 1/2 messages unacknowledged ({unacknowledged}) than this page's Receive Maximum of {} allows ([MQTT-3.3.4-9]; a broker may, after a reconnect that finds messages queued). The specification's answer is DISCONNECT 0x93; this page takes them instead, so that nothing is lost.",
-                            crate::mqtt::client::RECEIVE_MAXIMUM
+                        self.status_text.push(' ');
+                        self.status_text.push_str(&fill(
+                            text::OVER_RECEIVE_MAXIMUM,
+                            &[
+                                ("unacknowledged", &unacknowledged.to_string()),
+                                ("maximum", &crate::mqtt::client::RECEIVE_MAXIMUM.to_string()),
+                            ],
                         ));
                     }
                     self.over_receive_maximum += 1;
@@ -557,18 +590,28 @@ impl LiveSession {
                     self.abandoned += 1;
                     abandoned.push((message, why));
                 }
-                Event::Ignored(why) => self.status_text = format!("Set aside: {why}."),
+                Event::Ignored(why) => {
+                    self.status_text = fill(text::SET_ASIDE, &[("why", &why.to_string())])
+                }
                 Event::Unsubscribed { .. } | Event::Timeout(_) | Event::ProtocolError(_) => {}
             }
         }
         if let Some((first, why)) = abandoned.first() {
             let n = abandoned.len();
             let qos = first.qos.as_u8();
-            self.status_text.push_str(&format!(
-                " Given up, not sent: {} {} of your session that the broker's new limits forbid; the first, QoS {qos} to “{}”: {why}.",
-                crate::format::number(n as f64, 0),
-                if n == 1 { "message" } else { "messages" },
-                first.topic,
+            self.status_text.push(' ');
+            self.status_text.push_str(&fill(
+                if n == 1 {
+                    text::GIVEN_UP_ONE
+                } else {
+                    text::GIVEN_UP
+                },
+                &[
+                    ("n", &crate::format::number(n as f64, 0)),
+                    ("qos", &qos.to_string()),
+                    ("topic", &first.topic),
+                    ("why", &why.to_string()),
+                ],
             ));
         }
         if !messages.is_empty() {

@@ -8,6 +8,7 @@
 //! does the same with its `errors!`): no code outside this file says a reason
 //! code by its number (`crates/core/tests/reason_code_literals.rs` checks).
 
+use crate::content::reason_codes as text;
 use crate::protocol::{PacketType, Protocol};
 use serde::Serialize;
 
@@ -220,12 +221,12 @@ macro_rules! codes {
         pub const $table:ident, failure from $failure_from:literal;
         $(
             $value:literal $( $konst:ident $name:literal ($packets:expr) ),+ {
-                meaning: $meaning:literal,
-                cause: $cause:literal,
-                action: $action:literal,
+                meaning: $meaning:expr,
+                cause: $cause:expr,
+                action: $action:expr,
                 retry: $retry:ident,
-                $( spec_note: $note:literal, )?
-                $( erratum: $erratum:literal, )?
+                $( spec_note: $note:expr, )?
+                $( erratum: $erratum:expr, )?
             }
         )*
     ) => {
@@ -255,7 +256,7 @@ macro_rules! codes {
         ];
     };
     (@optional) => { None };
-    (@optional $text:literal) => { Some($text) };
+    (@optional $text:expr) => { Some($text) };
 }
 
 codes! {
@@ -266,265 +267,265 @@ codes! {
         NORMAL_DISCONNECTION "Normal disconnection" (DISCONNECT),
         GRANTED_QOS_0 "Granted QoS 0" (SUBACK)
     {
-        meaning: "It worked. In DISCONNECT: the connection is closed on purpose and the Will is not sent. In SUBACK: the subscription is granted at QoS 0.",
-        cause: "Nothing went wrong.",
-        action: "Carry on. After a CONNACK, subscribe here (in on_connect) so subscriptions come back after every reconnect. A SUBACK of 0 when you asked for QoS 1 or 2 is a downgrade: messages to you may be lost.",
+        meaning: text::V5_00_MEANING,
+        cause: text::V5_00_CAUSE,
+        action: text::V5_00_ACTION,
         retry: No,
     }
     0x01 GRANTED_QOS_1 "Granted QoS 1" (SUBACK) {
-        meaning: "The subscription is granted at QoS 1.",
-        cause: "You asked for QoS 1, or for 2 and the broker allows at most 1.",
-        action: "If you asked for QoS 2, the broker downgraded it: expect possible duplicates.",
+        meaning: text::V5_01_MEANING,
+        cause: text::V5_01_CAUSE,
+        action: text::V5_01_ACTION,
         retry: No,
     }
     0x02 GRANTED_QOS_2 "Granted QoS 2" (SUBACK) {
-        meaning: "The subscription is granted at QoS 2.",
-        cause: "You asked for QoS 2.",
-        action: "Nothing to do.",
+        meaning: text::V5_02_MEANING,
+        cause: text::V5_02_CAUSE,
+        action: text::V5_02_ACTION,
         retry: No,
     }
     0x04 DISCONNECT_WITH_WILL_MESSAGE "Disconnect with Will Message" (DISCONNECT) {
-        meaning: "A client closes the connection and asks the broker to publish its Will anyway.",
-        cause: "Sent by a client, never by a broker.",
-        action: "Use it when a device shuts down on purpose but its watchers should hear the Will.",
+        meaning: text::V5_04_MEANING,
+        cause: text::V5_04_CAUSE,
+        action: text::V5_04_ACTION,
         retry: No,
     }
     0x10 NO_MATCHING_SUBSCRIBERS "No matching subscribers" (PUBACK | PUBREC) {
-        meaning: "The message was accepted, but nobody is subscribed to its topic.",
-        cause: "No subscriber yet, or a topic typo on one side.",
-        action: "A success: the broker has the message. If you expected subscribers, compare the topic with their filters (mosquitto_sub -t '#' -v).",
+        meaning: text::V5_10_MEANING,
+        cause: text::V5_10_CAUSE,
+        action: text::V5_10_ACTION,
         retry: No,
     }
     0x11 NO_SUBSCRIPTION_EXISTED "No subscription existed" (UNSUBACK) {
-        meaning: "There was no such subscription to remove.",
-        cause: "Unsubscribing from a filter you never subscribed to, or a different spelling.",
-        action: "Nothing to do, or check the filter text.",
+        meaning: text::V5_11_MEANING,
+        cause: text::V5_11_CAUSE,
+        action: text::V5_11_ACTION,
         retry: No,
     }
     0x18 CONTINUE_AUTHENTICATION "Continue authentication" (AUTH) {
-        meaning: "The enhanced authentication exchange goes on.",
-        cause: "Part of an AUTH challenge-response (for example SCRAM).",
-        action: "Answer with the next AUTH step.",
+        meaning: text::V5_18_MEANING,
+        cause: text::V5_18_CAUSE,
+        action: text::V5_18_ACTION,
         retry: No,
     }
     0x19 RE_AUTHENTICATE "Re-authenticate" (AUTH) {
-        meaning: "The client starts authenticating again on a live connection.",
-        cause: "Sent by a client, for example before its token expires.",
-        action: "Nothing for a broker's client to handle.",
+        meaning: text::V5_19_MEANING,
+        cause: text::V5_19_CAUSE,
+        action: text::V5_19_ACTION,
         retry: No,
     }
     0x80 UNSPECIFIED_ERROR "Unspecified error" (ALL_ACKS) {
-        meaning: "It failed and the broker does not say why.",
-        cause: "Anything: look at the broker's log.",
-        action: "Log it and check the broker's log; retry later.",
+        meaning: text::V5_80_MEANING,
+        cause: text::V5_80_CAUSE,
+        action: text::V5_80_ACTION,
         retry: WithBackoff,
     }
     0x81 MALFORMED_PACKET "Malformed Packet" (CONNACK | DISCONNECT) {
-        meaning: "The broker could not parse what the client sent.",
-        cause: "A client library bug, or a non-MQTT client on the MQTT port.",
-        action: "Update the client library; check that you talk MQTT to an MQTT port (TLS on 8883, WebSocket on its own port).",
+        meaning: text::V5_81_MEANING,
+        cause: text::V5_81_CAUSE,
+        action: text::V5_81_ACTION,
         retry: No,
     }
     0x82 PROTOCOL_ERROR "Protocol Error" (CONNACK | DISCONNECT) {
-        meaning: "The packet parsed but broke the protocol's rules.",
-        cause: "A library bug, or mixing protocol versions.",
-        action: "Update the client; check the protocol version the client asks for.",
+        meaning: text::V5_82_MEANING,
+        cause: text::V5_82_CAUSE,
+        action: text::V5_82_ACTION,
         retry: No,
     }
     0x83 IMPLEMENTATION_SPECIFIC_ERROR "Implementation specific error" (ALL_ACKS) {
-        meaning: "The broker refused for a reason of its own.",
-        cause: "A broker-specific rule or plugin (an authentication plugin, a rule engine).",
-        action: "Read the broker's documentation and log; retry later if it is transient.",
+        meaning: text::V5_83_MEANING,
+        cause: text::V5_83_CAUSE,
+        action: text::V5_83_ACTION,
         retry: WithBackoff,
     }
     0x84 UNSUPPORTED_PROTOCOL_VERSION "Unsupported Protocol Version" (CONNACK) {
-        meaning: "The broker does not speak the MQTT version the client asked for.",
-        cause: "An MQTT 5 client against an old broker, or the reverse.",
-        action: "Connect with the version the broker supports: protocol=mqtt.MQTTv311 or mqtt.MQTTv5 when the Client is created.",
+        meaning: text::V5_84_MEANING,
+        cause: text::V5_84_CAUSE,
+        action: text::V5_84_ACTION,
         retry: No,
     }
     0x85 CLIENT_IDENTIFIER_NOT_VALID "Client Identifier not valid" (CONNACK) {
-        meaning: "The broker rejects the client id.",
-        cause: "Empty, too long, or with characters the broker refuses. MQTT 3.1.1 only guarantees 1–23 characters of 0-9, a-z, A-Z.",
-        action: "Use a short, unique id built from letters and digits.",
+        meaning: text::V5_85_MEANING,
+        cause: text::V5_85_CAUSE,
+        action: text::V5_85_ACTION,
         retry: No,
     }
     0x86 BAD_USER_NAME_OR_PASSWORD "Bad User Name or Password" (CONNACK) {
-        meaning: "The credentials are wrong.",
-        cause: "A typo, a rotated password, or a user missing from the password file. Brokers differ: mosquitto 2.0 answers a wrong password with 135 Not authorized instead, so handle both [[mosquitto-wrong-password]].",
-        action: "Fix the credentials; retrying with the same ones cannot succeed and may get you banned.",
+        meaning: text::V5_86_MEANING,
+        cause: text::V5_86_CAUSE,
+        action: text::V5_86_ACTION,
         retry: No,
     }
     0x87 NOT_AUTHORIZED "Not authorized" (ALL_ACKS) {
-        meaning: "Not allowed to do this: in CONNACK, not allowed to connect.",
-        cause: "An ACL forbids the topic or the subscription. mosquitto 2.0.11 answers a QoS 1 PUBLISH its ACL forbids with PUBACK 135 [[mosquitto-acl-publish]], but grants a SUBSCRIBE its ACL forbids and then delivers nothing [[mosquitto-acl-subscribe]]. In CONNACK it can also mean wrong credentials: mosquitto 2.0 sends 135, not 134, for a wrong password [[mosquitto-wrong-password]].",
-        action: "Check the credentials and the ACL; retrying unchanged cannot succeed.",
+        meaning: text::V5_87_MEANING,
+        cause: text::V5_87_CAUSE,
+        action: text::V5_87_ACTION,
         retry: No,
     }
     0x88 SERVER_UNAVAILABLE "Server unavailable" (CONNACK) {
-        meaning: "The broker cannot serve the client now.",
-        cause: "Overload, maintenance, or a cluster node that is not ready.",
-        action: "Retry later with backoff and jitter.",
+        meaning: text::V5_88_MEANING,
+        cause: text::V5_88_CAUSE,
+        action: text::V5_88_ACTION,
         retry: WithBackoff,
     }
     0x89 SERVER_BUSY "Server busy" (CONNACK | DISCONNECT) {
-        meaning: "The broker is busy.",
-        cause: "Overload.",
-        action: "Retry later with backoff and jitter.",
+        meaning: text::V5_89_MEANING,
+        cause: text::V5_89_CAUSE,
+        action: text::V5_89_ACTION,
         retry: WithBackoff,
     }
     0x8A BANNED "Banned" (CONNACK) {
-        meaning: "This client is banned.",
-        cause: "An administrator or an automatic rule banned it (too many failed logins, abuse).",
-        action: "Contact the broker's administrator; do not retry.",
+        meaning: text::V5_8A_MEANING,
+        cause: text::V5_8A_CAUSE,
+        action: text::V5_8A_ACTION,
         retry: No,
     }
     0x8B SERVER_SHUTTING_DOWN "Server shutting down" (DISCONNECT) {
-        meaning: "The broker is going down.",
-        cause: "A restart or maintenance.",
-        action: "Reconnect with backoff and jitter: the whole fleet got this at once.",
+        meaning: text::V5_8B_MEANING,
+        cause: text::V5_8B_CAUSE,
+        action: text::V5_8B_ACTION,
         retry: WithBackoff,
     }
     0x8C BAD_AUTHENTICATION_METHOD "Bad authentication method" (CONNACK | DISCONNECT) {
-        meaning: "The broker does not support this authentication method, or it changed.",
-        cause: "Enhanced authentication set up differently on both sides.",
-        action: "Use a method the broker supports.",
+        meaning: text::V5_8C_MEANING,
+        cause: text::V5_8C_CAUSE,
+        action: text::V5_8C_ACTION,
         retry: No,
     }
     0x8D KEEP_ALIVE_TIMEOUT "Keep Alive timeout" (DISCONNECT) {
-        meaning: "Nothing arrived from the client within 1.5 times its keepalive.",
-        cause: "The network loop stopped running, a long blocking call in a callback, or a lossy link.",
-        action: "Keep the network loop running (loop_start or loop_forever); reconnect.",
+        meaning: text::V5_8D_MEANING,
+        cause: text::V5_8D_CAUSE,
+        action: text::V5_8D_ACTION,
         retry: Yes,
     }
     0x8E SESSION_TAKEN_OVER "Session taken over" (DISCONNECT) {
-        meaning: "Another connection with the same client id took this session. mosquitto sends it from 2.0.15 on; 2.0.11 just closes the old connection [[mosquitto-takeover]], and paho-mqtt then reports 128 Unspecified error, made up locally [[paho-takeover-local-128]].",
-        cause: "Two devices (or two processes) with the same client id: they keep kicking each other out.",
-        action: "Give every device a unique client id. Reconnecting at once only restarts the fight.",
+        meaning: text::V5_8E_MEANING,
+        cause: text::V5_8E_CAUSE,
+        action: text::V5_8E_ACTION,
         retry: No,
     }
     0x8F TOPIC_FILTER_INVALID "Topic Filter invalid" (SUBACK | UNSUBACK | DISCONNECT) {
-        meaning: "The topic filter is not valid here.",
-        cause: "A misplaced wildcard (sensors/#/temp, sensor+), or a filter the broker refuses.",
-        action: "Fix the filter: # only at the end, + for a whole level.",
+        meaning: text::V5_8F_MEANING,
+        cause: text::V5_8F_CAUSE,
+        action: text::V5_8F_ACTION,
         retry: No,
     }
     0x90 TOPIC_NAME_INVALID "Topic Name invalid" (CONNACK | PUBACK | PUBREC | DISCONNECT) {
-        meaning: "The topic name is well formed, but the server will not accept it. In CONNACK: the Will topic.",
-        cause: "A topic the broker's rules refuse. A wildcard in a topic name is not this: it makes the PUBLISH malformed. paho-mqtt refuses to send one (ValueError) [[paho-publish-wildcard]], and mosquitto 2.0.11 answers one with DISCONNECT 0x82 Protocol Error [[mosquitto-wildcard-publish]].",
-        action: "Publish to a topic the broker accepts.",
+        meaning: text::V5_90_MEANING,
+        cause: text::V5_90_CAUSE,
+        action: text::V5_90_ACTION,
         retry: No,
     }
     0x91 PACKET_IDENTIFIER_IN_USE "Packet Identifier in use" (PUBACK | PUBREC | SUBACK | UNSUBACK) {
-        meaning: "The packet identifier is already in use.",
-        cause: "Client and broker disagree on session state, for example after a reconnect.",
-        action: "Let the library pick identifiers; reconnect with a clean session if it persists.",
+        meaning: text::V5_91_MEANING,
+        cause: text::V5_91_CAUSE,
+        action: text::V5_91_ACTION,
         retry: Yes,
     }
     0x92 PACKET_IDENTIFIER_NOT_FOUND "Packet Identifier not found" (PUBREL | PUBCOMP) {
-        meaning: "The packet identifier is unknown.",
-        cause: "Session state lost on one side during a QoS 2 exchange.",
-        action: "Usually harmless at the end of a QoS 2 flow after a reconnect; check session persistence.",
+        meaning: text::V5_92_MEANING,
+        cause: text::V5_92_CAUSE,
+        action: text::V5_92_ACTION,
         retry: No,
     }
     0x93 RECEIVE_MAXIMUM_EXCEEDED "Receive Maximum exceeded" (DISCONNECT) {
-        meaning: "The client sent more unacknowledged QoS 1/2 messages than the broker allows.",
-        cause: "Ignoring the Receive Maximum in CONNACK.",
-        action: "Respect the Receive Maximum the broker sends in CONNACK (limit the messages in flight: max_inflight_messages_set).",
+        meaning: text::V5_93_MEANING,
+        cause: text::V5_93_CAUSE,
+        action: text::V5_93_ACTION,
         retry: No,
     }
     0x94 TOPIC_ALIAS_INVALID "Topic Alias invalid" (DISCONNECT) {
-        meaning: "A topic alias was out of range or unknown.",
-        cause: "A library bug with topic aliases.",
-        action: "Update the client or stop using topic aliases.",
+        meaning: text::V5_94_MEANING,
+        cause: text::V5_94_CAUSE,
+        action: text::V5_94_ACTION,
         retry: No,
     }
     0x95 PACKET_TOO_LARGE "Packet too large" (CONNACK | DISCONNECT) {
-        meaning: "A packet exceeded the maximum packet size.",
-        cause: "A packet over the broker's maximum packet size: mosquitto's max_packet_size ends the connection with DISCONNECT 0x95 [[mosquitto-max-packet-size]]. Its message_size_limit is different: mosquitto 2.0.11 drops the message and answers a QoS 1 or 2 PUBLISH with PUBACK or PUBREC 0x95, a code Table 2-6 does not allow there [[mosquitto-message-size-limit]], which paho-mqtt cannot decode [[paho-oversize-puback]].",
-        action: "Send smaller messages or raise the broker's limit.",
+        meaning: text::V5_95_MEANING,
+        cause: text::V5_95_CAUSE,
+        action: text::V5_95_ACTION,
         retry: No,
     }
     0x96 MESSAGE_RATE_TOO_HIGH "Message rate too high" (DISCONNECT) {
-        meaning: "The client publishes faster than allowed.",
-        cause: "A rate limit on the broker.",
-        action: "Publish less often; reconnect with backoff.",
+        meaning: text::V5_96_MEANING,
+        cause: text::V5_96_CAUSE,
+        action: text::V5_96_ACTION,
         retry: WithBackoff,
     }
     0x97 QUOTA_EXCEEDED "Quota exceeded" (CONNACK | PUBACK | PUBREC | SUBACK | DISCONNECT) {
-        meaning: "An implementation or administrative limit was exceeded.",
-        cause: "A quota: connections, messages, subscriptions or bytes, depending on the broker.",
-        action: "Find which quota in the broker's documentation; retry later or raise it.",
+        meaning: text::V5_97_MEANING,
+        cause: text::V5_97_CAUSE,
+        action: text::V5_97_ACTION,
         retry: WithBackoff,
     }
     0x98 ADMINISTRATIVE_ACTION "Administrative action" (DISCONNECT) {
-        meaning: "An administrator disconnected the client.",
-        cause: "A kick from the admin console or API.",
-        action: "Ask why before reconnecting.",
+        meaning: text::V5_98_MEANING,
+        cause: text::V5_98_CAUSE,
+        action: text::V5_98_ACTION,
         retry: No,
     }
     0x99 PAYLOAD_FORMAT_INVALID "Payload format invalid" (PUBACK | PUBREC | DISCONNECT) {
-        meaning: "The payload does not match its Payload Format Indicator (it says UTF-8 but is not).",
-        cause: "Binary data sent with the payload format set to UTF-8 text.",
-        action: "Send valid UTF-8, or do not mark the payload as text.",
+        meaning: text::V5_99_MEANING,
+        cause: text::V5_99_CAUSE,
+        action: text::V5_99_ACTION,
         retry: No,
-        spec_note: "The specification contradicts itself: Table 2-6 lists 0x99 for PUBACK, PUBREC and DISCONNECT only, but §3.2.2.2 lists it as a CONNACK reason code too (the Will payload does not match its format indicator). A broker may send it in CONNACK.",
+        spec_note: text::V5_99_SPEC_NOTE,
     }
     0x9A RETAIN_NOT_SUPPORTED "Retain not supported" (CONNACK | DISCONNECT) {
-        meaning: "The broker does not support retained messages.",
-        cause: "A retained publish, or a retained Will, on a broker with retain disabled.",
-        action: "Publish without retain.",
+        meaning: text::V5_9A_MEANING,
+        cause: text::V5_9A_CAUSE,
+        action: text::V5_9A_ACTION,
         retry: No,
     }
     0x9B QOS_NOT_SUPPORTED "QoS not supported" (CONNACK | DISCONNECT) {
-        meaning: "The broker does not support this QoS.",
-        cause: "A QoS above the Maximum QoS in CONNACK (some cloud brokers have no QoS 2).",
-        action: "Use the highest QoS the broker supports.",
+        meaning: text::V5_9B_MEANING,
+        cause: text::V5_9B_CAUSE,
+        action: text::V5_9B_ACTION,
         retry: No,
     }
     0x9C USE_ANOTHER_SERVER "Use another server" (CONNACK | DISCONNECT) {
-        meaning: "Connect to another server for now.",
-        cause: "Load balancing or maintenance; the Server Reference property names the server.",
-        action: "Connect to the server named in the Server Reference.",
+        meaning: text::V5_9C_MEANING,
+        cause: text::V5_9C_CAUSE,
+        action: text::V5_9C_ACTION,
         retry: Yes,
     }
     0x9D SERVER_MOVED "Server moved" (CONNACK | DISCONNECT) {
-        meaning: "The server moved for good.",
-        cause: "A migration; the Server Reference property names the new server.",
-        action: "Update the configured address.",
+        meaning: text::V5_9D_MEANING,
+        cause: text::V5_9D_CAUSE,
+        action: text::V5_9D_ACTION,
         retry: Yes,
     }
     0x9E SHARED_SUBSCRIPTIONS_NOT_SUPPORTED "Shared Subscriptions not supported" (SUBACK | DISCONNECT) {
-        meaning: "The broker does not support $share/ subscriptions.",
-        cause: "A shared subscription on a broker without them.",
-        action: "Subscribe without $share/ or change broker.",
+        meaning: text::V5_9E_MEANING,
+        cause: text::V5_9E_CAUSE,
+        action: text::V5_9E_ACTION,
         retry: No,
     }
     0x9F CONNECTION_RATE_EXCEEDED "Connection rate exceeded" (CONNACK | DISCONNECT) {
-        meaning: "Too many connection attempts: the broker is rate-limiting new connections.",
-        cause: "A reconnection storm: many devices retrying in step, or one client reconnecting in a tight loop.",
-        action: "Back off with jitter before the next attempt (see the backoff widget).",
+        meaning: text::V5_9F_MEANING,
+        cause: text::V5_9F_CAUSE,
+        action: text::V5_9F_ACTION,
         retry: WithBackoff,
-        erratum: "The chapter gives “Connection Rate Exceeded” both to 149 and to 159 and tests reason_code == 149 for it: the rate limit is 159 (0x9F) only.",
+        erratum: text::V5_9F_ERRATUM,
     }
     0xA0 MAXIMUM_CONNECT_TIME "Maximum connect time" (DISCONNECT) {
-        meaning: "The connection lasted as long as it is allowed to.",
-        cause: "A broker policy that limits session length.",
-        action: "Reconnect.",
+        meaning: text::V5_A0_MEANING,
+        cause: text::V5_A0_CAUSE,
+        action: text::V5_A0_ACTION,
         retry: Yes,
     }
     0xA1 SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED "Subscription Identifiers not supported" (SUBACK | DISCONNECT) {
-        meaning: "The broker does not support subscription identifiers.",
-        cause: "A SUBSCRIBE with a Subscription Identifier property.",
-        action: "Subscribe without it.",
+        meaning: text::V5_A1_MEANING,
+        cause: text::V5_A1_CAUSE,
+        action: text::V5_A1_ACTION,
         retry: No,
     }
     0xA2 WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED "Wildcard Subscriptions not supported" (SUBACK | DISCONNECT) {
-        meaning: "The broker does not support wildcard subscriptions.",
-        cause: "A filter with + or # on a broker that forbids them.",
-        action: "Subscribe to explicit topics.",
+        meaning: text::V5_A2_MEANING,
+        cause: text::V5_A2_CAUSE,
+        action: text::V5_A2_ACTION,
         retry: No,
-        erratum: "The chapter lists 162 among the CONNACK codes of on_connect: it is not a CONNACK code. It appears only in SUBACK (a refused subscription) and DISCONNECT.",
+        erratum: text::V5_A2_ERRATUM,
     }
 }
 
@@ -534,45 +535,45 @@ codes! {
     /// refusal or a failure ("Connection Refused", Table 3.1).
     pub const V311, failure from 0x01;
     0x00 V311_CONNECTION_ACCEPTED "Connection Accepted" (CONNACK) {
-        meaning: "The broker accepted the connection.",
-        cause: "Nothing went wrong.",
-        action: "Subscribe in on_connect, so subscriptions come back after every reconnect.",
+        meaning: text::V311_00_MEANING,
+        cause: text::V311_00_CAUSE,
+        action: text::V311_00_ACTION,
         retry: No,
     }
     0x01 V311_UNACCEPTABLE_PROTOCOL_VERSION "Connection Refused, unacceptable protocol version" (CONNACK) {
-        meaning: "The broker does not support the protocol level the client asked for.",
-        cause: "An MQTT 3.1.1 client against an MQTT 3.1-only broker, or the reverse.",
-        action: "Use a protocol version the broker supports. paho-mqtt never reports this code as such: it retries at once with MQTT 3.1 and calls on_connect with 132 only if that is refused too [[paho-v311-rc1-downgrade]].",
+        meaning: text::V311_01_MEANING,
+        cause: text::V311_01_CAUSE,
+        action: text::V311_01_ACTION,
         retry: No,
     }
     0x02 V311_IDENTIFIER_REJECTED "Connection Refused, identifier rejected" (CONNACK) {
-        meaning: "The client id is not allowed.",
-        cause: "Empty with clean session off, too long, or unusual characters: only 1–23 characters of 0-9, a-z, A-Z are guaranteed.",
-        action: "Use a short, unique id of letters and digits.",
+        meaning: text::V311_02_MEANING,
+        cause: text::V311_02_CAUSE,
+        action: text::V311_02_ACTION,
         retry: No,
     }
     0x03 V311_SERVER_UNAVAILABLE "Connection Refused, Server unavailable" (CONNACK) {
-        meaning: "The network connection works but the MQTT service is unavailable.",
-        cause: "Overload or maintenance.",
-        action: "Retry later with backoff and jitter.",
+        meaning: text::V311_03_MEANING,
+        cause: text::V311_03_CAUSE,
+        action: text::V311_03_ACTION,
         retry: WithBackoff,
     }
     0x04 V311_BAD_USER_NAME_OR_PASSWORD "Connection Refused, bad user name or password" (CONNACK) {
-        meaning: "The credentials are wrong or malformed.",
-        cause: "A typo, a rotated password, or a missing user.",
-        action: "Fix the credentials; retrying with the same ones cannot succeed.",
+        meaning: text::V311_04_MEANING,
+        cause: text::V311_04_CAUSE,
+        action: text::V311_04_ACTION,
         retry: No,
     }
     0x05 V311_NOT_AUTHORIZED "Connection Refused, not authorized" (CONNACK) {
-        meaning: "The client is not authorised to connect.",
-        cause: "An ACL, anonymous access turned off, or wrong credentials: mosquitto 2.0 answers a wrong password with 5, not 4 [[mosquitto-wrong-password]].",
-        action: "Get the permission or the credentials you need.",
+        meaning: text::V311_05_MEANING,
+        cause: text::V311_05_CAUSE,
+        action: text::V311_05_ACTION,
         retry: No,
     }
     0x80 V311_FAILURE "Failure" (SUBACK) {
-        meaning: "The broker refused the subscription.",
-        cause: "The ACL forbids the filter, or the filter is invalid.",
-        action: "Check the filter and your ACL; paho-mqtt reports it as reason code 128 (Unspecified error) in on_subscribe [[paho-v311-suback]].",
+        meaning: text::V311_80_MEANING,
+        cause: text::V311_80_CAUSE,
+        action: text::V311_80_ACTION,
         retry: No,
     }
 }
@@ -817,6 +818,9 @@ pub fn paho_name(value: u8, packet: PacketType) -> Option<&'static str> {
 /// Generated paho-mqtt 2.x programs that handle one reason code.
 pub mod snippets {
     use super::{find, paho_name, paho_v5_equivalent, Code, PacketType, Protocol, Retry};
+    use crate::claims::content::fill;
+    use crate::content::reason_codes as text;
+    use crate::snippets::{comment, trailing};
     use crate::target::Target;
 
     /// The packet a snippet is about: the one asked for if the code appears
@@ -850,13 +854,24 @@ pub mod snippets {
             Protocol::V5 => "mqtt.MQTTv5",
             Protocol::V311 => "mqtt.MQTTv311",
         };
+        let hex = format!("0x{value:02X}");
+        // The slots of this code's comments.
+        let says = |entry: &str| {
+            fill(
+                entry,
+                &[("value", &value.to_string()), ("hex", &hex), ("name", name)],
+            )
+        };
         let head = format!(
             "import paho.mqtt.client as mqtt\n\
              \n\
-             # {port} is plain MQTT, unencrypted: for trying this out. In production\n\
-             # connect to 8883 with client.tls_set().\n\
+             {plain}\
              HOST, PORT = \"{host}\", {port}\n\
              \n",
+            plain = comment(
+                "# ",
+                &fill(text::PLAIN_PORT, &[("port", &t.port.to_string())])
+            ),
             host = t.host,
             port = t.port
         );
@@ -867,22 +882,23 @@ pub mod snippets {
         let run = "client.connect(HOST, PORT)\nclient.loop_forever()\n";
         // Compare with the number: paho's names differ from the specification's
         // capitalisation, and a str comparison is case-sensitive.
-        let compare =
-            format!("if reason_code == {value}:  # 0x{value:02X}, \"{name}\" in paho-mqtt");
+        let compare = format!(
+            "if reason_code == {value}:  # {}",
+            trailing(&says(text::PAHO_NAME))
+        );
         let handle = |indent: &str, stop: &str| -> String {
             let body = if !code.is_failure() {
                 "print(f\"ok: {reason_code}\")".to_string()
             } else {
                 match code.retry {
                     Retry::No => format!(
-                        "# Retrying cannot help until something is changed.\n\
-                         print(f\"refused: {{reason_code}}; not retrying\"){stop}"
+                        "{}print(f\"refused: {{reason_code}}; not retrying\"){stop}",
+                        comment("# ", text::NO_RETRY)
                     ),
-                    Retry::WithBackoff => {
-                        "# Transient: the automatic reconnect backs off (reconnect_delay_set).\n\
-                         print(f\"{reason_code}: retrying with backoff\")"
-                            .to_string()
-                    }
+                    Retry::WithBackoff => format!(
+                        "{}print(f\"{{reason_code}}: retrying with backoff\")",
+                        comment("# ", text::WITH_BACKOFF)
+                    ),
                     Retry::Yes => "print(f\"{reason_code}: reconnecting\")".to_string(),
                 }
             };
@@ -896,11 +912,14 @@ pub mod snippets {
             ));
             out
         };
-        let stop_connection = "\nclient.disconnect()  # also stops the automatic reconnect";
+        let stop_connection = format!(
+            "\nclient.disconnect()  # {}",
+            trailing(text::STOPS_RECONNECT)
+        );
         match packet {
             PacketType::Disconnect => format!(
                 "{head}def on_disconnect(client, userdata, flags, reason_code, properties):\n{}\n{client}client.on_disconnect = on_disconnect\n{run}",
-                handle("    ", stop_connection)
+                handle("    ", &stop_connection)
             ),
             PacketType::Puback | PacketType::Pubcomp => {
                 let qos = if packet == PacketType::Puback { 1 } else { 2 };
@@ -908,36 +927,40 @@ pub mod snippets {
                     "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
                      \x20   client.publish(\"sensors/0042/moisture\", \"45\", qos={qos})\n\
                      \n\
-                     # The {p} reason code of the QoS {qos} message reaches on_publish.\n\
+                     {reaches}\
                      def on_publish(client, userdata, mid, reason_code, properties):\n{}\
-                     \x20   client.disconnect()  # one message, then done\n\
+                     \x20   client.disconnect()  # {done}\n\
                      \n{client}client.on_connect = on_connect\nclient.on_publish = on_publish\n{run}",
-                    handle("    ", "\n# fix the message before publishing it again"),
-                    p = packet.name()
+                    handle("    ", &format!("\n{}", comment("# ", text::FIX_MESSAGE))),
+                    reaches = comment(
+                        "# ",
+                        &fill(
+                            text::ON_PUBLISH,
+                            &[("packet", packet.name()), ("qos", &qos.to_string())]
+                        )
+                    ),
+                    done = trailing(text::ONE_MESSAGE),
                 )
             }
             PacketType::Pubrec => format!(
-                "{head}# paho-mqtt ignores a PUBREC's reason code: it answers PUBREL anyway, and\n\
-                 # on_publish gets the reason code of the PUBCOMP that follows. A PUBREC\n\
-                 # refusal such as {value} (0x{value:02X}) never reaches a callback: read the broker's log,\n\
-                 # or publish at QoS 1, whose PUBACK reason code does reach on_publish.\n\
-                 def on_connect(client, userdata, flags, reason_code, properties):\n\
+                "{head}{ignored}def on_connect(client, userdata, flags, reason_code, properties):\n\
                  \x20   client.publish(\"sensors/0042/moisture\", \"45\", qos=2)\n\
                  \n\
                  def on_publish(client, userdata, mid, reason_code, properties):\n\
-                 \x20   print(f\"on_publish: {{reason_code}}\")  # PUBCOMP's code, not PUBREC's\n\
+                 \x20   print(f\"on_publish: {{reason_code}}\")  # {pubcomp}\n\
                  \x20   client.disconnect()\n\
-                 \n{client}client.on_connect = on_connect\nclient.on_publish = on_publish\n{run}"
+                 \n{client}client.on_connect = on_connect\nclient.on_publish = on_publish\n{run}",
+                ignored = comment("# ", &says(text::PUBREC_IGNORED)),
+                pubcomp = trailing(text::PUBCOMP_CODE),
             ),
             PacketType::Pubrel => format!(
-                "{head}# paho-mqtt handles PUBREL itself: it delivers the QoS 2 message to\n\
-                 # on_message and answers PUBCOMP. No callback sees PUBREL's reason code.\n\
-                 def on_connect(client, userdata, flags, reason_code, properties):\n\
+                "{head}{handled}def on_connect(client, userdata, flags, reason_code, properties):\n\
                  \x20   client.subscribe(\"sensors/#\", qos=2)\n\
                  \n\
                  def on_message(client, userdata, msg):\n\
                  \x20   print(f\"received {{msg.topic}}\")\n\
-                 \n{client}client.on_connect = on_connect\nclient.on_message = on_message\n{run}"
+                 \n{client}client.on_connect = on_connect\nclient.on_message = on_message\n{run}",
+                handled = comment("# ", text::PUBREL_HANDLED),
             ),
             PacketType::Suback => format!(
                 "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
@@ -946,7 +969,7 @@ pub mod snippets {
                  def on_subscribe(client, userdata, mid, reason_code_list, properties):\n\
                  \x20   for reason_code in reason_code_list:\n{}\
                  \n{client}client.on_connect = on_connect\nclient.on_subscribe = on_subscribe\n{run}",
-                handle("        ", "\n# fix the filter before subscribing again")
+                handle("        ", &format!("\n{}", comment("# ", text::FIX_FILTER)))
             ),
             PacketType::Unsuback => format!(
                 "{head}def on_connect(client, userdata, flags, reason_code, properties):\n\
@@ -956,35 +979,33 @@ pub mod snippets {
                  def on_unsubscribe(client, userdata, mid, reason_code_list, properties):\n\
                  \x20   for reason_code in reason_code_list:\n{}\
                  \n{client}client.on_connect = on_connect\nclient.on_unsubscribe = on_unsubscribe\n{run}",
-                handle("        ", "\n# check the filter text")
+                handle("        ", &format!("\n{}", comment("# ", text::CHECK_FILTER)))
             ),
             PacketType::Auth => format!(
-                "{head}# paho-mqtt 2.x has no enhanced authentication: to paho an AUTH packet is\n\
-                 # an unrecognised command, and it closes the connection. on_disconnect then\n\
-                 # gets 128 Unspecified error (paho-mqtt 2.0, 2.1) or 130 Protocol error (2.2),\n\
-                 # never the AUTH reason code {value} (0x{value:02X}).\n\
-                 def on_disconnect(client, userdata, flags, reason_code, properties):\n\
+                "{head}{no_auth}def on_disconnect(client, userdata, flags, reason_code, properties):\n\
                  \x20   print(f\"disconnected: {{reason_code}}\")\n\
-                 \x20   client.disconnect()  # the broker would send AUTH again: stop\n\
-                 \n{client}client.on_disconnect = on_disconnect\n{run}"
+                 \x20   client.disconnect()  # {stop}\n\
+                 \n{client}client.on_disconnect = on_disconnect\n{run}",
+                no_auth = comment("# ", &says(text::NO_AUTH)),
+                stop = trailing(text::AUTH_STOP),
             ),
             // CONNACK: `packet_of` returns only packets with reason codes,
             // so no other type reaches this arm.
             _ => {
                 let note = match (v, code.value) {
-                    (Protocol::V311, 1) => "# MQTT 3.1.1 return code 1 never reaches on_connect as such: paho-mqtt\n\
-                         # retries at once with MQTT 3.1 and calls on_connect with 132 only if\n\
-                         # that is refused too.\n"
-                        .to_string(),
-                    (Protocol::V311, rc) => format!(
-                        "# MQTT 3.1.1: paho-mqtt turns return code {rc} into reason code {value}\n\
-                         # before it calls a VERSION2 on_connect.\n"
+                    (Protocol::V311, 1) => comment("# ", text::V311_RC1),
+                    (Protocol::V311, rc) => comment(
+                        "# ",
+                        &fill(
+                            text::V311_CONVERTED,
+                            &[("rc", &rc.to_string()), ("value", &value.to_string())],
+                        ),
                     ),
                     _ => String::new(),
                 };
                 format!(
                     "{head}{note}def on_connect(client, userdata, flags, reason_code, properties):\n{}\n{client}client.on_connect = on_connect\n{run}",
-                    handle("    ", stop_connection)
+                    handle("    ", &stop_connection)
                 )
             }
         }

@@ -218,6 +218,8 @@ pub const REGISTRY: &[Entry] = &[
             "paho-pubrel-ignored",
             "paho-no-auth",
             "paho-enable-logger",
+            "paho-reconnect-delay",
+            "paho-loop-ends",
         ],
         cases: grids::reason_codes,
     },
@@ -265,14 +267,31 @@ pub fn after(code: &str, mark: &str, text: &str) -> String {
     format!("{code}  {mark} {}", &lines[indent.len()..])
 }
 
+/// `text` without its claim markers. It does not look the ids up (a
+/// core test checks that each is in the claims table), so that a page with
+/// snippets carries neither the table nor the lookup; and it looks for `[`
+/// only, not for the string `[[` (which would link the substring searcher).
 fn without_markers(text: &str) -> String {
-    claims::segments(text)
-        .into_iter()
-        .map(|s| match s {
-            claims::Segment::Text(t) => t,
-            claims::Segment::Claim(_) => "",
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(k) = rest.find('[') {
+        let end = rest[k..]
+            .strip_prefix("[[")
+            .and_then(|r| r.find(']'))
+            .filter(|&e| rest[k + 2 + e..].starts_with("]]"));
+        match end {
+            Some(e) => {
+                out.push_str(&rest[..k]);
+                rest = &rest[k + 2 + e + 2..];
+            }
+            None => {
+                out.push_str(&rest[..=k]);
+                rest = &rest[k + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every case of every entry, with its entry's id.
@@ -622,5 +641,23 @@ mod grids {
             Kind::MosquittoConf,
             live::snippets::local_broker(t),
         )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_leave_claim_markers_out() {
+        assert_eq!(
+            comment(
+                "# ",
+                "paho does this [[paho-loop-ends]]\nand [that] a[0]. [[mosquitto-takeover]]"
+            ),
+            "# paho does this\n# and [that] a[0].\n"
+        );
+        assert_eq!(trailing("x [[paho-loop-ends]]"), "x");
+        assert_eq!(trailing("[[a] [b]] [["), "[[a] [b]] [[");
     }
 }

@@ -17,8 +17,8 @@
 //!   `:::` a section, `::: table Label` … `:::` around a `| a | b |` table
 //!   (a scrollable region with that label). Containers nest.
 //! - Inline: `` `code` ``, `**strong**`, `*emphasis*`, `[text](url)`, inline
-//!   HTML such as `<sup>`, claim markers `[[id]]` (left for the page to turn
-//!   into source links) and values `{{name}}` (filled by the widget).
+//!   HTML such as `<sup>`, claim markers `[[id]]` (kept here; the build
+//!   script turns those of parts and `texts` into source links) and values `{{name}}` (filled by the widget).
 //! - `<!-- texts -->` and `<!-- plain -->` start a block of short keyed
 //!   texts, one `key: text` a line, continued on indented lines. A text of
 //!   `texts` is inline Markdown rendered to HTML without a `<p>` (an

@@ -393,6 +393,51 @@ fn every_marker_in_the_texts_names_a_claim_in_the_table() {
     assert!(n >= 40, "only {n} markers found");
 }
 
+/// The build script links the markers of parts and `texts` entries as
+/// `link_html` would on the page (so the pages need neither), and leaves
+/// those of `plain` entries for the page or the snippet.
+#[test]
+fn the_build_links_markers_as_the_page_did() {
+    let md = |slug: &str| {
+        content_files()
+            .into_iter()
+            .find(|(s, _)| s == slug)
+            .unwrap()
+            .1
+    };
+    let part = |slug: &str, name: &str| {
+        content::parts(&md(slug))
+            .unwrap()
+            .into_iter()
+            .find(|p| p.name == name)
+            .unwrap()
+            .html
+    };
+    for (built, slug, name) in [
+        (crate::content::capacity::EXPLAIN, "capacity", "explain"),
+        (crate::content::battery::EXPLAIN, "battery", "explain"),
+        (
+            crate::content::tls_timeout::KEEPALIVE_NOTE,
+            "tls-timeout",
+            "keepalive-note",
+        ),
+        (
+            crate::content::debug::MISSING_NETWORK_LOOP_EXPLANATION,
+            "debug",
+            "missing-network-loop-explanation",
+        ),
+    ] {
+        let typed = part(slug, name);
+        assert!(typed.contains("[["), "{slug} {name} cites no claim");
+        if name.ends_with("explanation") {
+            assert_eq!(built, typed, "a plain entry keeps its markers");
+        } else {
+            assert_eq!(built, link_html(&typed), "{slug} {name}");
+            assert!(!built.contains("[[") && built.contains("class=\"source\""));
+        }
+    }
+}
+
 /// Issue 22: a content file that cites a claim the table lacks fails here,
 /// with the file and the id; so does one that does not render.
 #[test]
