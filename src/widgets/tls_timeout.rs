@@ -134,13 +134,15 @@ fn TlsFigure(
 /// sources, the chapter's figure against the model's, the key exchange.
 #[component]
 fn TlsNotes(state: Memo<(Inputs, Outputs)>) -> impl IntoView {
-    // Read once, when the page is built, as before this component was split
-    // out: the sources shown stay those of the device the page opened with.
-    let source = state.with_untracked(|(i, _)| i.device.source);
+    // The chosen device's sources, again when the device changes.
+    let source = move || {
+        let text = state.with(|(i, _)| i.device.source);
+        view! { <Sourced text=text /> }
+    };
     view! {
         <div class="tls-notes">
             <p class="note" inner_html=link_html(content::tls_timeout::KEEPALIVE_NOTE)></p>
-            <p class="note"><Sourced text=source /></p>
+            <p class="note">{source}</p>
             <p class="note" inner_html=move || state.with(|(i, _)| chapter_note(i)).unwrap_or_default()></p>
             <p class="note" inner_html=move || state.with(|(i, _)| kex_note(i))></p>
         </div>

@@ -44,9 +44,13 @@ test('TLS 1.3 and resumption are faster; the custom device shows its crypto fiel
   assert.equal((await params(page)).get('tls'), '1.3');
   assert.equal((await params(page)).get('resume'), '1');
   assert.equal(await page.getByLabel('Crypto time, custom device (ms)', { exact: true }).count(), 0);
+  // The note of where the device's figures come from follows the device.
+  const sources = page.locator('.tls-notes .note').nth(1);
+  assert.match(await sources.innerText(), /^Measured: about 1\.2 s per handshake/);
   await page.getByLabel('Device').selectOption('custom');
   await typeInto(page, 'Crypto time, custom device (ms)', '500');
   await page.waitForFunction(() => document.querySelector('output[name="connect-ms"]').dataset.value === '500');
+  assert.equal(await sources.innerText(), 'Your own measured crypto time; the worst case takes it twice.');
   assert.deepEqual(errors, []);
   await context.close();
 });
