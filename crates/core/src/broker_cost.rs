@@ -241,24 +241,36 @@ pub fn compute_valid(i: &Inputs) -> Outputs {
 
 /// The verdict in words, with the figures that decide it.
 pub fn verdict_sentence(i: &Inputs, o: &Outputs) -> String {
+    use crate::claims::content::fill;
+    use crate::content::broker_cost as text;
     use crate::format::{fixed, number};
     let years = number(i.years, 2);
-    let be = o.break_even_pct_year.map_or("never".to_string(), |b| {
-        format!("above {} % a year", fixed(b, 2))
-    });
+    let be = o
+        .break_even_pct_year
+        .map_or(text::BREAK_EVEN_NEVER.to_string(), |b| {
+            fill(text::BREAK_EVEN_ABOVE, &[("pct", &fixed(b, 2))])
+        });
+    let private = number(o.private_usd, 0);
+    let loss = number(o.public_expected_loss_usd, 0);
+    let filled = |template: &str, ratio: &str| {
+        fill(
+            template,
+            &[
+                ("years", &years),
+                ("private", &private),
+                ("loss", &loss),
+                ("ratio", ratio),
+                ("break-even", &be),
+            ],
+        )
+    };
     match o.verdict {
-        Verdict::Private if o.private_usd > 0.0 => format!(
-            "Private. Over {years} years a private broker costs ${}; the expected loss of a public one is ${}, {}× as much. A private broker pays for itself when the chance of a breach is {be}.",
-            number(o.private_usd, 0),
-            number(o.public_expected_loss_usd, 0),
-            fixed(o.public_expected_loss_usd / o.private_usd, 1),
+        Verdict::Private if o.private_usd > 0.0 => filled(
+            text::VERDICT_PRIVATE,
+            &fixed(o.public_expected_loss_usd / o.private_usd, 1),
         ),
-        Verdict::Private => "Private: it costs nothing in this setting.".to_string(),
-        Verdict::Public => format!(
-            "On money alone, public: over {years} years a private broker costs ${} and the expected loss is ${}; it pays for itself only {be}. But a public broker has no authentication, no encryption and no access control: anyone can read and send commands to your devices. Use it for tests with nothing real on it.",
-            number(o.private_usd, 0),
-            number(o.public_expected_loss_usd, 0),
-        ),
+        Verdict::Private => text::VERDICT_FREE.to_string(),
+        Verdict::Public => filled(text::VERDICT_PUBLIC, ""),
     }
 }
 
@@ -396,6 +408,11 @@ mod tests {
         // 600 + (50 + 4 × 75) × 36 = 13,200 against 0.01 × 47,000 × 3 = 1,410.
         assert_eq!(o.private_usd, 13_200.0);
         assert_eq!(o.verdict, Verdict::Public);
+        // Break-even: 13,200 ÷ (47,000 × 3) = 9.36 % a year.
+        assert_eq!(
+            verdict_sentence(&i, &o),
+            "On money alone, public: over 3 years a private broker costs $13,200 and the expected loss is $1,410; it pays for itself only above 9.36 % a year. But a public broker has no authentication, no encryption and no access control: anyone can read and send commands to your devices. Use it for tests with nothing real on it."
+        );
     }
 
     #[test]

@@ -732,12 +732,14 @@ pub fn packet_mismatch(v: Protocol, value: u8, packet: PacketType) -> Option<Str
     if code.appears_in(packet) {
         return None;
     }
-    let mut s = format!(
-        "{} ({}) is not a {} code; it appears in {}.",
-        value,
-        code.hex(),
-        packet.name(),
-        code.packet_list()
+    let mut s = crate::claims::content::fill(
+        text::NOT_THIS_PACKET,
+        &[
+            ("value", &crate::format::plain(f64::from(value))),
+            ("hex", &code.hex()),
+            ("packet", packet.name()),
+            ("packets", &code.packet_list()),
+        ],
     );
     if let (Protocol::V5, PacketType::Connack, Some(note)) = (v, packet, code.spec_note) {
         s.push(' ');
@@ -748,14 +750,17 @@ pub fn packet_mismatch(v: Protocol, value: u8, packet: PacketType) -> Option<Str
 
 /// The sentence for a value that is no code at all in `v`.
 pub fn unknown_code(v: Protocol, value: u8) -> String {
-    match v {
-        Protocol::V311 => format!(
-            "{value} (0x{value:02X}) is not an MQTT 3.1.1 return code: CONNACK uses 0–5 (6–255 are reserved) and SUBACK uses 0–2 for granted QoS and 0x80 for failure."
-        ),
-        Protocol::V5 => format!(
-            "{value} (0x{value:02X}) is not an MQTT 5.0 reason code. Codes below 0x80 are successes, 0x80 and above failures; the defined ones are listed below."
-        ),
-    }
+    let template = match v {
+        Protocol::V311 => text::UNKNOWN_V311,
+        Protocol::V5 => text::UNKNOWN_V5,
+    };
+    crate::claims::content::fill(
+        template,
+        &[
+            ("value", &crate::format::plain(f64::from(value))),
+            ("hex", &format!("0x{value:02X}")),
+        ],
+    )
 }
 
 /// The name paho-mqtt 2.x gives reason code `value` in `packet`
@@ -1154,6 +1159,13 @@ mod tests {
             "162 (0xA2) is not a CONNACK code; it appears in SUBACK, DISCONNECT."
         );
         assert!(find(Protocol::V5, 162).unwrap().erratum.is_some());
+        // A value that is no code (MQTT 5.0 defines no 0x03; 3.1.1 CONNACK stops at 5).
+        assert_eq!(
+            unknown_code(Protocol::V5, 3),
+            "3 (0x03) is not an MQTT 5.0 reason code. Codes below 0x80 are successes, 0x80 and above failures; the defined ones are listed below."
+        );
+        assert!(unknown_code(Protocol::V311, 200)
+            .starts_with("200 (0xC8) is not an MQTT 3.1.1 return code: CONNACK uses 0–5"));
         assert!(find(Protocol::V5, 159)
             .unwrap()
             .erratum
