@@ -126,7 +126,7 @@ impl ValueFormatter<f64> for Axis {
 type Plane = Cartesian2d<Axis, Axis>;
 
 /// The charts' font family: plotters draws with it, and the canvas measures
-/// text in it (in the CSS font shorthand plotters-canvas sets when drawing).
+/// text in it (in the CSS font shorthand the canvas backend sets when drawing).
 const FONT_FAMILY: &str = "sans-serif";
 
 /// Colours read from the stylesheet, the device pixel ratio, and the
