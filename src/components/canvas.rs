@@ -1,8 +1,9 @@
 //! The charts' plotters backend: a 2D canvas context, as plotters-canvas
 //! 0.3.1 draws it, with its colours and font sizes written without Rust's
-//! float formatting (`{}` of an f64 links about 11 KB of raw code, about
-//! 4 KB brotli, into every chart page; issue 24, BENCHMARKS.md).
+//! float formatting (`{}` of an f64 cost every chart page about 7 KB of
+//! brotli; issue 24, BENCHMARKS.md).
 
+use mqtt_lab_core::format::plain;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
@@ -34,33 +35,15 @@ fn failed<T>(_: T) -> DrawingErrorKind<CanvasError> {
     DrawingErrorKind::DrawingError(CanvasError)
 }
 
-/// `v` for CSS, to a thousandth: "27", "13.5", "0.4". The canvas parses
-/// colours to 8 bits per channel and font sizes to fractions of a pixel,
-/// so nothing a chart draws is finer than this.
-pub fn css_number(v: f64) -> String {
-    let m = (v.abs() * 1000.0).round() as u64;
-    let mut s = String::new();
-    if v < 0.0 && m > 0 {
-        s.push('-');
-    }
-    s.push_str(&(m / 1000).to_string());
-    let frac = m % 1000;
-    if frac > 0 {
-        s.push('.');
-        s.push_str(format!("{frac:03}").trim_end_matches('0'));
-    }
-    s
-}
-
 /// The CSS colour of a plotters colour.
 fn css_color(color: BackendColor) -> String {
     let (r, g, b) = color.rgb;
-    format!("rgba({r},{g},{b},{})", css_number(color.alpha))
+    format!("rgba({r},{g},{b},{})", plain(color.alpha))
 }
 
 /// The CSS font shorthand: `style`, a size in pixels, a family.
 pub fn css_font(style: &str, size_px: f64, family: &str) -> String {
-    format!("{style} {}px {family}", css_number(size_px))
+    format!("{style} {}px {family}", plain(size_px))
 }
 
 impl Canvas {
@@ -76,6 +59,16 @@ impl Canvas {
 
     fn fill_style(&self, color: BackendColor) {
         self.context.set_fill_style_str(&css_color(color));
+    }
+
+    /// The fill colour, or the stroke colour and width: what a shape that
+    /// may be filled or outlined is drawn with.
+    fn paint_style(&self, style: &impl BackendStyle, fill: bool) {
+        if fill {
+            self.fill_style(style.color());
+        } else {
+            self.stroke_style(style);
+        }
     }
 
     /// A path through `points`, begun and not yet stroked or filled.
@@ -163,11 +156,10 @@ impl DrawingBackend for Canvas {
         let (x, y) = (f64::from(upper_left.0), f64::from(upper_left.1));
         let w = f64::from(bottom_right.0 - upper_left.0);
         let h = f64::from(bottom_right.1 - upper_left.1);
+        self.paint_style(style, fill);
         if fill {
-            self.fill_style(style.color());
             self.context.fill_rect(x, y, w, h);
         } else {
-            self.stroke_style(style);
             self.context.stroke_rect(x, y, w, h);
         }
         Ok(())
@@ -211,11 +203,7 @@ impl DrawingBackend for Canvas {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        if fill {
-            self.fill_style(style.color());
-        } else {
-            self.stroke_style(style);
-        }
+        self.paint_style(style, fill);
         self.context.begin_path();
         self.context
             .arc(
@@ -254,7 +242,7 @@ impl DrawingBackend for Canvas {
             "display: inline-block; font-family:{}; font-style:{}; font-size: {}px; position: fixed; top: 100%",
             style.family().as_str(),
             style.style().as_str(),
-            css_number(style.size()),
+            plain(style.size()),
         );
         span.set_attribute("style", &css).map_err(failed)?;
         body.append_child(&span).map_err(failed)?;
@@ -322,19 +310,20 @@ mod tests {
     use super::*;
 
     /// What plotters-canvas wrote with `{}`: the same numbers, so the
-    /// canvas parses the same colours and fonts.
+    /// canvas parses the same colours and fonts (`format::plain`: up to six
+    /// decimals, exactly rounded, trailing zeros removed).
     #[test]
     fn numbers_are_written_as_css_reads_them() {
-        assert_eq!(css_number(1.0), "1");
-        assert_eq!(css_number(0.4), "0.4");
-        assert_eq!(css_number(0.35), "0.35");
-        assert_eq!(css_number(0.8), "0.8");
-        assert_eq!(css_number(27.0), "27");
-        assert_eq!(css_number(13.5), "13.5");
+        assert_eq!(plain(1.0), "1");
+        assert_eq!(plain(0.4), "0.4");
+        assert_eq!(plain(0.35), "0.35");
+        assert_eq!(plain(0.8), "0.8");
+        assert_eq!(plain(27.0), "27");
+        assert_eq!(plain(13.5), "13.5");
         // 12 px at a device pixel ratio of 1.1: 13.200000000000001 with `{}`.
-        assert_eq!(css_number(12.0 * 1.1), "13.2");
-        assert_eq!(css_number(0.0), "0");
-        assert_eq!(css_number(-2.5), "-2.5");
+        assert_eq!(plain(12.0 * 1.1), "13.2");
+        assert_eq!(plain(0.0), "0");
+        assert_eq!(plain(-2.5), "-2.5");
         assert_eq!(
             css_font("normal", 24.0, "sans-serif"),
             "normal 24px sans-serif"

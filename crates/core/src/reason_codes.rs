@@ -735,7 +735,7 @@ pub fn packet_mismatch(v: Protocol, value: u8, packet: PacketType) -> Option<Str
     let mut s = crate::claims::content::fill(
         text::NOT_THIS_PACKET,
         &[
-            ("value", &crate::format::plain(f64::from(value))),
+            ("value", &value.to_string()),
             ("hex", &code.hex()),
             ("packet", packet.name()),
             ("packets", &code.packet_list()),
@@ -757,7 +757,7 @@ pub fn unknown_code(v: Protocol, value: u8) -> String {
     crate::claims::content::fill(
         template,
         &[
-            ("value", &crate::format::plain(f64::from(value))),
+            ("value", &value.to_string()),
             ("hex", &format!("0x{value:02X}")),
         ],
     )
