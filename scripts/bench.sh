@@ -5,7 +5,7 @@
 # from a mosquitto it starts on 127.0.0.1) and the core's native simulation
 # throughput (cargo bench-like release test binary).
 # `scripts/bench.sh --sizes` prints the bundle table only, for the build in dist/.
-# `scripts/bench.sh --phone [--brotli | --precompressed] [--only=gallery,qos,lesson]` loads every page
+# `scripts/bench.sh --phone [--brotli | --precompressed] [--cache] [--timeline] [--only=gallery,qos,lesson]` loads every page
 # of the build in dist/ on a slow phone profile (tests/bench/phone.mjs, issue 24).
 set -euo pipefail
 cd "$(dirname "$0")/.."

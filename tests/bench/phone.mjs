@@ -16,22 +16,34 @@
 // lazy frame far down the page would not load at all), timed until all three
 // are interactive.
 //
-// Usage: node tests/bench/phone.mjs DIST [--brotli | --precompressed] [--only=gallery,qos,lesson]
+// --cache: the browser's HTTP cache is empty but on, as on a student's first visit,
+// instead of disabled (the issue's measure); the server sends an ETag and answers
+// a request that carries it with 304, as common hosts do with `no-cache`. Only the
+// lesson page differs: its frames may reuse what another frame fetched.
+//
+// --timeline: also prints, per run and document, when its bundle's script and wasm
+// were asked for and had arrived and when it was interactive (ms from navigation
+// start): how much of the time is the network and how much is what runs after.
+//
+// Usage: node tests/bench/phone.mjs DIST [--brotli | --precompressed] [--cache] [--timeline] [--only=gallery,qos,lesson]
 // (scripts/bench.sh --phone runs it on dist/).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { launch } from '../e2e/browser.mjs';
 
 const [dist, ...flags] = process.argv.slice(2);
-if (!dist) { console.error('usage: node tests/bench/phone.mjs DIST [--brotli | --precompressed] [--only=NAME,...]'); process.exit(2); }
+if (!dist) { console.error('usage: node tests/bench/phone.mjs DIST [--brotli | --precompressed] [--cache] [--timeline] [--only=NAME,...]'); process.exit(2); }
 // --precompressed: the build's own NAME.br files, as a host that serves them would.
 const PRECOMPRESSED = flags.includes('--precompressed');
 const BROTLI = flags.includes('--brotli') || PRECOMPRESSED;
 // --only=gallery,qos,lesson: those rows alone.
 const ONLY = flags.find((f) => f.startsWith('--only='))?.slice(7).split(',');
 const wanted = (name) => !ONLY || ONLY.includes(name);
+const CACHE = flags.includes('--cache');
+const TIMELINE = flags.includes('--timeline');
 const RUNS = 3;
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
@@ -67,6 +79,7 @@ async function response(pathname) {
     else if (raw && type === TYPES['.png']) answer = { type, body: raw, encoded: false };
     else if (raw) answer = { type, body: compress(raw), encoded: true };
   }
+  if (answer) answer.etag = `"${createHash('sha256').update(answer.body).digest('hex').slice(0, 16)}"`;
   served.set(pathname, answer);
   return answer;
 }
@@ -78,7 +91,13 @@ const server = createServer(async (req, res) => {
     res.end();
     return;
   }
+  if (CACHE && req.headers['if-none-match'] === answer.etag) {
+    res.writeHead(304, { etag: answer.etag, 'cache-control': 'no-cache' });
+    res.end();
+    return;
+  }
   const headers = { 'content-type': answer.type, 'cache-control': 'no-cache', 'content-length': answer.body.length };
+  if (CACHE) headers.etag = answer.etag;
   if (answer.encoded) headers['content-encoding'] = BROTLI ? 'br' : 'gzip';
   res.writeHead(200, headers);
   res.end(answer.body);
@@ -123,7 +142,7 @@ async function load(path, viewport, frames) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: !CACHE });
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8,
   });
@@ -141,6 +160,18 @@ async function load(path, viewport, frames) {
     if (list.length >= (frames ?? 1) && times.every((t) => t !== undefined)) break;
     if (Date.now() > deadline) throw new Error(`${path}: not interactive after 60 s (${list.map((f) => f.url()).join(' ')}: ${times})`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+  if (TIMELINE) {
+    for (const f of await docs()) {
+      const t = await f.evaluate(() => ({
+        doc: location.search || location.pathname,
+        interactive: window.__interactive,
+        files: performance.getEntriesByType('resource').filter((e) => /(_bg\.wasm|\/w\/.*\.js)$/.test(e.name))
+          .map((e) => [e.name.split('/').pop(), performance.timeOrigin + e.startTime, performance.timeOrigin + e.responseEnd, e.transferSize]),
+      }));
+      const ms = (x) => Math.round(x - start);
+      console.error(`${path} ${t.doc.slice(0, 40)}: ${t.files.map(([n, a, b, size]) => `${n} ${ms(a)}-${ms(b)} ms (${size} B)`).join(', ')}; interactive ${ms(t.interactive)} ms`);
+    }
   }
   // Whatever is still arriving for the first view (a chart's font, say) counts too.
   await page.waitForLoadState('networkidle').catch(() => {});
