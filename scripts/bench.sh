@@ -27,13 +27,23 @@ echo "A page loads index.html ($(br dist/index.html) B brotli), main.css and one
 echo "gallery's. Once it has loaded, the browser fetches the service worker sw.js ($(br dist/sw.js) B brotli)"
 echo "in the background. A course page that embeds widgets adds public/embed.js ($(stat -c %s dist/public/embed.js) B, $(br dist/public/embed.js) B brotli)."
 echo
-echo "| page | wasm raw | wasm gzip | wasm brotli | js brotli | css brotli | page total brotli (wasm + js + css + html) |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "A split bundle (README, \"To build\") loads its first part, with __wasm_split.js, and then its"
+echo "chunks, right after the first paint: 'first' is what the page needs before it is usable,"
+echo "'in all' what it has loaded once its chunks are in."
+echo
+echo "| page | wasm raw | wasm gzip | wasm brotli | js brotli | css brotli | first: wasm + js + css + html, brotli | chunks brotli | in all brotli |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 css=$(br dist/main.css); html=$(br dist/index.html)
 for dir in dist/w/*/; do
   bin=$(basename "$dir"); wasm="$dir/${bin}_bg.wasm"; js="$dir/${bin}.js"
-  total=$(( $(br "$wasm") + $(br "$js") + css + html ))
-  echo "| \`$bin\` | $(stat -c %s "$wasm") | $(gz "$wasm") | $(br "$wasm") | $(br "$js") | $css | $total |"
+  jsb=$(br "$js")
+  [ -f "$dir/__wasm_split.js" ] && jsb=$(( jsb + $(br "$dir/__wasm_split.js") ))
+  first=$(( $(br "$wasm") + jsb + css + html ))
+  chunks=0
+  for chunk in "$dir"/*.wasm; do
+    [ "$chunk" = "$wasm" ] || chunks=$(( chunks + $(br "$chunk") ))
+  done
+  echo "| \`$bin\` | $(stat -c %s "$wasm") | $(gz "$wasm") | $(br "$wasm") | $jsb | $css | $first | $chunks | $(( first + chunks )) |"
 done
 echo
 $sizes_only && exit 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static site into dist/: index.html with its small loader, main.css,
 # public/, the service worker sw.js, and in dist/w/NAME/ one WebAssembly bundle per
-# widget plus the gallery's, each built by trunk (wasm-bindgen, wasm-opt). A page
+# widget plus the gallery's (cargo, wasm-bindgen, wasm-opt; some split in two). A page
 # loads only the bundle it shows. Expects the tools of scripts/setup.sh on PATH.
 #
 # BUNDLES="gallery demo" builds only those bundles (the gallery's and slugs of the
@@ -24,40 +24,64 @@ if [ -n "${BUNDLES:-}" ]; then
   BINS=("${wanted[@]}")
 fi
 
-# One cargo run compiles the shared library once and links the binaries in parallel;
-# the trunk runs below then find them built.
-bin_args=()
-for bin in "${BINS[@]}"; do bin_args+=(--bin "$bin"); done
-cargo build --release --locked --target wasm32-unknown-unknown "${bin_args[@]}"
+# A bundle is split when Cargo.toml has a feature `split-NAME`: its first part holds
+# what the page needs to be usable, and what its `split-NAME` code marks
+# (src/components/later.rs) comes in chunks loaded right after the first paint
+# (BENCHMARKS.md, "One runtime for several widgets"). Each is built alone with
+# its own feature: a split-off part is an export of whatever binary links it, and
+# would ride along in every other bundle. The splitter (wasm_split_cli_support)
+# reads the linker's relocations, which --emit-relocs keeps.
+split=()
+plain=()
+for bin in "${BINS[@]}"; do
+  if grep -q "^split-$bin = " Cargo.toml; then split+=("$bin"); else plain+=("$bin"); fi
+done
+# One cargo run compiles the shared library once and links the other binaries in
+# parallel.
+if [ ${#plain[@]} -gt 0 ]; then
+  bin_args=()
+  for bin in "${plain[@]}"; do bin_args+=(--bin "$bin"); done
+  cargo build --release --locked --target wasm32-unknown-unknown "${bin_args[@]}"
+fi
+for bin in "${split[@]}"; do
+  cargo rustc --release --locked --target wasm32-unknown-unknown --bin "$bin" --features "split-$bin" -- -C link-args=--emit-relocs
+done
 
-# The page itself is plain static files: trunk would add a Rust bundle to it.
+# The page itself is plain static files.
 rm -rf dist
 mkdir -p dist/w
 registry page <index.html >dist/index.html
 cp style/main.css dist/
 cp -r public dist/public
-# One page per binary for trunk, in target/ (trunk resolves href from the page).
-# wasm-opt --low-memory-unused: Rust never uses addresses below 1024 (the bottom of
-# its 1 MB stack), so wasm-opt may fold constant offsets into loads and stores:
-# 0.2-0.4 KB less brotli a page (BENCHMARKS.md, "Where the bytes go").
-pages=target/trunk-pages
-mkdir -p "$pages"
+# Each bundle: the glue of wasm-bindgen (the CLI of the version in Cargo.lock) and
+# every wasm file through wasm-opt -Oz --converge, as trunk 0.21 ran them before.
+# --low-memory-unused: Rust never uses addresses below 1024 (the bottom of its 1 MB
+# stack), so wasm-opt may fold constant offsets into loads and stores: 0.2-0.4 KB
+# less brotli a page (BENCHMARKS.md, "Where the bytes go").
+opt() { wasm-opt --output="$2" -Oz "$1" --converge --low-memory-unused; }
 for bin in "${BINS[@]}"; do
-  cat >"$pages/$bin.html" <<HTML
-<!doctype html>
-<html lang="en"><head><meta charset="utf-8" />
-<link data-trunk rel="rust" href="../../Cargo.toml" data-bin="$bin" data-wasm-opt="z" data-wasm-opt-params="--converge --low-memory-unused" />
-</head><body></body></html>
-HTML
-  if ! trunk build --release --locked --filehash false --public-url ./ --dist "dist/w/$bin" "$pages/$bin.html" >"$pages/$bin.log" 2>&1; then
-    tail -20 "$pages/$bin.log" >&2
-    exit 1
+  work=target/bundles/$bin
+  out=dist/w/$bin
+  wasm=target/wasm32-unknown-unknown/release/$bin.wasm
+  keep=()
+  rm -rf "$work"
+  mkdir -p "$work/split" "$out"
+  if [[ " ${split[*]} " == *" $bin "* ]]; then
+    # The first part, the chunks, and __wasm_split.js, which loads a chunk when its
+    # code is first called; wasm-bindgen must keep the exports the chunks import.
+    wasm-split-cli "$wasm" "$work/split" --target web --out-name "$bin"
+    wasm="$work/split/$bin.wasm"
+    keep=(--keep-lld-exports)
+    for chunk in "$work"/split/*.wasm; do
+      [ "$chunk" = "$wasm" ] || opt "$chunk" "$out/$(basename "$chunk")"
+    done
+    terser "$work/split/__wasm_split.js" --module --compress --mangle -o "$out/__wasm_split.js"
   fi
-  # Only the script and the wasm are used; the generated page is not.
-  rm -f "dist/w/$bin/$bin.html" "dist/w/$bin/index.html"
+  wasm-bindgen --target=web --out-dir="$work" --out-name="$bin" --no-typescript "${keep[@]}" "$wasm"
+  opt "$work/${bin}_bg.wasm" "$out/${bin}_bg.wasm"
   # wasm-bindgen's glue comes unminified (about 49 KB); terser takes a quarter
   # of its brotli size off every page (BENCHMARKS.md).
-  terser "dist/w/$bin/$bin.js" --module --compress --mangle -o "dist/w/$bin/$bin.js"
+  terser "$work/$bin.js" --module --compress --mangle -o "$out/$bin.js"
 done
 
 # The service worker names its cache after the build: a hash of every file it may

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs whatever this project needs and is missing; idempotent and quick when all is there.
 # Every version here is pinned on purpose; the reason stands beside each pin:
-#   trunk 0.21.14      0.22 needs rustc >= 1.96.1, newer than this machine's 1.95;
+#   wasm_split_cli_support 0.2.4
+#                      the splitter of the split bundles (scripts/build.sh); its output
+#                      is what the wasm_split_helpers in Cargo.lock (through leptos) loads;
 #   wasm-bindgen CLI   must equal the wasm-bindgen in Cargo.lock (Cargo.toml pins it exactly),
 #                      or the generated glue does not match the wasm;
 #   binaryen 132 (npm) Debian's binaryen 108 writes wasm that fails at load
@@ -12,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TRUNK_VERSION=0.21.14          # trunk 0.22 needs rustc >= 1.96.1
+WASM_SPLIT_VERSION=0.2.4       # the splitter; see the note above
 BINARYEN_VERSION=132.0.0       # Debian's binaryen 108 silently breaks the wasm
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
@@ -50,10 +52,10 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# --- trunk (pinned; offline mode is set in Trunk.toml)
-if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
-  log "cargo install trunk $TRUNK_VERSION (about 7 min on 2 cores)"
-  cargo install trunk --locked --version "$TRUNK_VERSION"
+# --- the wasm splitter (wasm-split-cli)
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (about 2 min on 2 cores)"
+  cargo install wasm_split_cli_support --locked --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 # --- wasm-bindgen CLI: must equal the wasm-bindgen in Cargo.lock
@@ -109,5 +111,4 @@ if ! "$RUMQTTD_ROOT/bin/rumqttd" --version 2>/dev/null | grep -qx "rumqttd $RUMQ
   CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install rumqttd --version "$RUMQTTD_VERSION" --root "$RUMQTTD_ROOT"
 fi
 
-# Trunk finds the tools by these variables; versions must match Trunk.toml's [tools].
-log "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"
+log "tools ready: wasm_split_cli_support $WASM_SPLIT_VERSION, $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"

@@ -79,6 +79,8 @@ if wants clippy; then
   cargo clippy --workspace --all-targets --locked -- -D warnings
   step "clippy (wasm32)"
   cargo clippy --workspace --target wasm32-unknown-unknown --bins --locked -- -D warnings
+  step "clippy (wasm32, the split bundles' features)"
+  cargo clippy -p mqtt-lab --target wasm32-unknown-unknown --bins --all-features --locked -- -D warnings
 fi
 
 if wants core; then

@@ -5,6 +5,7 @@ mod chart;
 mod choice;
 mod copy;
 mod input;
+pub mod later;
 mod listen;
 mod number_field;
 mod prose;

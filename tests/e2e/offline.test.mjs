@@ -115,3 +115,42 @@ test('after one visit the widget works with the server stopped; a new build repl
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+test('a split page (qos) works offline after one visit: its chunk is kept too', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mqtt-lab-offline-split-'));
+  await cp(DIST, join(dir, 'widgets', 'mqtt'), { recursive: true });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}/widgets/mqtt/`;
+  const first = site;
+  site = dir;
+  let child = await serve(port);
+  site = first;
+  browser ??= await launch();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const stepper = () => page.getByRole('heading', { name: 'One message, packet by packet' }).waitFor();
+  try {
+    await page.goto(`${base}?w=qos`);
+    await stepper();
+    // The worker started after the page had loaded its bundle and chunk; the loader named them.
+    const files = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)
+      .filter((u) => /\/w\/qos\/(split_|chunk_|__wasm_split)/.test(u)));
+    assert.ok(files.some((u) => /split_qos_below\.wasm$/.test(u)), files.join(' '));
+    await until(page, cached, ['w/qos/qos.js', 'w/qos/qos_bg.wasm', ...files]);
+    await stop(child);
+    child = undefined;
+    await page.reload();
+    await stepper();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'Next step' }).click();
+    assert.match(await page.locator('.step-status').innerText(), /^Step 1 of \d+/);
+    assert.equal(await page.getByRole('alert').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    child?.kill();
+    await context.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

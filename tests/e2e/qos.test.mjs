@@ -1,7 +1,7 @@
 // ?w=qos: the chapter's example, matching QoS, QoS 2, simulation against model.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, value, params, typeInto, buttonNames } from './browser.mjs';
+import { BASE, launch, open, value, params, typeInto, buttonNames } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -99,5 +99,34 @@ test('per-hop overrides: a perfect first hop and 10 % on the second', async () =
   await page.waitForFunction(() => document.querySelector('output[name="delivery-pct"]').dataset.value === '95');
   assert.equal((await params(page)).get('loss_out_pct'), null);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('split bundle: the curves and the run work before the stepper\'s chunk arrives; a chunk that cannot load is a message in its place', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // The stepper's chunk (scripts/build.sh splits qos) is held, then refused.
+  let asked = 0;
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/w/qos/split_*.wasm', async (route) => { asked += 1; await held; await route.abort(); });
+  await page.goto(new URL('?w=qos&pub=1&sub=0&loss_pct=5', BASE).href);
+  await page.waitForFunction(() => Math.abs(document.querySelector('output[name="delivery-pct"]')?.dataset.value - 95) < 0.01);
+  for (let i = 0; asked === 0 && i < 100; i++) await page.waitForTimeout(50);
+  assert.equal(asked, 1, 'the page asked for its chunk');
+  assert.equal(await page.getByRole('heading', { name: 'One message, packet by packet' }).count(), 0);
+  await typeInto(page, 'Messages cut in flight (%)', '10');
+  await page.waitForFunction(() => Math.abs(document.querySelector('output[name="delivery-pct"]').dataset.value - 90) < 0.01);
+  release();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.equal(await alert.innerText(), 'This part of the page could not be loaded. Check the connection and reload the page.');
+  // The rest of the page keeps working, and no panic stopped it.
+  await typeInto(page, 'Messages cut in flight (%)', '20');
+  await page.waitForFunction(() => Math.abs(document.querySelector('output[name="delivery-pct"]').dataset.value - 80) < 0.01);
+  assert.equal(await page.locator('#panic-banner').count(), 0);
+  assert.deepEqual(pageErrors, []);
   await context.close();
 });

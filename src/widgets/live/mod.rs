@@ -251,6 +251,17 @@ pub fn Live() -> impl IntoView {
             </div>
             <ConnectionResults settings=settings page=page />
         </div>
+        {below_later(settings, page)}
+    }
+}
+
+/// What the page shows below the connection: subscriptions, messages, the
+/// publish box, the round trip, the topic tree, the inspector and the notes. A
+/// chunk of its own in the split bundle (issue 24), so that the connection
+/// form is usable first.
+fn below(settings: Settings, page: Page) -> AnyView {
+    let session = page.session;
+    view! {
         <div class="live-main">
             <Subscriptions settings=settings page=page />
             <section aria-labelledby="live-messages-h" class="live-conversation">
@@ -267,4 +278,7 @@ pub fn Live() -> impl IntoView {
             Param::Text("topic", ""), Param::Choice(&core_live::QOS),
         ]) /></Optional>
     }
+    .into_any()
 }
+
+crate::split_off!("split-live", live_below, chunk below_chunk, fn below_later(settings: Settings, page: Page) => below);

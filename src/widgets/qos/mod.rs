@@ -77,7 +77,6 @@ pub fn Qos() -> impl IntoView {
     let sim = simulate(state);
     let drop_text = url.text("drop", "", check_drop);
     let stepper_inputs = Signal::derive(move || state.get().0);
-    let snippet = Signal::derive(move || qos::snippets::python(&state.get().0, &Target::display()));
 
     view! {
         <Intro html=content::qos::INTRO />
@@ -85,6 +84,19 @@ pub fn Qos() -> impl IntoView {
         // they move; the run's settings beside the results (issue 21).
         <QosCurves pub_qos=pub_qos sub_qos=sub_qos loss=loss loss_in=loss_in loss_out=loss_out state=state />
         <QosRun session=session fields=[retries, messages, seed] state=state sim=sim stale=stale />
+        {below_later(stepper_inputs, drop_text, state)}
+    }
+}
+
+/// The stepper and the notes under it: a chunk of their own in the split
+/// bundle (issue 24), so that the curves and the run are usable first.
+fn below(
+    stepper_inputs: Signal<Inputs>,
+    drop_text: RwSignal<String>,
+    state: Memo<(Inputs, qos::Outputs, u64, u64)>,
+) -> AnyView {
+    let snippet = Signal::derive(move || qos::snippets::python(&state.get().0, &Target::display()));
+    view! {
         <QosStepper inputs=stepper_inputs drop_text=drop_text />
         <Optional part=Part::Explain><Prose html=content::qos::EXPLAIN /></Optional>
         <Optional part=Part::Code>
@@ -98,7 +110,14 @@ pub fn Qos() -> impl IntoView {
             Param::Number(&mqtt_lab_core::fields::SEED),
         ]) /></Optional>
     }
+    .into_any()
 }
+
+crate::split_off!("split-qos", qos_below, chunk below_chunk, fn below_later(
+    stepper_inputs: Signal<Inputs>,
+    drop_text: RwSignal<String>,
+    state: Memo<(Inputs, qos::Outputs, u64, u64)>,
+) => below);
 
 /// The Monte Carlo run of the current inputs, in slices; newer inputs cancel
 /// an older run. Its counts so far, done or not.
