@@ -32,14 +32,29 @@ pub fn show(
     .into_any()
 }
 
-/// `split_off!("split-qos", qos_notes, chunk notes_chunk, fn notes_later(a: A, b: B) => notes);`
-/// defines `notes_later(a, b) -> AnyView`: with the feature, the view
-/// `notes(a, b)` from the chunk `qos_notes` (code that only it reaches goes
-/// there); without it, `notes(a, b)` itself. The arguments must be concrete
-/// types (they cross into the chunk as a plain function call).
+/// Wraps the view function `part`:
+///
+/// ```ignore
+/// split_off! {
+///     "split-qos", qos_notes, chunk notes_chunk, later notes_later;
+///     fn notes(a: A, b: B) -> AnyView { ... }
+/// }
+/// ```
+///
+/// defines `notes` as written and `notes_later(a, b) -> AnyView`: with the
+/// feature, `notes(a, b)` from the chunk `qos_notes` (code that only it
+/// reaches goes there); without it, `notes(a, b)` itself. The arguments must
+/// be concrete types (they cross into the chunk as a plain function call).
 #[macro_export]
 macro_rules! split_off {
-    ($feature:literal, $module:ident, chunk $chunk:ident, fn $shown:ident($($arg:ident: $ty:ty),* $(,)?) => $part:path) => {
+    (
+        $feature:literal, $module:ident, chunk $chunk:ident, later $shown:ident;
+        $(#[$meta:meta])*
+        fn $part:ident($($arg:ident: $ty:ty),* $(,)?) -> AnyView $body:block
+    ) => {
+        $(#[$meta])*
+        fn $part($($arg: $ty),*) -> AnyView $body
+
         #[cfg(feature = $feature)]
         #[::leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
         fn $chunk($($arg: $ty),*) -> Result<AnyView, ::leptos::wasm_split::SplitLoaderError> {

@@ -96,11 +96,6 @@ pub fn Backoff() -> impl IntoView {
         current().is_err() || devices.value().is_err() || accept_rate.value().is_err()
     });
 
-    let (fleet, progress) = simulate_fleet(fleet_inputs);
-    let selected = Signal::derive(move || fleet_inputs.with(|f| f.policy.jitter));
-    let selected_fleet =
-        Signal::derive(move || fleet.with(|f| outcome_of(f, selected.get()).cloned()));
-    let storm_end = Memo::new(move |_| fleet.with(|f| storm_end_s(f, selected.get())));
     let [base, factor, cap, attempts, seed, devices, accept_rate] = fields;
     view! {
         <Intro html=content::backoff::INTRO />
@@ -108,21 +103,46 @@ pub fn Backoff() -> impl IntoView {
         // change it: the policy with its schedule, the jitter and the fleet
         // with the storm (issue 21).
         <OneDevice fields=[base, factor, cap, attempts, seed] cross=cross_error schedule=sched stale=stale />
-        <FleetStorm fields=[devices, accept_rate] cross=cross_error jitter=jitter fleet_inputs=fleet_inputs
-            fleet=fleet selected_fleet=selected_fleet storm_end=storm_end progress=progress stale=stale />
-        <DevicesFigure fleet_inputs=fleet_inputs selected_fleet=selected_fleet storm_end=storm_end />
-        <Optional part=Part::Explain><Prose html=content::backoff::EXPLAIN /></Optional>
-        <Optional part=Part::Code>
-            <div class="snippets">
-                <CodeSnippet title="Reconnect with this policy" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || sched.with(|(p, _)| snippets::python(p, &Target::display()))) />
-            </div>
-        </Optional>
-        <Optional part=Part::Explain><Prose html=content::backoff::HELP /></Optional>
-        <Optional part=Part::Link><Prose html=with_parameters(content::backoff::LINK, [
-            Param::Number(&backoff::BASE), Param::Number(&backoff::FACTOR), Param::Number(&backoff::CAP),
-            Param::Number(&backoff::ATTEMPTS), Param::Choice(&backoff::JITTER), Param::Number(&mqtt_lab_core::fields::SEED),
-            Param::Number(&backoff::DEVICES), Param::Number(&backoff::ACCEPT_RATE),
-        ]) /></Optional>
+        {fleet_later([devices, accept_rate], cross_error, jitter, fleet_inputs, stale, sched)}
+    }
+}
+
+crate::split_off! {
+    "split-backoff", backoff_fleet, chunk fleet_chunk, later fleet_later;
+    /// The fleet: its storm, the devices' figure and the notes under them, with
+    /// the simulation that feeds them. A chunk of its own in the split bundle
+    /// (issue 24), so that one device's policy and schedule are usable first.
+    fn fleet_part(
+        fields: [NumberInput; 2],
+        cross: Signal<Option<FieldError>>,
+        jitter: RwSignal<&'static str>,
+        fleet_inputs: Memo<FleetInputs>,
+        stale: Signal<bool>,
+        sched: Memo<(Policy, Vec<Attempt>)>,
+    ) -> AnyView {
+        let (fleet, progress) = simulate_fleet(fleet_inputs);
+        let selected = Signal::derive(move || fleet_inputs.with(|f| f.policy.jitter));
+        let selected_fleet =
+            Signal::derive(move || fleet.with(|f| outcome_of(f, selected.get()).cloned()));
+        let storm_end = Memo::new(move |_| fleet.with(|f| storm_end_s(f, selected.get())));
+        view! {
+            <FleetStorm fields=fields cross=cross jitter=jitter fleet_inputs=fleet_inputs
+                fleet=fleet selected_fleet=selected_fleet storm_end=storm_end progress=progress stale=stale />
+            <DevicesFigure fleet_inputs=fleet_inputs selected_fleet=selected_fleet storm_end=storm_end />
+            <Optional part=Part::Explain><Prose html=content::backoff::EXPLAIN /></Optional>
+            <Optional part=Part::Code>
+                <div class="snippets">
+                    <CodeSnippet title="Reconnect with this policy" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || sched.with(|(p, _)| snippets::python(p, &Target::display()))) />
+                </div>
+            </Optional>
+            <Optional part=Part::Explain><Prose html=content::backoff::HELP /></Optional>
+            <Optional part=Part::Link><Prose html=with_parameters(content::backoff::LINK, [
+                Param::Number(&backoff::BASE), Param::Number(&backoff::FACTOR), Param::Number(&backoff::CAP),
+                Param::Number(&backoff::ATTEMPTS), Param::Choice(&backoff::JITTER), Param::Number(&mqtt_lab_core::fields::SEED),
+                Param::Number(&backoff::DEVICES), Param::Number(&backoff::ACCEPT_RATE),
+            ]) /></Optional>
+        }
+        .into_any()
     }
 }
 

@@ -255,30 +255,31 @@ pub fn Live() -> impl IntoView {
     }
 }
 
-/// What the page shows below the connection: subscriptions, messages, the
-/// publish box, the round trip, the topic tree, the inspector and the notes. A
-/// chunk of its own in the split bundle (issue 24), so that the connection
-/// form is usable first.
-fn below(settings: Settings, page: Page) -> AnyView {
-    let session = page.session;
-    view! {
-        <div class="live-main">
-            <Subscriptions settings=settings page=page />
-            <section aria-labelledby="live-messages-h" class="live-conversation">
-                <MessageLogView log=page.log />
-                <PublishBox settings=settings page=page />
-            </section>
-        </div>
-        <RoundTripView settings=settings page=page />
-        <TopicsView session=session />
-        <LiveInspector tick=page.wire_tick />
-        <Optional part=Part::Explain><Prose html=local_broker_recipe() /></Optional>
-        <Optional part=Part::Link><Prose html=with_parameters(content::live::LINK, [
-            Param::Text("url", ""), Param::Choice(&core_live::VERSION), Param::Text("client_id", ""),
-            Param::Text("topic", ""), Param::Choice(&core_live::QOS),
-        ]) /></Optional>
+crate::split_off! {
+    "split-live", live_below, chunk below_chunk, later below_later;
+    /// What the page shows below the connection: subscriptions, messages, the
+    /// publish box, the round trip, the topic tree, the inspector and the notes. A
+    /// chunk of its own in the split bundle (issue 24), so that the connection
+    /// form is usable first.
+    fn below(settings: Settings, page: Page) -> AnyView {
+        let session = page.session;
+        view! {
+            <div class="live-main">
+                <Subscriptions settings=settings page=page />
+                <section aria-labelledby="live-messages-h" class="live-conversation">
+                    <MessageLogView log=page.log />
+                    <PublishBox settings=settings page=page />
+                </section>
+            </div>
+            <RoundTripView settings=settings page=page />
+            <TopicsView session=session />
+            <LiveInspector tick=page.wire_tick />
+            <Optional part=Part::Explain><Prose html=local_broker_recipe() /></Optional>
+            <Optional part=Part::Link><Prose html=with_parameters(content::live::LINK, [
+                Param::Text("url", ""), Param::Choice(&core_live::VERSION), Param::Text("client_id", ""),
+                Param::Text("topic", ""), Param::Choice(&core_live::QOS),
+            ]) /></Optional>
+        }
+        .into_any()
     }
-    .into_any()
 }
-
-crate::split_off!("split-live", live_below, chunk below_chunk, fn below_later(settings: Settings, page: Page) => below);

@@ -88,36 +88,33 @@ pub fn Qos() -> impl IntoView {
     }
 }
 
-/// The stepper and the notes under it: a chunk of their own in the split
-/// bundle (issue 24), so that the curves and the run are usable first.
-fn below(
-    stepper_inputs: Signal<Inputs>,
-    drop_text: RwSignal<String>,
-    state: Memo<(Inputs, qos::Outputs, u64, u64)>,
-) -> AnyView {
-    let snippet = Signal::derive(move || qos::snippets::python(&state.get().0, &Target::display()));
-    view! {
-        <QosStepper inputs=stepper_inputs drop_text=drop_text />
-        <Optional part=Part::Explain><Prose html=content::qos::EXPLAIN /></Optional>
-        <Optional part=Part::Code>
-            <div class="snippets">
-                <CodeSnippet title="Match QoS and keep the session" lang="Python, paho-mqtt 2.x" code=snippet />
-            </div>
-        </Optional>
-        <Optional part=Part::Link><Prose html=with_parameters(content::qos::LINK, [
-            Param::Choice(&qos::PUB_CHOICE), Param::Choice(&qos::SUB_CHOICE), Param::Number(&qos::LOSS),
-            Param::Choice(&qos::SESSION), Param::Number(&qos::RETRIES), Param::Number(&qos::MESSAGES),
-            Param::Number(&mqtt_lab_core::fields::SEED),
-        ]) /></Optional>
+crate::split_off! {
+    "split-qos", qos_below, chunk below_chunk, later below_later;
+    /// The stepper and the notes under it: a chunk of their own in the split
+    /// bundle (issue 24), so that the curves and the run are usable first.
+    fn below(
+        stepper_inputs: Signal<Inputs>,
+        drop_text: RwSignal<String>,
+        state: Memo<(Inputs, qos::Outputs, u64, u64)>,
+    ) -> AnyView {
+        let snippet = Signal::derive(move || qos::snippets::python(&state.get().0, &Target::display()));
+        view! {
+            <QosStepper inputs=stepper_inputs drop_text=drop_text />
+            <Optional part=Part::Explain><Prose html=content::qos::EXPLAIN /></Optional>
+            <Optional part=Part::Code>
+                <div class="snippets">
+                    <CodeSnippet title="Match QoS and keep the session" lang="Python, paho-mqtt 2.x" code=snippet />
+                </div>
+            </Optional>
+            <Optional part=Part::Link><Prose html=with_parameters(content::qos::LINK, [
+                Param::Choice(&qos::PUB_CHOICE), Param::Choice(&qos::SUB_CHOICE), Param::Number(&qos::LOSS),
+                Param::Choice(&qos::SESSION), Param::Number(&qos::RETRIES), Param::Number(&qos::MESSAGES),
+                Param::Number(&mqtt_lab_core::fields::SEED),
+            ]) /></Optional>
+        }
+        .into_any()
     }
-    .into_any()
 }
-
-crate::split_off!("split-qos", qos_below, chunk below_chunk, fn below_later(
-    stepper_inputs: Signal<Inputs>,
-    drop_text: RwSignal<String>,
-    state: Memo<(Inputs, qos::Outputs, u64, u64)>,
-) => below);
 
 /// The Monte Carlo run of the current inputs, in slices; newer inputs cancel
 /// an older run. Its counts so far, done or not.
