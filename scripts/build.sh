@@ -27,7 +27,7 @@ fi
 # A bundle is split when Cargo.toml has a feature `split-NAME`: its first part holds
 # what the page needs to be usable, and what its `split-NAME` code marks
 # (src/components/later.rs) comes in chunks loaded right after the first paint
-# (BENCHMARKS.md, "One runtime for several widgets"). Each is built alone with
+# (BENCHMARKS.md, "Split bundles"). Each is built alone with
 # its own feature: a split-off part is an export of whatever binary links it, and
 # would ride along in every other bundle. The splitter (wasm_split_cli_support)
 # reads the linker's relocations, which --emit-relocs keeps.
@@ -59,10 +59,12 @@ cp -r public dist/public
 # stack), so wasm-opt may fold constant offsets into loads and stores: 0.2-0.4 KB
 # less brotli a page (BENCHMARKS.md, "Where the bytes go").
 opt() { wasm-opt --output="$2" -Oz "$1" --converge --low-memory-unused; }
+# Cargo's target directory, wherever CARGO_TARGET_DIR or a config puts it.
+target=$(cargo metadata --format-version 1 --no-deps --locked | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 for bin in "${BINS[@]}"; do
-  work=target/bundles/$bin
+  work=$target/bundles/$bin
   out=dist/w/$bin
-  wasm=target/wasm32-unknown-unknown/release/$bin.wasm
+  wasm=$target/wasm32-unknown-unknown/release/$bin.wasm
   keep=()
   rm -rf "$work"
   mkdir -p "$work/split" "$out"

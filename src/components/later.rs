@@ -3,7 +3,8 @@
 //! `split-NAME` in Cargo.toml (scripts/build.sh builds it with that feature
 //! and splits it); without the feature the same part is simply in the page,
 //! which is what every other build (tests, clippy, `cargo check`) compiles.
-//! Measured in BENCHMARKS.md, "One runtime for several widgets".
+//! Measured in BENCHMARKS.md, "Split bundles, and one runtime for several
+//! widgets".
 
 #[cfg(feature = "split")]
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ use std::future::Future;
 
 /// Shows the part once its chunk has loaded; if the chunk cannot be loaded
 /// (the network failed), says so in its place, and the rest of the page
-/// keeps working. A later call to the same part tries again.
+/// keeps working.
 #[cfg(feature = "split")]
 pub fn show(
     part: impl Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
