@@ -36,14 +36,14 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 css=$(br dist/main.css); html=$(br dist/index.html)
 for dir in dist/w/*/; do
   bin=$(basename "$dir"); wasm="$dir/${bin}_bg.wasm"; js="$dir/${bin}.js"
-  jsb=$(br "$js")
+  wasmb=$(br "$wasm"); jsb=$(br "$js")
   [ -f "$dir/__wasm_split.js" ] && jsb=$(( jsb + $(br "$dir/__wasm_split.js") ))
-  first=$(( $(br "$wasm") + jsb + css + html ))
+  first=$(( wasmb + jsb + css + html ))
   chunks=0
   for chunk in "$dir"/*.wasm; do
     [ "$chunk" = "$wasm" ] || chunks=$(( chunks + $(br "$chunk") ))
   done
-  echo "| \`$bin\` | $(stat -c %s "$wasm") | $(gz "$wasm") | $(br "$wasm") | $jsb | $css | $first | $chunks | $(( first + chunks )) |"
+  echo "| \`$bin\` | $(stat -c %s "$wasm") | $(gz "$wasm") | $wasmb | $jsb | $css | $first | $chunks | $(( first + chunks )) |"
 done
 echo
 $sizes_only && exit 0

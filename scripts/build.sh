@@ -31,10 +31,11 @@ fi
 # its own feature: a split-off part is an export of whatever binary links it, and
 # would ride along in every other bundle. The splitter (wasm_split_cli_support)
 # reads the linker's relocations, which --emit-relocs keeps.
+split_bundle() { grep -q "^split-$1 = " Cargo.toml; }
 split=()
 plain=()
 for bin in "${BINS[@]}"; do
-  if grep -q "^split-$bin = " Cargo.toml; then split+=("$bin"); else plain+=("$bin"); fi
+  if split_bundle "$bin"; then split+=("$bin"); else plain+=("$bin"); fi
 done
 # One cargo run compiles the shared library once and links the other binaries in
 # parallel.
@@ -68,7 +69,7 @@ for bin in "${BINS[@]}"; do
   keep=()
   rm -rf "$work"
   mkdir -p "$work/split" "$out"
-  if [[ " ${split[*]} " == *" $bin "* ]]; then
+  if split_bundle "$bin"; then
     # The first part, the chunks, and __wasm_split.js, which loads a chunk when its
     # code is first called; wasm-bindgen must keep the exports the chunks import.
     wasm-split-cli "$wasm" "$work/split" --target web --out-name "$bin"
