@@ -33,6 +33,20 @@ pub fn show(
     .into_any()
 }
 
+/// Runs an action from a chunk (`split_off!`'s second form): `failed` if the
+/// chunk cannot be loaded.
+#[cfg(feature = "split")]
+pub fn run(
+    part: impl Future<Output = Result<(), SplitLoaderError>> + 'static,
+    failed: impl FnOnce() + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        if part.await.is_err() {
+            failed();
+        }
+    });
+}
+
 /// Wraps the view function `part`:
 ///
 /// ```ignore
@@ -46,6 +60,12 @@ pub fn show(
 /// feature, `notes(a, b)` from the chunk `qos_notes` (code that only it
 /// reaches goes there); without it, `notes(a, b)` itself. The arguments must
 /// be concrete types (they cross into the chunk as a plain function call).
+///
+/// The second form, a function that returns nothing (an action, such as
+/// what a button does), defines `part_later(a, b, failed)`: with the
+/// feature it runs `part(a, b)` once the chunk is there (at once when it
+/// is), or `failed()` if it cannot be loaded; without it, `part(a, b)` at
+/// once.
 #[macro_export]
 macro_rules! split_off {
     (
@@ -67,6 +87,29 @@ macro_rules! split_off {
         }
         #[cfg(not(feature = $feature))]
         fn $shown($($arg: $ty),*) -> AnyView {
+            $part($($arg),*)
+        }
+    };
+    (
+        $feature:literal, $module:ident, chunk $chunk:ident, later $shown:ident;
+        $(#[$meta:meta])*
+        fn $part:ident($($arg:ident: $ty:ty),* $(,)?) $body:block
+    ) => {
+        $(#[$meta])*
+        fn $part($($arg: $ty),*) $body
+
+        #[cfg(feature = $feature)]
+        #[::leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $chunk($($arg: $ty),*) -> Result<(), ::leptos::wasm_split::SplitLoaderError> {
+            $part($($arg),*);
+            Ok(())
+        }
+        #[cfg(feature = $feature)]
+        fn $shown($($arg: $ty,)* failed: impl FnOnce() + 'static) {
+            $crate::components::later::run($chunk($($arg),*), failed)
+        }
+        #[cfg(not(feature = $feature))]
+        fn $shown($($arg: $ty,)* _failed: impl FnOnce() + 'static) {
             $part($($arg),*)
         }
     };

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { launch, open, value, typeInto } from './browser.mjs';
+import { BASE, launch, open, value, typeInto } from './browser.mjs';
 import { makeCa, makeServerCert } from './certs.mjs';
 import { startMosquitto, freePort, sleep } from './mosquitto.mjs';
 import { startProbe, pressUntil, probeResult, describeProbe, received } from './input-delay.mjs';
@@ -571,4 +571,54 @@ test('bad input: an unparsable URL and a refused connection are messages, not cr
   // The browser logs failed WebSocket connections itself; nothing else may appear.
   assert.deepEqual(errors.filter((e) => !e.includes('WebSocket connection to')), []);
   await context.close();
+});
+
+test('split bundle: Connect pressed before the client\'s chunk has come says so and connects once it is in; a chunk that cannot load is a message beside Connect', async () => {
+  const url = `ws://127.0.0.1:${brokers.open.ws}`;
+  for (const outcome of ['arrives', 'refused']) {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // The chunk with the MQTT client and everything below the connection
+    // (scripts/build.sh splits live) is held, then let through or refused.
+    let asked = 0;
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/w/live/split_*.wasm', async (route) => {
+      asked += 1;
+      await held;
+      await (outcome === 'arrives' ? route.continue() : route.abort());
+    });
+    await page.goto(new URL(`?w=live&url=${url}&v=5&topic=mqtt-lab/split`, BASE).href);
+    const connect = page.getByRole('button', { name: 'Connect', exact: true });
+    await connect.waitFor();
+    for (let i = 0; asked === 0 && i < 100; i++) await page.waitForTimeout(50);
+    assert.equal(asked, 1, 'the page asked for its chunk');
+    assert.equal(await connect.isEnabled(), true);
+    await connect.click();
+    const loading = page.getByRole('status').filter({ hasText: 'Loading the MQTT client…' });
+    await loading.waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await value(page, 'status'), 'disconnected', 'nothing happens before the client is in');
+    release();
+    if (outcome === 'arrives') {
+      await status(page, 'connected');
+      await page.getByRole('heading', { name: 'Messages' }).waitFor();
+    } else {
+      // Just above the buttons.
+      const problem = page.getByText('The MQTT client could not be loaded. Check the connection and reload the page.');
+      await problem.waitFor();
+      const [p, b] = [await problem.boundingBox(), await connect.boundingBox()];
+      assert.ok(b.y - (p.y + p.height) >= 0 && b.y - (p.y + p.height) < 60, `the message is just above Connect: ${JSON.stringify([p, b])}`);
+      assert.equal(await page.getByRole('alert').filter({ hasText: 'This part of the page could not be loaded.' }).count(), 1);
+      // The form above keeps working, and no panic stopped the page.
+      await typeInto(page, 'Broker WebSocket URL', 'http://x');
+      await page.waitForFunction(() => document.querySelector('#t-url-error').textContent.includes('ws:// or wss://'));
+      assert.equal(await page.locator('#panic-banner').count(), 0);
+    }
+    assert.equal(await loading.count(), 0, 'the loading note is gone');
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  }
 });

@@ -74,6 +74,41 @@ fn page_is_https() -> bool {
     window().location().protocol().is_ok_and(|p| p == "https:")
 }
 
+/// What a connection button asks of the MQTT client.
+#[derive(Clone, Copy)]
+enum Action {
+    Connect,
+    Disconnect,
+    Drop,
+}
+
+crate::split_off! {
+    "split-live", live_below, chunk client_chunk, later client_later;
+    /// Carries out `action`. The MQTT client, its codec and the session
+    /// model's `apply` come in the chunk with the part below the connection
+    /// (issue 24): nothing above it calls them but this.
+    fn client(settings: Settings, page: Page, action: Action) {
+        page.client_loading.set(false);
+        match action {
+            Action::Connect => connect(settings, page),
+            Action::Disconnect => live::stop(),
+            Action::Drop => live::drop_connection(),
+        }
+    }
+}
+
+/// What a connection button does: at once, or (split bundle) once the
+/// client has come, saying so meanwhile.
+fn act(settings: Settings, page: Page, action: Action) {
+    page.client_loading.set(true);
+    client_later(settings, page, action, move || {
+        page.client_loading.set(false);
+        page.form_error.set(Some(
+            "The MQTT client could not be loaded. Check the connection and reload the page.".into(),
+        ));
+    });
+}
+
 fn connect(settings: Settings, page: Page) {
     page.form_error.set(None);
     let url = settings.broker_url.get_untracked();
@@ -99,9 +134,7 @@ fn connect(settings: Settings, page: Page) {
         watch_sys: settings.watch_sys.get_untracked(),
     });
     let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-    if let Some(h) = page.handler.get_value() {
-        live::start(&url, options, seed, h);
-    }
+    live::start(&url, options, seed, page.handler());
 }
 
 #[component]
@@ -149,9 +182,9 @@ pub fn ConnectionActions(settings: Settings, page: Page) -> impl IntoView {
     view! {
         <p class="field-error">{move || page.form_error.get()}</p>
         <div class="exercise-actions">
-            <button type="button" disabled=busy on:click=move |_| connect(settings, page)>"Connect"</button>
-            <button type="button" class="secondary" on:click=move |_| live::stop()>"Disconnect"</button>
-            <button type="button" class="secondary" on:click=move |_| live::drop_connection() disabled=move || !page.connected()>"Drop the connection (sends the Will)"</button>
+            <button type="button" disabled=busy on:click=move |_| act(settings, page, Action::Connect)>"Connect"</button>
+            <button type="button" class="secondary" on:click=move |_| act(settings, page, Action::Disconnect)>"Disconnect"</button>
+            <button type="button" class="secondary" on:click=move |_| act(settings, page, Action::Drop) disabled=move || !page.connected()>"Drop the connection (sends the Will)"</button>
         </div>
     }
 }
@@ -193,13 +226,17 @@ pub fn ConnectionResults(settings: Settings, page: Page) -> impl IntoView {
                         if all == 0 { "0".to_string() } else { format!("{} ({} at QoS 1, {} at QoS 2)", number(all as f64, 0), number(qos1 as f64, 0), number((all - qos1) as f64, 0)) }
                     }) />
             </Results>
-            <p class="status-text" class:failed=failed role="status">{move || session.with(|s| s.status_text.clone())}</p>
+            <p class="status-text" class:failed=failed role="status">{move || if page.client_loading.get() {
+                "Loading the MQTT client…".to_string()
+            } else {
+                session.with(|s| s.status_text.clone())
+            }}</p>
             // A connection that failed (first attempts are not retried): what to
             // do next, beside what went wrong.
             {move || failed().then(|| view! {
                 <p class="failed-actions">
                     <a href="#local-broker" on:click=to_recipe>"Run a broker on your machine"</a>
-                    <button type="button" on:click=move |_| connect(settings, page)>"Retry"</button>
+                    <button type="button" on:click=move |_| act(settings, page, Action::Connect)>"Retry"</button>
                 </p>
             })}
             <p>{reason_link}</p>

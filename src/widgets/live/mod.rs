@@ -142,8 +142,9 @@ struct Page {
     /// its own form.
     action_error: RwSignal<Option<String>>,
     publish_error: RwSignal<Option<String>>,
-    /// The runtime's callback into this page (set once the page exists).
-    handler: StoredValue<Option<Handler>, LocalStorage>,
+    /// A connection button was pressed and the MQTT client has not come yet
+    /// (split bundle).
+    client_loading: RwSignal<bool>,
 }
 
 impl Page {
@@ -180,6 +181,19 @@ impl Page {
         self.apply(Input::Subscribing(sub, sent));
     }
 
+    /// The runtime's callback into this page: its notices go to the model;
+    /// the inspector looks at the wire log after each.
+    fn handler(self) -> Handler {
+        Rc::new(move |n: Notice| {
+            self.clock();
+            self.apply(match n {
+                Notice::Status(s, text) => Input::Status(s, text),
+                Notice::Events(batch) => Input::Events(batch),
+            });
+            self.wire_tick.update(|t| *t += 1);
+        })
+    }
+
     fn connected(self) -> bool {
         self.session.with(|s| s.status == Status::Connected)
     }
@@ -206,19 +220,8 @@ pub fn Live() -> impl IntoView {
         form_error: RwSignal::new(None),
         action_error: RwSignal::new(None),
         publish_error: RwSignal::new(None),
-        handler: StoredValue::new_local(None),
+        client_loading: RwSignal::new(false),
     };
-    // The runtime's notices go to the model; the inspector looks at the wire
-    // log after each.
-    let handler: Handler = Rc::new(move |n: Notice| {
-        page.clock();
-        page.apply(match n {
-            Notice::Status(s, text) => Input::Status(s, text),
-            Notice::Events(batch) => Input::Events(batch),
-        });
-        page.wire_tick.update(|t| *t += 1);
-    });
-    page.handler.set_value(Some(handler));
     let settings_open = RwSignal::new(true);
     leptos::prelude::Effect::new(move |before: Option<Status>| {
         let now = session.with(|s| s.status);
