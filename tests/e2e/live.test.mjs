@@ -597,8 +597,12 @@ test('split bundle: Connect pressed before the client\'s chunk has come says so 
     assert.equal(asked, 1, 'the page asked for its chunk');
     assert.equal(await connect.isEnabled(), true);
     await connect.click();
-    const loading = page.getByRole('status').filter({ hasText: 'Loading the MQTT client…' });
+    // Said beside the buttons (on a phone the status line is a screen further down).
+    const loading = page.getByText('Loading the MQTT client…');
     await loading.waitFor();
+    assert.equal(await loading.getAttribute('aria-live'), 'polite');
+    const [l, c] = [await loading.boundingBox(), await connect.boundingBox()];
+    assert.ok(c.y - (l.y + l.height) >= 0 && c.y - (l.y + l.height) < 60, `the note is just above Connect: ${JSON.stringify([l, c])}`);
     await page.waitForTimeout(300);
     assert.equal(await value(page, 'status'), 'disconnected', 'nothing happens before the client is in');
     release();

@@ -181,6 +181,8 @@ pub fn ConnectionActions(settings: Settings, page: Page) -> impl IntoView {
     };
     view! {
         <p class="field-error">{move || page.form_error.get()}</p>
+        // Beside the buttons: on a phone the status line is a screen further down.
+        <p class="hint" aria-live="polite">{move || page.client_loading.get().then_some("Loading the MQTT client…")}</p>
         <div class="exercise-actions">
             <button type="button" disabled=busy on:click=move |_| act(settings, page, Action::Connect)>"Connect"</button>
             <button type="button" class="secondary" on:click=move |_| act(settings, page, Action::Disconnect)>"Disconnect"</button>
@@ -226,11 +228,7 @@ pub fn ConnectionResults(settings: Settings, page: Page) -> impl IntoView {
                         if all == 0 { "0".to_string() } else { format!("{} ({} at QoS 1, {} at QoS 2)", number(all as f64, 0), number(qos1 as f64, 0), number((all - qos1) as f64, 0)) }
                     }) />
             </Results>
-            <p class="status-text" class:failed=failed role="status">{move || if page.client_loading.get() {
-                "Loading the MQTT client…".to_string()
-            } else {
-                session.with(|s| s.status_text.clone())
-            }}</p>
+            <p class="status-text" class:failed=failed role="status">{move || session.with(|s| s.status_text.clone())}</p>
             // A connection that failed (first attempts are not retried): what to
             // do next, beside what went wrong.
             {move || failed().then(|| view! {
