@@ -94,3 +94,20 @@ export async function exportSession(page, file) {
   await download.saveAs(file);
   return JSON.parse(readFileSync(file, 'utf8'));
 }
+
+/**
+ * Holds the chunks of a split bundle (scripts/build.sh splits some widgets)
+ * until `release()`, then lets them through (`arrives`) or refuses them
+ * (`refused`); `asked()` counts the requests.
+ */
+export async function holdChunks(page, bundle, outcome) {
+  let asked = 0;
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(`**/w/${bundle}/split_*.wasm`, async (route) => {
+    asked += 1;
+    await held;
+    await (outcome === 'arrives' ? route.continue() : route.abort());
+  });
+  return { asked: () => asked, release };
+}

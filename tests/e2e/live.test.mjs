@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { BASE, launch, open, value, typeInto } from './browser.mjs';
+import { BASE, launch, open, value, typeInto, holdChunks } from './browser.mjs';
 import { makeCa, makeServerCert } from './certs.mjs';
 import { startMosquitto, freePort, sleep } from './mosquitto.mjs';
 import { startProbe, pressUntil, probeResult, describeProbe, received } from './input-delay.mjs';
@@ -582,19 +582,12 @@ test('split bundle: Connect pressed before the client\'s chunk has come says so 
     page.on('pageerror', (e) => pageErrors.push(e.message));
     // The chunk with the MQTT client and everything below the connection
     // (scripts/build.sh splits live) is held, then let through or refused.
-    let asked = 0;
-    let release;
-    const held = new Promise((r) => { release = r; });
-    await page.route('**/w/live/split_*.wasm', async (route) => {
-      asked += 1;
-      await held;
-      await (outcome === 'arrives' ? route.continue() : route.abort());
-    });
+    const { asked, release } = await holdChunks(page, 'live', outcome);
     await page.goto(new URL(`?w=live&url=${url}&v=5&topic=mqtt-lab/split`, BASE).href);
     const connect = page.getByRole('button', { name: 'Connect', exact: true });
     await connect.waitFor();
-    for (let i = 0; asked === 0 && i < 100; i++) await page.waitForTimeout(50);
-    assert.equal(asked, 1, 'the page asked for its chunk');
+    for (let i = 0; asked() === 0 && i < 100; i++) await page.waitForTimeout(50);
+    assert.equal(asked(), 1, 'the page asked for its chunk');
     assert.equal(await connect.isEnabled(), true);
     await connect.click();
     // Said beside the buttons (on a phone the status line is a screen further down).

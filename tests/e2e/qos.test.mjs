@@ -1,7 +1,7 @@
 // ?w=qos: the chapter's example, matching QoS, QoS 2, simulation against model.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, open, value, params, typeInto, buttonNames } from './browser.mjs';
+import { BASE, launch, open, value, params, typeInto, buttonNames, holdChunks } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -108,14 +108,11 @@ test('split bundle: the curves and the run work before the stepper\'s chunk arri
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   // The stepper's chunk (scripts/build.sh splits qos) is held, then refused.
-  let asked = 0;
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route('**/w/qos/split_*.wasm', async (route) => { asked += 1; await held; await route.abort(); });
+  const { asked, release } = await holdChunks(page, 'qos', 'refused');
   await page.goto(new URL('?w=qos&pub=1&sub=0&loss_pct=5', BASE).href);
   await page.waitForFunction(() => Math.abs(document.querySelector('output[name="delivery-pct"]')?.dataset.value - 95) < 0.01);
-  for (let i = 0; asked === 0 && i < 100; i++) await page.waitForTimeout(50);
-  assert.equal(asked, 1, 'the page asked for its chunk');
+  for (let i = 0; asked() === 0 && i < 100; i++) await page.waitForTimeout(50);
+  assert.equal(asked(), 1, 'the page asked for its chunk');
   assert.equal(await page.getByRole('heading', { name: 'One message, packet by packet' }).count(), 0);
   await typeInto(page, 'Messages cut in flight (%)', '10');
   await page.waitForFunction(() => Math.abs(document.querySelector('output[name="delivery-pct"]').dataset.value - 90) < 0.01);
