@@ -34,8 +34,10 @@ pub fn show(
 }
 
 /// Runs an action from a chunk (`split_off!`'s second form): `failed` if the
-/// chunk cannot be loaded.
+/// chunk cannot be loaded. Only live's split uses actions; a bundle split
+/// with only another widget's feature does not call it.
 #[cfg(feature = "split")]
+#[cfg_attr(not(feature = "split-live"), allow(dead_code))]
 pub fn run(
     part: impl Future<Output = Result<(), SplitLoaderError>> + 'static,
     failed: impl FnOnce() + 'static,

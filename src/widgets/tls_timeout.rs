@@ -85,21 +85,34 @@ pub fn TlsTimeout() -> impl IntoView {
                     <NumberField input=safety />
                 </div>
             </section>
-            <TlsNotes state=state />
         </div>
-        <Optional part=Part::Explain><Prose html=content::tls_timeout::EXPLAIN /></Optional>
-        <Optional part=Part::Code>
-            <div class="snippets">
-                <CodeSnippet title="paho-mqtt client" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || state.with(|(i, o)| snippets::paho(i, o, &Target::display()))) />
-                <CodeSnippet title="ESP32 with PubSubClient" lang="Arduino (arduino-esp32)" code=Signal::derive(move || snippets::esp32(&out(), &Target::display())) />
-                <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out(), &Target::display())) />
-            </div>
-        </Optional>
-        <Optional part=Part::Link><Prose html=with_parameters(content::tls_timeout::LINK, [
-            Param::Choice(&tls::DEVICE), Param::Choice(&tls::TLS), Param::Choice(&tls::KEX), Param::Choice(&tls::RESUME),
-            Param::Choice(&tls::DNS), Param::Number(&tls::RTT), Param::Number(&tls::WIFI), Param::Number(&tls::LOAD),
-            Param::Number(&tls::SAFETY), Param::Number(&tls::CRYPTO),
-        ]) /></Optional>
+        {notes_later(state)}
+    }
+}
+
+crate::split_off! {
+    "split-tls-timeout", tls_notes, chunk notes_chunk, later notes_later;
+    /// The notes, the explanation, the snippets and the link: a chunk of their
+    /// own in the split bundle (issue 24).
+    fn notes(state: Memo<(Inputs, Outputs)>) -> AnyView {
+        let out = move || state.with(|s| s.1.clone());
+        view! {
+            <TlsNotes state=state />
+            <Optional part=Part::Explain><Prose html=content::tls_timeout::EXPLAIN /></Optional>
+            <Optional part=Part::Code>
+                <div class="snippets">
+                    <CodeSnippet title="paho-mqtt client" lang="Python, paho-mqtt 2.x" code=Signal::derive(move || state.with(|(i, o)| snippets::paho(i, o, &Target::display()))) />
+                    <CodeSnippet title="ESP32 with PubSubClient" lang="Arduino (arduino-esp32)" code=Signal::derive(move || snippets::esp32(&out(), &Target::display())) />
+                    <CodeSnippet title="ESP8266 with BearSSL" lang="Arduino (esp8266 core)" code=Signal::derive(move || snippets::esp8266(&out(), &Target::display())) />
+                </div>
+            </Optional>
+            <Optional part=Part::Link><Prose html=with_parameters(content::tls_timeout::LINK, [
+                Param::Choice(&tls::DEVICE), Param::Choice(&tls::TLS), Param::Choice(&tls::KEX), Param::Choice(&tls::RESUME),
+                Param::Choice(&tls::DNS), Param::Number(&tls::RTT), Param::Number(&tls::WIFI), Param::Number(&tls::LOAD),
+                Param::Number(&tls::SAFETY), Param::Number(&tls::CRYPTO),
+            ]) /></Optional>
+        }
+        .into_any()
     }
 }
 
