@@ -33,22 +33,6 @@ pub fn show(
     .into_any()
 }
 
-/// Runs an action from a chunk (`split_off!`'s second form): `failed` if the
-/// chunk cannot be loaded. Only live's split uses actions; a bundle split
-/// with only another widget's feature does not call it.
-#[cfg(feature = "split")]
-#[cfg_attr(not(feature = "split-live"), allow(dead_code))]
-pub fn run(
-    part: impl Future<Output = Result<(), SplitLoaderError>> + 'static,
-    failed: impl FnOnce() + 'static,
-) {
-    leptos::task::spawn_local(async move {
-        if part.await.is_err() {
-            failed();
-        }
-    });
-}
-
 /// Wraps the view function `part`:
 ///
 /// ```ignore
@@ -108,7 +92,12 @@ macro_rules! split_off {
         }
         #[cfg(feature = $feature)]
         fn $shown($($arg: $ty,)* failed: impl FnOnce() + 'static) {
-            $crate::components::later::run($chunk($($arg),*), failed)
+            let part = $chunk($($arg),*);
+            ::leptos::task::spawn_local(async move {
+                if part.await.is_err() {
+                    failed();
+                }
+            });
         }
         #[cfg(not(feature = $feature))]
         fn $shown($($arg: $ty,)* _failed: impl FnOnce() + 'static) {

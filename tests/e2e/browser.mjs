@@ -98,7 +98,8 @@ export async function exportSession(page, file) {
 /**
  * Holds the chunks of a split bundle (scripts/build.sh splits some widgets)
  * until `release()`, then lets them through (`arrives`) or refuses them
- * (`refused`); `asked()` counts the requests.
+ * (`refused`); `asked()` waits (up to 5 s) for the page to ask for one and
+ * says how many requests it made.
  */
 export async function holdChunks(page, bundle, outcome) {
   let asked = 0;
@@ -109,5 +110,9 @@ export async function holdChunks(page, bundle, outcome) {
     await held;
     await (outcome === 'arrives' ? route.continue() : route.abort());
   });
-  return { asked: () => asked, release };
+  const requested = async () => {
+    for (let i = 0; asked === 0 && i < 100; i++) await page.waitForTimeout(50);
+    return asked;
+  };
+  return { asked: requested, release };
 }
