@@ -162,11 +162,21 @@ async function pagePublishes({ b, via, v, qos, n, label, seed, brokerCounts, inF
       said = (await page.locator('.status-text').allInnerTexts()).join(' | ');
       return said.includes('PUBREL');
     }, 40000).catch(() => {});
+    // Each message mosquitto_sub got more than once, with how many copies of it passed
+    // the proxy whole to the broker (the page's first PUBLISH and its resends, DUP 1).
+    const whole = new Map();
+    for (const e of via.trace.slice(traceFrom)) {
+      if (e.dir === 'to broker' && e.type === 'PUBLISH') whole.set(e.payload, (whole.get(e.payload) ?? 0) + 1);
+    }
+    const copies = new Map();
+    for (const p of got) copies.set(p, (copies.get(p) ?? 0) + 1);
+    const twice = [...copies].filter(([, k]) => k > 1).map(([payload, k]) => ({ payload, k, whole: whole.get(payload) ?? 0 }));
     console.log(`# faults, ${label}, QoS ${qos} (seed ${seed}): stopped: the broker closed ${r.length} connections right after the page's PUBREL `
-      + `(ids ${r.map((x) => x.ids.join('/')).join(', ')}) without PUBCOMP; mosquitto_sub had ${distinct.size} distinct of ${got.length}, ${duplicates} duplicates; the page says: ${said}`);
+      + `(ids ${r.map((x) => x.ids.join('/')).join(', ')}) without PUBCOMP; mosquitto_sub had ${distinct.size} distinct of ${got.length}, ${duplicates} duplicates`
+      + `${twice.length ? ` (${twice.map((x) => `“${x.payload}” ${x.k} times, ${x.whole} PUBLISH of it to the broker`).join('; ')})` : ''}; the page says: ${said}`);
     await context.close();
     sub.kill('SIGKILL');
-    return { stuck: r, distinct: distinct.size, duplicates, said };
+    return { stuck: r, distinct: distinct.size, duplicates, twice, said };
   }
   // Whatever mosquitto_sub lacks, the broker acknowledged to the page (PUBACK, or
   // PUBREC) and never delivered: lost by the broker, not by the page (the proxy's trace).
@@ -470,10 +480,18 @@ for (const name of OTHERS.filter((n) => !only || only.includes(n))) {
               // closed so, and what arrived before it arrived once.
               assert.equal(name, 'rumqttd', `${name} closed the connection at the page's PUBREL: ${JSON.stringify(r.stuck)}`);
               assert.ok(r.stuck.length >= 3);
-              assert.equal(r.duplicates, 0);
+              // rumqttd delivers a QoS 2 message onward at a PUBREL, and takes the oldest
+              // one it recorded on that connection whatever the PUBREL's identifier
+              // (AckLog::pubcomp pops the front, rumqttd 0.20.0 src/router/logs.rs). A
+              // PUBLISH the page sent again (DUP 1) on a new connection is so delivered
+              // at the page's PUBREL of another, and once more if the close comes before
+              // its PUBREC reaches the page and the page sends it again on the next one:
+              // a duplicate onward ([MQTT-4.3.3-2] forbids it). Each copy mosquitto_sub
+              // got is one PUBLISH of the page that passed the proxy whole.
+              for (const x of r.twice) assert.ok(x.whole >= x.k, `“${x.payload}”: ${x.k} copies at mosquitto_sub, ${x.whole} PUBLISH of it to the broker`);
               // The page puts the drop on the PUBREL it sent again, not on the
-              // subscriptions it renewed after it.
-              assert.match(r.said, /sent PUBREL again \(identifiers? \d+[\d, ]*(and \d+ more)?: the second halves? of (a )?QoS 2 exchanges? an earlier drop cut\) and no PUBCOMP had come/);
+              // subscriptions it renewed after it (in the singular for one identifier).
+              assert.match(r.said, /sent PUBREL again \((identifier \d+: the second half of a QoS 2 exchange|identifiers \d+(, \d+)*( and \d+ more)?: the second halves of QoS 2 exchanges) an earlier drop cut\) and no PUBCOMP had come/);
               assert.doesNotMatch(r.said, /a filter it does not accept/);
               return;
             }
