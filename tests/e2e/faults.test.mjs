@@ -482,7 +482,7 @@ for (const name of OTHERS.filter((n) => !only || only.includes(n))) {
               assert.ok(r.stuck.length >= 3);
               // rumqttd delivers a QoS 2 message onward at a PUBREL, and takes the oldest
               // one it recorded on that connection whatever the PUBREL's identifier
-              // (AckLog::pubcomp pops the front, rumqttd 0.20.0 src/router/logs.rs). A
+              // (AckLog::pubcomp pops the front, rumqttd 0.20.0 rumqttd/src/router/logs.rs). A
               // PUBLISH the page sent again (DUP 1) on a new connection is so delivered
               // at the page's PUBREL of another, and once more if the close comes before
               // its PUBREC reaches the page and the page sends it again on the next one:
