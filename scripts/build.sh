@@ -87,6 +87,22 @@ for bin in "${BINS[@]}"; do
   terser "$work/$bin.js" --module --compress --mangle -o "$out/$bin.js"
 done
 
+# The backoff page's fleet worker (crates/fleet-worker, src/widgets/backoff/workers.rs),
+# beside the page's bundle, loaded once the fleet first runs: the fleet's four
+# strategies side by side. All simulation, so compiled for speed, the core it links
+# too, and wasm-opt -O3 rather than -Oz (BENCHMARKS.md, "The fleet in workers").
+if [[ " ${BINS[*]} " == *" backoff "* ]]; then
+  cargo build --release --locked --target wasm32-unknown-unknown -p mqtt-lab-fleet-worker \
+    --config 'profile.release.package.mqtt-lab-core.opt-level=3'
+  work=$target/bundles/fleet_sim
+  rm -rf "$work"
+  mkdir -p "$work"
+  wasm-bindgen --target=web --out-dir="$work" --out-name=fleet_sim --no-typescript "$target/wasm32-unknown-unknown/release/mqtt_lab_fleet_worker.wasm"
+  wasm-opt --output=dist/w/backoff/fleet_sim_bg.wasm -O3 "$work/fleet_sim_bg.wasm" --low-memory-unused
+  terser "$work/fleet_sim.js" --module --compress --mangle -o dist/w/backoff/fleet_sim.js
+  terser crates/fleet-worker/worker.js --module --compress --mangle -o dist/w/backoff/fleet_worker.js
+fi
+
 # The service worker names its cache after the build: a hash of every file it may
 # cache, so that an unchanged build keeps its cache and a new one replaces it.
 build_id=$(cd dist && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)

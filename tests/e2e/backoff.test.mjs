@@ -79,3 +79,45 @@ test('a large fleet keeps the page responsive while it is simulated', async () =
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the fleet runs in workers; where they cannot load, the page runs it itself, to the same figures', async () => {
+  const url = '?w=backoff&jitter=equal&devices=20000&accept_rate=200&seed=9';
+  // Every result of the fleet: its outputs and the tables under its figures (all four strategies).
+  const fleet = async (page) => {
+    await page.waitForFunction(() => (document.querySelector('output[name="total-attempts"]')?.dataset.value ?? '') !== ''
+      && document.querySelector('.progress')?.textContent === '', null, { timeout: 60000 });
+    return page.evaluate(() => ({
+      outputs: Object.fromEntries([...document.querySelectorAll('output[name]')].map((o) => [o.name, o.dataset.value])),
+      tables: [...document.querySelectorAll('figure.chart table')].map((t) => t.innerText),
+    }));
+  };
+  const inWorkers = await open(browser, url, { waitFor: 'output[name="total-wait-s"]' });
+  const fetched = [];
+  inWorkers.page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const a = await fleet(inWorkers.page);
+  // The pool is up (one worker per core, at most four) and stays for the next run.
+  assert.ok(inWorkers.page.workers().length >= 1);
+  assert.deepEqual(inWorkers.errors, []);
+
+  const itself = await open(browser, url, {
+    waitFor: 'output[name="total-wait-s"]',
+    setup: (context) => context.route('**/w/backoff/fleet_*', (route) => route.abort()),
+  });
+  const b = await fleet(itself.page);
+  // The worker failed to load and was let go; no message, the figures are all there.
+  assert.equal(itself.page.workers().length, 0);
+  assert.equal(await itself.page.getByRole('alert').count(), 0);
+  assert.deepEqual(b, a);
+  assert.ok(Number(a.outputs['total-attempts']) > 20000);
+  assert.deepEqual(itself.errors.filter((e) => !/Failed to load resource|net::ERR_FAILED/.test(e)), []);
+
+  // A new seed in the running pool: new figures, from the workers again.
+  await typeInto(inWorkers.page, 'Random seed', '10');
+  await inWorkers.page.waitForFunction((t) => document.querySelector('output[name="total-attempts"]').dataset.value !== t, a.outputs['total-attempts']);
+  const c = await fleet(inWorkers.page);
+  assert.notDeepEqual(c.outputs, a.outputs);
+  assert.ok(inWorkers.page.workers().length >= 1);
+  assert.ok(!fetched.some((p) => p.endsWith('/w/backoff/fleet_worker.js')), 'the pool was started once');
+  await inWorkers.context.close();
+  await itself.context.close();
+});

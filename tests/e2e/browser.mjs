@@ -23,6 +23,8 @@ export async function launch({ args = [] } = {}) {
 export async function open(browser, query, options = {}) {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1200, height: 900 },
     colorScheme: options.colorScheme ?? 'light' });
+  // E.g. routes that hold or refuse some of the page's files.
+  await options.setup?.(context);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

@@ -116,8 +116,12 @@ test('after one visit the widget works with the server stopped; a new build repl
   await context.close();
 });
 
-test('a split page (qos) works offline after one visit: its chunk is kept too', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'mqtt-lab-offline-split-'));
+/**
+ * Runs `body({ base, page, stop, pageErrors })` on a copy of dist/ served on a
+ * port of its own (`stop()` stops that server), in a fresh context.
+ */
+async function ownSite(name, body) {
+  const dir = await mkdtemp(join(tmpdir(), `mqtt-lab-offline-${name}-`));
   await cp(DIST, join(dir, 'widgets', 'mqtt'), { recursive: true });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/widgets/mqtt/`;
@@ -130,27 +134,48 @@ test('a split page (qos) works offline after one visit: its chunk is kept too', 
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  const stepper = () => page.getByRole('heading', { name: 'One message, packet by packet' }).waitFor();
   try {
-    await page.goto(`${base}?w=qos`);
-    await stepper();
-    // The worker started after the page had loaded its bundle and chunk; the loader named them.
-    const files = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)
-      .filter((u) => /\/w\/qos\/(split_|chunk_|__wasm_split)/.test(u)));
-    assert.ok(files.some((u) => /split_qos_below\.wasm$/.test(u)), files.join(' '));
-    await until(page, cached, ['w/qos/qos.js', 'w/qos/qos_bg.wasm', ...files]);
-    await stop(child);
-    child = undefined;
-    await page.reload();
-    await stepper();
-    await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByRole('button', { name: 'Next step' }).click();
-    assert.match(await page.locator('.step-status').innerText(), /^Step 1 of \d+/);
-    assert.equal(await page.getByRole('alert').count(), 0);
-    assert.deepEqual(pageErrors, []);
+    await body({ base, page, pageErrors, stop: async () => { await stop(child); child = undefined; } });
   } finally {
     child?.kill();
     await context.close();
     await rm(dir, { recursive: true, force: true });
   }
-});
+}
+
+test('a split page (qos) works offline after one visit: its chunk is kept too', () => ownSite('split', async ({ base, page, pageErrors, stop }) => {
+  const stepper = () => page.getByRole('heading', { name: 'One message, packet by packet' }).waitFor();
+  await page.goto(`${base}?w=qos`);
+  await stepper();
+  // The worker started after the page had loaded its bundle and chunk; the loader named them.
+  const files = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)
+    .filter((u) => /\/w\/qos\/(split_|chunk_|__wasm_split)/.test(u)));
+  assert.ok(files.some((u) => /split_qos_below\.wasm$/.test(u)), files.join(' '));
+  await until(page, cached, ['w/qos/qos.js', 'w/qos/qos_bg.wasm', ...files]);
+  await stop();
+  await page.reload();
+  await stepper();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  assert.match(await page.locator('.step-status').innerText(), /^Step 1 of \d+/);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.deepEqual(pageErrors, []);
+}));
+
+test('the backoff page\'s fleet worker works offline after one visit: its files are kept too', () => ownSite('fleet', async ({ base, page, pageErrors, stop }) => {
+  const fleetDone = () => page.waitForFunction(() => (document.querySelector('output[name="total-attempts"]')?.dataset.value ?? '') !== ''
+    && document.querySelector('.progress')?.textContent === '', null, { timeout: 60000 });
+  await page.goto(`${base}?w=backoff&jitter=full&devices=5000`);
+  await fleetDone();
+  // The worker fetched these itself; the page named them to the service worker.
+  await until(page, cached, ['w/backoff/fleet_worker.js', 'w/backoff/fleet_sim.js', 'w/backoff/fleet_sim_bg.wasm']);
+  const online = await page.evaluate(() => document.querySelector('output[name="total-attempts"]').dataset.value);
+  await stop();
+  await page.reload();
+  await fleetDone();
+  // A worker whose files failed would have been let go (workers.rs): it is still up.
+  assert.ok(page.workers().length >= 1);
+  assert.equal(await page.evaluate(() => document.querySelector('output[name="total-attempts"]').dataset.value), online);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.deepEqual(pageErrors, []);
+}));

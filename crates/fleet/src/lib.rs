@@ -16,6 +16,8 @@ use mqtt_lab_core::fields::FieldError;
 use mqtt_lab_core::rng::Rng;
 use serde::Serialize;
 
+pub mod wire;
+
 /// Width of a simulation bucket.
 pub const BUCKET_S: f64 = 0.1;
 /// The simulation stops after this long even if some devices are still out.

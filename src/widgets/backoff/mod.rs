@@ -18,6 +18,7 @@ use mqtt_lab_core::target::Target;
 use mqtt_lab_fleet::{FleetOutcome, FleetSim};
 
 mod figures;
+mod workers;
 use figures::*;
 
 /// Buckets simulated between clock checks.
@@ -146,10 +147,11 @@ crate::split_off! {
     }
 }
 
-/// Runs the fleet for every strategy whenever its inputs change, in slices,
-/// a newer input cancelling an older run. Returns each strategy's outcome as
-/// it is done (the selected one first if that took a while, then all four)
-/// and the share done.
+/// Runs the fleet for every strategy whenever its inputs change, side by side
+/// in workers (workers.rs) or, where there are none, here in slices; a newer
+/// input cancels an older run. Returns each strategy's outcome as it is done
+/// (the selected one first if that took a while, then all four) and the
+/// share done.
 fn simulate_fleet(
     fleet_inputs: Memo<FleetInputs>,
 ) -> (RwSignal<Vec<(Jitter, FleetOutcome)>>, RwSignal<f64>) {
@@ -163,8 +165,38 @@ fn simulate_fleet(
         progress.set(0.0);
         spawn_local(async move {
             let started = now_ms();
-            let mut results = Vec::new();
+            let n = order.len();
+            let selected = order[0];
+            // The selected strategy alone, once it is in, if it took a while.
+            let show_first = move |i: usize, o: &FleetOutcome| {
+                if i == 0 && now_ms() - started > SHOW_FIRST_AFTER_MS {
+                    fleet.set(vec![(selected, o.clone())]);
+                }
+            };
+            // In workers the four run side by side and the selected one arrives
+            // with another: all four are shown together.
+            let counted = std::rc::Rc::new(std::cell::Cell::new(0usize));
+            let arrived = {
+                let counted = counted.clone();
+                move |_: usize, _: &FleetOutcome| {
+                    if is_current() {
+                        counted.set(counted.get() + 1);
+                        progress.set(counted.get() as f64 / n as f64);
+                    }
+                }
+            };
+            let fleet_of = (inputs.devices, inputs.accept_rate, inputs.seed);
+            let mut outcomes = workers::run(&order, inputs.policy, fleet_of, is_current, arrived)
+                .await
+                .unwrap_or_else(|| vec![None; n]);
+            // What no worker ran: here, in slices.
             for (i, j) in order.iter().enumerate() {
+                if !is_current() {
+                    return;
+                }
+                if outcomes[i].is_some() {
+                    continue;
+                }
                 let policy = Policy {
                     jitter: *j,
                     ..inputs.policy
@@ -182,17 +214,26 @@ fn simulate_fleet(
                         done
                     },
                     is_current,
-                    || progress.set((i as f64 + done_fraction.get()) / order.len() as f64),
+                    || progress.set((counted.get() as f64 + done_fraction.get()) / n as f64),
                 )
                 .await;
                 if !finished {
                     return;
                 }
-                results.push((*j, sim.outcome().clone()));
-                if (i == 0 && now_ms() - started > SHOW_FIRST_AFTER_MS) || i + 1 == order.len() {
-                    fleet.set(results.clone());
-                }
+                counted.set(counted.get() + 1);
+                show_first(i, sim.outcome());
+                outcomes[i] = Some(sim.outcome().clone());
             }
+            if !is_current() {
+                return;
+            }
+            fleet.set(
+                order
+                    .iter()
+                    .copied()
+                    .zip(outcomes.into_iter().flatten())
+                    .collect(),
+            );
             progress.set(1.0);
         });
     });
