@@ -125,9 +125,16 @@ fn pool() -> Option<Rc<Pool>> {
     let n = (cores as u32).clamp(1, MOST);
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
-    let mut lanes = Vec::new();
+    let mut lanes: Vec<Rc<Lane>> = Vec::new();
     for _ in 0..n {
-        let worker = Worker::new_with_options(SCRIPT, &options).ok()?;
+        let Ok(worker) = Worker::new_with_options(SCRIPT, &options) else {
+            // No module workers here: the ones started go, and the page runs the fleet.
+            for lane in &lanes {
+                lane.worker.terminate();
+            }
+            BROKEN.with(|b| b.set(true));
+            return None;
+        };
         let lane = Rc::new(Lane {
             worker,
             owed: RefCell::new(VecDeque::new()),
