@@ -17,6 +17,14 @@ onmessage = async ({ data }) => {
     return;
   }
   if (!(await ready)) return;
-  const out = run(data);
+  let out;
+  try {
+    out = run(data);
+  } catch (e) {
+    // A trap (out of memory on a small phone): the page lets the workers go and runs
+    // the fleet itself; an unanswered job would leave it waiting for good.
+    postMessage(`error: ${e}`);
+    return;
+  }
   postMessage(out, [out.buffer]);
 };

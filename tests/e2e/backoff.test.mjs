@@ -91,12 +91,36 @@ test('the fleet runs in workers; where they cannot load, the page runs it itself
       tables: [...document.querySelectorAll('figure.chart table')].map((t) => t.innerText),
     }));
   };
-  const inWorkers = await open(browser, url, { waitFor: 'output[name="total-wait-s"]' });
-  const fetched = [];
-  inWorkers.page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  // How many jobs each worker holds at once, at most: a job posted to a worker that is
+  // still busy would queue behind the one it runs.
+  const countJobs = () => {
+    const held = new WeakMap();
+    window.__mostHeld = 0;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      if (message instanceof Float64Array) {
+        held.set(this, (held.get(this) ?? 0) + 1);
+        window.__mostHeld = Math.max(window.__mostHeld, held.get(this));
+      }
+      return post.call(this, message, transfer);
+    };
+    const handler = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+    Object.defineProperty(Worker.prototype, 'onmessage', {
+      get() { return handler.get.call(this); },
+      set(h) {
+        handler.set.call(this, h && ((event) => {
+          if (event.data instanceof Float64Array) held.set(this, held.get(this) - 1);
+          return h(event);
+        }));
+      },
+    });
+  };
+  const inWorkers = await open(browser, url, { waitFor: 'output[name="total-wait-s"]', setup: (context) => context.addInitScript(countJobs) });
   const a = await fleet(inWorkers.page);
   // The pool is up (one worker per core, at most four) and stays for the next run.
-  assert.ok(inWorkers.page.workers().length >= 1);
+  const pool = inWorkers.page.workers();
+  const cores = await inWorkers.page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(pool.length, Math.min(Math.max(cores, 1), 4));
   assert.deepEqual(inWorkers.errors, []);
 
   const itself = await open(browser, url, {
@@ -116,8 +140,25 @@ test('the fleet runs in workers; where they cannot load, the page runs it itself
   await inWorkers.page.waitForFunction((t) => document.querySelector('output[name="total-attempts"]').dataset.value !== t, a.outputs['total-attempts']);
   const c = await fleet(inWorkers.page);
   assert.notDeepEqual(c.outputs, a.outputs);
-  assert.ok(inWorkers.page.workers().length >= 1);
-  assert.ok(!fetched.some((p) => p.endsWith('/w/backoff/fleet_worker.js')), 'the pool was started once');
+  // The same workers: the pool was started once.
+  const now = inWorkers.page.workers();
+  assert.ok(now.length === pool.length && now.every((w, i) => w === pool[i]));
+
+  // Dragging the devices slider starts a run at every step: a newer run waits for the
+  // job each worker is running and posts only if it is still the newest, so no worker
+  // ever holds two; the last step's figures are the ones shown.
+  const slider = inWorkers.page.getByRole('slider', { name: 'Devices in the fleet slider' });
+  await slider.focus();
+  for (let i = 0; i < 20; i++) await inWorkers.page.keyboard.press('ArrowRight');
+  // Steps of 100 from 1: 20,101, then 19 more.
+  const last = await slider.evaluate((s) => s.value);
+  assert.equal(last, '22001');
+  await inWorkers.page.waitForFunction((t) => document.querySelector('output[name="total-attempts"]').dataset.value !== t, c.outputs['total-attempts']);
+  const d = await fleet(inWorkers.page);
+  assert.equal(await inWorkers.page.evaluate(() => window.__mostHeld), 1);
+  const again = await open(browser, url.replace('devices=20000', `devices=${last}`).replace('seed=9', 'seed=10'), { waitFor: 'output[name="total-wait-s"]' });
+  assert.deepEqual((await fleet(again.page)).outputs, d.outputs);
+  await again.context.close();
   await inWorkers.context.close();
   await itself.context.close();
 });

@@ -1,7 +1,8 @@
 //! `?w=backoff`: one device's reconnect schedule and a fleet's reconnection storm.
 //!
 //! The page wires the fields to the core's schedule and to the fleet
-//! simulation (run in slices, [`simulate_fleet`]); its parts are one device's
+//! simulation (in Web Workers, workers.rs, or in slices where there are none:
+//! [`simulate_fleet`]); its parts are one device's
 //! policy with its schedule ([`OneDevice`]), the fleet with its storm
 //! ([`FleetStorm`]) and a few devices of that storm ([`DevicesFigure`]). What
 //! they draw and say is plain functions, tested natively (figures.rs).
@@ -149,9 +150,9 @@ crate::split_off! {
 
 /// Runs the fleet for every strategy whenever its inputs change, side by side
 /// in workers (workers.rs) or, where there are none, here in slices; a newer
-/// input cancels an older run. Returns each strategy's outcome as it is done
-/// (the selected one first if that took a while, then all four) and the
-/// share done.
+/// input cancels an older run. Returns the strategies' outcomes (in slices,
+/// the selected one first if that took a while, then all four; from workers
+/// all four together) and the share done.
 fn simulate_fleet(
     fleet_inputs: Memo<FleetInputs>,
 ) -> (RwSignal<Vec<(Jitter, FleetOutcome)>>, RwSignal<f64>) {

@@ -28,12 +28,15 @@ const MOST: u32 = 4;
 struct Lane {
     worker: Worker,
     owed: RefCell<VecDeque<Function>>,
+    /// The reply to the job posted last: answered once the worker is free.
+    last: RefCell<Option<Promise>>,
 }
 
 impl Lane {
     /// Runs `job` in this worker: its reply, or None if the worker failed.
     async fn call(&self, job: &[f64]) -> Option<Vec<f64>> {
         let promise = Promise::new(&mut |resolve, _| self.owed.borrow_mut().push_back(resolve));
+        *self.last.borrow_mut() = Some(promise.clone());
         if self.worker.post_message(&Float64Array::from(job)).is_err() {
             self.owed.borrow_mut().pop_back();
             return None;
@@ -138,6 +141,7 @@ fn pool() -> Option<Rc<Pool>> {
         let lane = Rc::new(Lane {
             worker,
             owed: RefCell::new(VecDeque::new()),
+            last: RefCell::new(None),
         });
         let weak = Rc::downgrade(&lane);
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
@@ -209,6 +213,19 @@ pub async fn run(
     arrived: impl Fn(usize, &FleetOutcome) + 'static,
 ) -> Option<Vec<Option<FleetOutcome>>> {
     let pool = pool()?;
+    // A job cannot be taken back once posted: a newer run waits for the workers
+    // to finish the ones in flight (at most one each) and posts only if it is
+    // still wanted, so that dragging a slider never queues up runs nobody sees.
+    let busy = js_sys::Array::new();
+    for lane in &pool.lanes {
+        if let Some(last) = lane.last.borrow().as_ref() {
+            busy.push(last);
+        }
+    }
+    let _ = JsFuture::from(Promise::all(&busy)).await;
+    if !wanted() {
+        return Some(vec![None; order.len()]);
+    }
     let (devices, accept_rate, seed) = fleet;
     let jobs: Rc<Vec<Vec<f64>>> = Rc::new(
         order
