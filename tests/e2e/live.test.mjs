@@ -33,14 +33,25 @@ let ca, pinned, unpinned;
  * `extra` applies to every listener.
  */
 async function startBroker(name, extra = '', tls = []) {
-  const b = brokers[name] ?? { ws: await freePort(), tcp: await freePort(), wss: [] };
-  for (let i = b.wss.length; i < tls.length; i++) b.wss.push(await freePort());
-  const ws = tls.length === 0 ? `listener ${b.ws} 127.0.0.1\nprotocol websockets\n${extra}\n`
-    : tls.map((c, i) => `listener ${b.wss[i]} 127.0.0.1\nprotocol websockets\ncafile ${ca.cert}\ncertfile ${c.cert}\nkeyfile ${c.key}\n${extra}\n`).join('');
-  b.proc = await startMosquitto(join(dir, `${name}.conf`),
-    `per_listener_settings true\npersistence false\nlistener ${b.tcp} 127.0.0.1\n${extra}\n${ws}`, b.tcp);
-  brokers[name] = b;
-  return b;
+  // A new broker's ports are free when asked for, but another process may take one
+  // before mosquitto binds it (once in a full run): it gets fresh ones, twice at most.
+  // A broker started again keeps its ports, which the page has in its address.
+  for (let attempt = 1; ; attempt++) {
+    const b = brokers[name] ?? { ws: await freePort(), tcp: await freePort(), wss: [] };
+    for (let i = b.wss.length; i < tls.length; i++) b.wss.push(await freePort());
+    const ws = tls.length === 0 ? `listener ${b.ws} 127.0.0.1\nprotocol websockets\n${extra}\n`
+      : tls.map((c, i) => `listener ${b.wss[i]} 127.0.0.1\nprotocol websockets\ncafile ${ca.cert}\ncertfile ${c.cert}\nkeyfile ${c.key}\n${extra}\n`).join('');
+    try {
+      b.proc = await startMosquitto(join(dir, `${name}.conf`),
+        `per_listener_settings true\npersistence false\nlistener ${b.tcp} 127.0.0.1\n${extra}\n${ws}`, b.tcp);
+    } catch (e) {
+      if (brokers[name] || attempt === 3) throw e;
+      console.log(`# ${e.message}; again on other ports`);
+      continue;
+    }
+    brokers[name] = b;
+    return b;
+  }
 }
 
 function stopBroker(name) {

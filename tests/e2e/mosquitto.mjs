@@ -18,7 +18,10 @@ export const freePort = () => new Promise((resolve) => {
  */
 export async function startMosquitto(path, conf, tcpPort) {
   writeFileSync(path, conf);
-  const proc = spawn(MOSQUITTO, ['-c', path], { stdio: 'ignore' });
+  const proc = spawn(MOSQUITTO, ['-c', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // What it said, for the error if it does not start (the end of it only).
+  let said = '';
+  proc.stderr.on('data', (d) => { said = (said + d).slice(-2000); });
   for (let i = 0; i < 50; i++) {
     const ok = await new Promise((r) => {
       const s = connect(tcpPort, '127.0.0.1');
@@ -29,5 +32,5 @@ export async function startMosquitto(path, conf, tcpPort) {
     await sleep(100);
   }
   proc.kill('SIGKILL');
-  throw new Error(`mosquitto (${path}) did not start`);
+  throw new Error(`mosquitto (${path}) did not start${said ? `: ${said.trim()}` : ''}`);
 }
