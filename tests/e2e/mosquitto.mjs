@@ -22,7 +22,10 @@ export async function startMosquitto(path, conf, tcpPort) {
   // What it said, for the error if it does not start (the end of it only).
   let said = '';
   proc.stderr.on('data', (d) => { said = (said + d).slice(-2000); });
-  for (let i = 0; i < 50; i++) {
+  // One that exits (a port taken, a bad config) is not waited for.
+  let exited = false;
+  proc.on('close', () => { exited = true; });
+  for (let i = 0; i < 50 && !exited; i++) {
     const ok = await new Promise((r) => {
       const s = connect(tcpPort, '127.0.0.1');
       s.on('connect', () => { s.destroy(); r(true); });

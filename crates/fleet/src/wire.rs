@@ -31,7 +31,6 @@ pub fn run_job(job: &[f64]) -> Vec<f64> {
     let &[jitter, base_s, factor, cap_s, devices, accept_rate, seed] = job else {
         return Vec::new();
     };
-    let whole = |x: f64| x >= 0.0 && x.fract() == 0.0;
     let Some(&jitter) = Jitter::ALL.get(jitter as usize).filter(|_| whole(jitter)) else {
         return Vec::new();
     };
@@ -47,6 +46,11 @@ pub fn run_job(job: &[f64]) -> Vec<f64> {
     simulate_fleet(&policy, devices as u32, accept_rate, seed as u64)
         .map(|o| encode(&o))
         .unwrap_or_default()
+}
+
+/// A count or a seed: not negative, not NaN, no fraction.
+fn whole(x: f64) -> bool {
+    x >= 0.0 && x.fract() == 0.0
 }
 
 /// The outcome as numbers: the three counts; the two times (NaN: none); the
@@ -77,7 +81,7 @@ fn encode(o: &FleetOutcome) -> Vec<f64> {
 pub fn outcome(reply: &[f64]) -> Option<FleetOutcome> {
     let mut at = reply.iter().copied();
     let mut next = || at.next();
-    let count = |x: f64| (x >= 0.0 && x.fract() == 0.0).then_some(x as usize);
+    let count = |x: f64| whole(x).then_some(x as usize);
     let time = |x: f64| (!x.is_nan()).then_some(x);
     let peak_attempts_per_s = next()? as u64;
     let total_attempts = next()? as u64;

@@ -176,13 +176,12 @@ fn simulate_fleet(
             };
             // In workers the four run side by side and the selected one arrives
             // with another: all four are shown together.
-            let counted = std::rc::Rc::new(std::cell::Cell::new(0usize));
             let arrived = {
-                let counted = counted.clone();
-                move |_: usize, _: &FleetOutcome| {
+                let done = std::cell::Cell::new(0usize);
+                move || {
                     if is_current() {
-                        counted.set(counted.get() + 1);
-                        progress.set(counted.get() as f64 / n as f64);
+                        done.set(done.get() + 1);
+                        progress.set(done.get() as f64 / n as f64);
                     }
                 }
             };
@@ -207,6 +206,7 @@ fn simulate_fleet(
                 else {
                     return;
                 };
+                let done = outcomes.iter().flatten().count() as f64;
                 let done_fraction = std::cell::Cell::new(0.0);
                 let finished = run_in_slices(
                     || {
@@ -215,13 +215,12 @@ fn simulate_fleet(
                         done
                     },
                     is_current,
-                    || progress.set((counted.get() as f64 + done_fraction.get()) / n as f64),
+                    || progress.set((done + done_fraction.get()) / n as f64),
                 )
                 .await;
                 if !finished {
                     return;
                 }
-                counted.set(counted.get() + 1);
                 show_first(i, sim.outcome());
                 outcomes[i] = Some(sim.outcome().clone());
             }

@@ -93,11 +93,7 @@ fn keep_offline() {
         .and_then(|d| d.base_uri().ok().flatten())
         .unwrap_or_default();
     let urls = js_sys::Array::new();
-    for file in [
-        SCRIPT,
-        "w/backoff/fleet_sim.js",
-        "w/backoff/fleet_sim_bg.wasm",
-    ] {
+    for file in [SCRIPT, "w/backoff/fleet_sim.js", MODULE] {
         if let Ok(url) = web_sys::Url::new_with_base(file, &base) {
             urls.push(&url.href().into());
         }
@@ -201,8 +197,8 @@ fn pool() -> Option<Rc<Pool>> {
 }
 
 /// Runs the strategies of `order` with `policy`'s other settings, each in the
-/// next free worker, in that order. `arrived(i, outcome)` is called as each
-/// one arrives. The outcomes, or None when there are no workers; a strategy
+/// next free worker, in that order. `arrived()` is called as each one
+/// arrives. The outcomes, or None when there are no workers; a strategy
 /// left out (None) is one a failing worker did not run, or that came after
 /// `wanted` turned false.
 pub async fn run(
@@ -210,7 +206,7 @@ pub async fn run(
     policy: Policy,
     fleet: (u32, f64, u64),
     wanted: impl Fn() -> bool + Copy + 'static,
-    arrived: impl Fn(usize, &FleetOutcome) + 'static,
+    arrived: impl Fn() + 'static,
 ) -> Option<Vec<Option<FleetOutcome>>> {
     let pool = pool()?;
     // A job cannot be taken back once posted: a newer run waits for the workers
@@ -253,7 +249,7 @@ pub async fn run(
                 else {
                     break;
                 };
-                arrived(i, &outcome);
+                arrived();
                 outcomes.borrow_mut()[i] = Some(outcome);
             }
             Ok(JsValue::UNDEFINED)
